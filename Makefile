@@ -1,0 +1,70 @@
+# Samarbeidsportalen. `make run` starts the portal on the embedded default; `make test` runs
+# the whole suite (on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium poppler-utils gettext docker-compose
+
+.PHONY: run test lint check worker beat scheduler bench messages system-deps venv clean demo
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+# System packages the browser, PDF and compose tests need (installed only when missing).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+messages: venv
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+run: venv
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://$(HOST):$(PORT)/  (reminder scheduler runs in the background)"
+	@$(PY) manage.py run_scheduler --interval 300 > var/scheduler.log 2>&1 & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+demo: venv
+	$(PY) manage.py seed_demo
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+test: venv system-deps lint
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+worker: venv
+	$(VENV)/bin/celery -A samarbeid worker -l info
+
+beat: venv
+	$(VENV)/bin/celery -A samarbeid beat -l info
+
+scheduler: venv
+	$(PY) manage.py run_scheduler
+
+bench: venv system-deps
+	$(PY) -m bench.run
+
+clean:
+	rm -rf var staticfiles

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AvtalerConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "avtaler"
+    verbose_name = _("Cooperation agreements")
+
+    def ready(self) -> None:
+        # Register compliance checks, home-page sections and reminder scans with the core.
+        from . import registry  # noqa: F401

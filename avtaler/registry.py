@@ -1,0 +1,1 @@
+"""What `avtaler` registers with the core (compliance checks, home sections, reminder scans)."""

@@ -1,0 +1,114 @@
+"""Django admin for administrators, in Norwegian through the models' verbose names.
+
+Memberships go through the services, so object permissions follow every change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from . import services
+from .models import (
+    AuditEvent,
+    County,
+    Membership,
+    Municipality,
+    OperationalUnit,
+    Organisation,
+    PoliceDistrict,
+    SentReminder,
+)
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["name", "number"]
+
+
+@admin.register(PoliceDistrict)
+class PoliceDistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(OperationalUnit)
+class OperationalUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "police_district"]
+    list_filter = ["police_district"]
+    search_fields = ["name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "county", "police_district", "operational_unit",
+                    "population", "participation"]
+    list_filter = ["police_district", "county", "participation"]
+    search_fields = ["name", "number"]
+    list_select_related = ["county", "police_district", "operational_unit"]
+    readonly_fields = ["number", "population", "population_date"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "county", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["name", "organisation_number"]
+    autocomplete_fields = ["municipality", "county"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "municipality", "operational_unit", "police_district",
+                    "can_sign", "starts_on", "ends_on"]
+    list_filter = ["role", "police_district", "can_sign"]
+    search_fields = ["user__username", "user__email", "municipality__name"]
+    autocomplete_fields = ["municipality", "user"]
+    list_select_related = ["user", "municipality", "operational_unit", "police_district"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if not change:
+            created = services.membership_create(
+                user=obj.user, role=obj.role, municipality=obj.municipality,
+                operational_unit=obj.operational_unit, police_district=obj.police_district,
+                title=obj.title, can_sign=obj.can_sign, starts_on=obj.starts_on,
+                actor=request.user,
+            )
+            obj.pk = created.pk
+            return
+        super().save_model(request, obj, form, change)
+        services.membership_sync_all()
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.membership_end(membership=obj, actor=request.user)
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["key", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["key", "recipient"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "summary", "actor__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

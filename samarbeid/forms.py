@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import County, Participation, PoliceDistrict
+
+
+class MunicipalityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Name or number")}))
+    county = forms.ChoiceField(label=_("County"), required=False)
+    police_district = forms.ChoiceField(label=_("Police district"), required=False)
+    participation = forms.ChoiceField(
+        label=_("Participation"), required=False,
+        choices=[("", _("All"))] + list(Participation.choices),
+    )
+
+    def __init__(self, *args: Any, counties: Any = None, police_districts: Any = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counties = counties if counties is not None else County.objects.all()
+        districts = police_districts if police_districts is not None else PoliceDistrict.objects.all()
+        self.fields["county"].choices = [("", _("All counties"))] + [
+            (c.number, c.name) for c in counties
+        ]
+        self.fields["police_district"].choices = [("", _("All police districts"))] + [
+            (d.code, d.name) for d in districts
+        ]
+
+
+class ParticipationForm(forms.Form):
+    participation = forms.ChoiceField(label=_("Participation"), choices=Participation.choices,
+                                      widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example the date of the decision, or which other form of cooperation "
+                    "the municipality uses."),
+    )
+
+
+class ReminderSettingsForm(forms.Form):
+    muted = forms.MultipleChoiceField(
+        label=_("Reminders I do not want"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Reminders that matter for the guide's rules cannot be turned off."),
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["muted"].choices = choices

@@ -1,0 +1,345 @@
+"""Core domain: the places and parties of the cooperation, and users' roles.
+
+Veileder §2: 357 municipalities, 15 counties, 12 police districts split into geographic
+operational units (GDE). Taking part in any form of cooperation is voluntary for a
+municipality (§2.3, §3, §4), so "declined" is a legitimate participation status.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # noqa: F401
+
+
+class County(models.Model):
+    """Fylke / fylkeskommune; runs the upper secondary schools and may sign its own
+    agreement with the police district (§3)."""
+
+    number = models.CharField(_("county number"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoliceDistrict(models.Model):
+    """One of the 12 police districts (SSB Klass 109)."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("police district")
+        verbose_name_plural = _("police districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name} politidistrikt"
+
+
+class OperationalUnit(models.Model):
+    """Geografisk driftsenhet (GDE), led by a tjenesteenhetsleder (§2.1, §5.3).
+
+    No public list exists, so administrators maintain them.
+    """
+
+    police_district = models.ForeignKey(
+        PoliceDistrict, on_delete=models.PROTECT, related_name="operational_units",
+        verbose_name=_("police district"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        ordering = ["police_district__code", "name"]
+        verbose_name = _("operational unit")
+        verbose_name_plural = _("operational units")
+        constraints = [
+            models.UniqueConstraint(fields=["police_district", "name"], name="unique_unit_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participation(models.TextChoices):
+    """Whether the municipality takes part in the cooperation; voluntary (§2.3)."""
+
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+    TAKING_PART = "taking_part", _("Taking part")
+    OTHER_FORM = "other_form", _("Other form of cooperation")
+    DECLINED = "declined", _("Declined")
+
+
+class Municipality(models.Model):
+    """Kommune. Same duties everywhere, very different capacity (§2.2)."""
+
+    number = models.CharField(_("municipality number"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("county")
+    )
+    police_district = models.ForeignKey(
+        PoliceDistrict, on_delete=models.PROTECT, related_name="municipalities",
+        verbose_name=_("police district"),
+    )
+    operational_unit = models.ForeignKey(
+        OperationalUnit, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="municipalities", verbose_name=_("operational unit"),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_date = models.DateField(_("population as of"), null=True, blank=True)
+    participation = models.CharField(
+        _("participation"), max_length=20, choices=Participation.choices,
+        default=Participation.NOT_RECORDED,
+    )
+    participation_note = models.TextField(_("note on participation"), blank=True)
+
+    class Meta:
+        ordering = ["name", "number"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        permissions = [("work_in_municipality", _("Can work on the municipality's cooperation"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.operational_unit_id
+            and self.operational_unit
+            and self.operational_unit.police_district_id != self.police_district_id
+        ):
+            raise ValidationError(
+                {"operational_unit": _("The operational unit must belong to the municipality's "
+                                       "police district.")}
+            )
+
+
+class MunicipalityUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK guardian permissions: scoping joins instead of casting object ids."""
+
+    content_object = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+
+
+class OrganisationKind(models.TextChoices):
+    BUSINESS = "business", _("Business")
+    VOLUNTEER = "volunteer", _("Volunteer organisation")
+    UPPER_SECONDARY_SCHOOL = "school", _("Upper secondary school")
+    COUNTY_MUNICIPALITY = "county", _("County municipality")
+    PUBLIC_AGENCY = "agency", _("Public agency")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A party outside the municipality and the police, e.g. in an extended council (§4.2)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+    county = models.ForeignKey(
+        County, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("county")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="organisations", verbose_name=_("municipality"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    MUNICIPAL_LEADER = "municipal_leader", _("Municipal leader")
+    POLICE_CONTACT = "police_contact", _("Police contact")
+    POLICE_LEADERSHIP = "police_leadership", _("Police leadership")
+    SLT_COORDINATOR = "slt_coordinator", _("SLT coordinator")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+
+
+# Which scope field each role needs.
+MUNICIPALITY_ROLES = {Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR,
+                      Role.COUNCIL_MEMBER}
+POLICE_ROLES = {Role.POLICE_CONTACT, Role.POLICE_LEADERSHIP, Role.DISTRICT_ADMIN}
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, on: object = None) -> MembershipQuerySet:
+        today = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+
+
+class Membership(models.Model):
+    """A user's role, scoped to a municipality, an operational unit or a police district.
+
+    Created and ended only through `samarbeid.services`, which also grants and revokes the
+    matching object permissions.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name=_("municipality"),
+    )
+    operational_unit = models.ForeignKey(
+        OperationalUnit, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name=_("operational unit"),
+    )
+    police_district = models.ForeignKey(
+        PoliceDistrict, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name=_("police district"),
+    )
+    title = models.CharField(
+        _("title"), max_length=120, blank=True,
+        help_text=_("For example mayor, chief municipal executive, chief of police."),
+    )
+    can_sign = models.BooleanField(
+        _("may sign agreements"), default=False,
+        help_text=_("Mayor or delegate for the municipality; chief of police or delegate "
+                    "for the police."),
+    )
+    starts_on = models.DateField(_("starts"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        scope = self.municipality or self.operational_unit or self.police_district or ""
+        return f"{self.get_role_display()} {scope}".strip()
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on > today)
+
+    def clean(self) -> None:
+        role = self.role
+        if role in MUNICIPALITY_ROLES and not self.municipality_id:
+            raise ValidationError({"municipality": _("This role needs a municipality.")})
+        if role == Role.POLICE_LEADERSHIP and not self.operational_unit_id:
+            raise ValidationError({"operational_unit": _("This role needs an operational unit.")})
+        if role == Role.DISTRICT_ADMIN and not self.police_district_id:
+            raise ValidationError({"police_district": _("This role needs a police district.")})
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date must be after the start date.")})
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UserProfile(models.Model):
+    """Per-user settings: calendar feed token and reminders the user has turned off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
+    muted_reminders = models.JSONField(default=list, blank=True)
+    last_dashboard_visit = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def rotate_calendar_token(self) -> None:
+        self.calendar_token = _new_token()
+        self.save(update_fields=["calendar_token"])
+
+
+class SentReminder(models.Model):
+    """Ledger of reminders: one row per (key, recipient), claimed before sending so that a
+    retry, a second scan or two beats at once never send the same reminder twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=200)
+    recipient = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="unique_reminder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient} ({self.status})"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when (UTC). Written by `samarbeid.audit.record`."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,169 @@
+"""E-mail and the reminder ledger.
+
+`send_once` claims a (key, recipient) row before it sends, with a unique constraint and a
+conditional UPDATE, and marks it sent afterwards. A retry, a second scan or two beats at
+once therefore never send the same reminder twice; a failed send is released so the next
+attempt (a Celery retry or the next scan) can send it.
+
+Apps register their periodic reminder scans here (`register_scan`); the beat task
+`samarbeid.tasks.run_reminder_scans` runs them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import SentReminder
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died mid-send.
+STALE_CLAIM = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    code: str
+    label: Any
+    optional: bool  # users may turn off optional (non-essential) reminders
+
+
+_kinds: dict[str, ReminderKind] = {}
+_scans: dict[str, Callable[[], int]] = {}
+
+
+def register_kind(code: str, label: Any, *, optional: bool) -> ReminderKind:
+    kind = ReminderKind(code, label, optional)
+    _kinds[code] = kind
+    return kind
+
+
+def kinds() -> list[ReminderKind]:
+    return sorted(_kinds.values(), key=lambda k: k.code)
+
+
+def register_scan(name: str, scan: Callable[[], int]) -> None:
+    """A scan finds what is due and calls `send_once` for each reminder; returns sends."""
+    _scans[name] = scan
+
+
+def scans() -> dict[str, Callable[[], int]]:
+    return dict(_scans)
+
+
+def is_muted(user: Any, kind: str) -> bool:
+    k = _kinds.get(kind)
+    if user is None or k is None or not k.optional:
+        return False
+    profile = getattr(user, "profile", None)
+    return bool(profile and kind in (profile.muted_reminders or []))
+
+
+def _claim(key: str, recipient: str, user: Any, subject: str) -> SentReminder | None:
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return SentReminder.objects.create(
+                key=key, recipient=recipient, user=user, subject=subject[:255],
+                status=SentReminder.Status.PENDING, claimed_at=now, attempts=1,
+            )
+    except IntegrityError:
+        pass
+    # The row exists: take it over only if the earlier attempt failed or died.
+    claimable = Q(status=SentReminder.Status.FAILED) | Q(
+        status=SentReminder.Status.PENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    row = SentReminder.objects.filter(key=key, recipient=recipient).filter(claimable).first()
+    if row is None:
+        return None
+    updated = SentReminder.objects.filter(pk=row.pk).filter(claimable).update(
+        status=SentReminder.Status.PENDING, claimed_at=now, attempts=row.attempts + 1
+    )
+    return row if updated == 1 else None
+
+
+def send_once(
+    *,
+    key: str,
+    recipient: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    kind: str = "",
+    user: Any = None,
+    attachments: Sequence[tuple[str, bytes | str, str]] = (),
+    language: str | None = None,
+) -> bool:
+    """Send one e-mail at most once for (key, recipient). True if this call sent it.
+
+    `template` names a text template; `<template>.html` is used as an HTML part if present.
+    Raises on a transport error after releasing the claim, so the caller (a Celery task)
+    can retry.
+    """
+    if not recipient or (kind and is_muted(user, kind)):
+        return False
+    row = _claim(key, recipient, user, subject)
+    if row is None:
+        return False
+    try:
+        send_mail_now(recipient=recipient, subject=subject, template=template, context=context,
+                      attachments=attachments, language=language)
+    except Exception as exc:
+        SentReminder.objects.filter(pk=row.pk).update(
+            status=SentReminder.Status.FAILED, last_error=type(exc).__name__[:300]
+        )
+        logger.warning("reminder %s to recipient #%s failed: %s", key, row.pk,
+                       type(exc).__name__)
+        raise
+    SentReminder.objects.filter(pk=row.pk).update(
+        status=SentReminder.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def send_mail_now(
+    *,
+    recipient: str | Sequence[str],
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[tuple[str, bytes | str, str]] = (),
+    language: str | None = None,
+) -> None:
+    recipients = [recipient] if isinstance(recipient, str) else list(recipient)
+    ctx = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = render_to_string(template, ctx)
+        try:
+            html: str | None = render_to_string(template.rsplit(".", 1)[0] + ".html", ctx)
+        except Exception:  # no HTML variant
+            html = None
+    message = EmailMultiAlternatives(subject=subject, body=body, to=recipients)
+    if html:
+        message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    message.send(fail_silently=False)
+
+
+def run_all_scans() -> dict[str, int]:
+    """Run every registered scan; one failing scan does not stop the others."""
+    results: dict[str, int] = {}
+    for name, scan in _scans.items():
+        try:
+            results[name] = scan()
+        except Exception:
+            logger.exception("reminder scan %s failed; it will run again next time", name)
+            results[name] = -1
+    return results

@@ -1,0 +1,106 @@
+"""Places in the core UI that feature apps fill in: home-page sections and municipality panels.
+
+The core shows three places — upcoming meetings, open tasks, reminders — each with a clear
+empty state; apps register providers that return the items a user should see there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SECTIONS = ("meetings", "tasks", "reminders")
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    url: str
+    when: dt.date | dt.datetime | None = None
+    detail: str = ""
+    overdue: bool = False
+
+
+Provider = Callable[[Any], list[Item]]
+_providers: dict[str, list[Provider]] = {s: [] for s in SECTIONS}
+
+
+def register(section: str, provider: Provider) -> Provider:
+    if section not in _providers:
+        raise ValueError(f"unknown home section {section!r}")
+    if provider not in _providers[section]:
+        _providers[section].append(provider)
+    return provider
+
+
+def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
+    items: list[Item] = []
+    for provider in _providers[section]:
+        items.extend(provider(user))
+
+    def sort_key(item: Item) -> tuple[int, str]:
+        when = item.when
+        if isinstance(when, dt.datetime):
+            return (0, when.date().isoformat() + when.time().isoformat())
+        return (0 if when else 1, when.isoformat() if when else "")
+
+    return sorted(items, key=sort_key)[:limit]
+
+
+# --- Panels on the municipality page ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on the municipality page, rendered from `template` with `context(user, m)`.
+
+    `context` returns None to leave the panel out for this user.
+    """
+
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+
+
+_panels: dict[str, Panel] = {}
+
+
+def register_panel(panel: Panel) -> Panel:
+    _panels[panel.key] = panel
+    return panel
+
+
+def panels_for(user: Any, municipality: Any) -> list[tuple[Panel, dict[str, Any]]]:
+    out = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
+        ctx = panel.context(user, municipality)
+        if ctx is not None:
+            out.append((panel, ctx))
+    return out
+
+
+# --- Main navigation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+    visible: Callable[[Any], bool] = lambda user: True
+
+
+_nav: dict[str, NavLink] = {}
+
+
+def register_nav(link: NavLink) -> NavLink:
+    _nav[link.key] = link
+    return link
+
+
+def nav_for(user: Any) -> list[NavLink]:
+    return [n for n in sorted(_nav.values(), key=lambda n: (n.order, n.key)) if n.visible(user)]

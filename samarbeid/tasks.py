@@ -1,0 +1,42 @@
+"""Core Celery tasks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+
+from . import notify
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="samarbeid.tasks.run_reminder_scans")
+def run_reminder_scans() -> dict[str, int]:
+    """Beat entry point: every registered reminder scan, each claiming through the ledger."""
+    return notify.run_all_scans()
+
+
+@shared_task(name="samarbeid.tasks.ping")
+def ping(value: str) -> str:
+    """Round trip through the broker and a worker (health checks and the worker test)."""
+    return f"pong:{value}"
+
+
+def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Enqueue after the transaction commits, so the worker sees the rows.
+
+    A broker that is down must not break the web request: the failure is logged and the
+    periodic scans (or a later request) do the work when it returns.
+    """
+
+    def _send() -> None:
+        try:
+            task.delay(*args, **kwargs)
+        except Exception as exc:
+            logger.warning("could not enqueue %s: %s", getattr(task, "name", task),
+                           type(exc).__name__)
+
+    transaction.on_commit(_send)

@@ -1,0 +1,209 @@
+"""Core views: home, municipalities, my settings, health, error pages. Thin: parse, call a
+selector or service, render."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, compliance, notify, sections, selectors, services
+from .forms import MunicipalityFilterForm, ParticipationForm, ReminderSettingsForm
+from .models import Municipality
+
+logger = logging.getLogger(__name__)
+security_log = logging.getLogger("samarbeid.security")
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    r = access.roles(request.user)
+    my_municipalities = list(
+        access.municipalities(request.user).select_related("county", "police_district")
+        .order_by("name")[:PAGE_SIZE + 1]
+    ) if not r.national_admin else []
+    context = {
+        "roles": r,
+        "my_municipalities": my_municipalities[:PAGE_SIZE],
+        "more_municipalities": len(my_municipalities) > PAGE_SIZE,
+        "upcoming_meetings": sections.items_for(request.user, "meetings"),
+        "open_tasks": sections.items_for(request.user, "tasks"),
+        "reminders": sections.items_for(request.user, "reminders"),
+    }
+    return render(request, "samarbeid/home.html", context)
+
+
+@login_required
+@require_GET
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices(user=request.user)
+    form = MunicipalityFilterForm(request.GET or None, counties=choices["counties"],
+                                  police_districts=choices["police_districts"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.municipality_list(
+        user=request.user,
+        q=filters.get("q", ""),
+        county=filters.get("county", ""),
+        police_district=filters.get("police_district", ""),
+        participation=filters.get("participation", ""),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "samarbeid/municipality_list.html",
+                  {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def municipality_detail(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, number)
+    findings = compliance.evaluate(
+        Municipality.objects.filter(pk=municipality.pk)
+    ).get(municipality.pk, {})
+    status_rows = [(check, findings[check.code]) for check in compliance.checks()]
+    return render(request, "samarbeid/municipality_detail.html", {
+        "municipality": municipality,
+        "can_work": access.can(request.user, access.Level.WORK, municipality),
+        "status_rows": status_rows,
+        "panels": sections.panels_for(request.user, municipality),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def municipality_participation(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, number, access.Level.WORK)
+    form = ParticipationForm(
+        request.POST or None,
+        initial={"participation": municipality.participation,
+                 "note": municipality.participation_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.municipality_set_participation(
+            municipality=municipality, participation=form.cleaned_data["participation"],
+            note=form.cleaned_data["note"], actor=request.user,
+        )
+        messages.success(request, _("Participation for %(name)s saved.") % {"name": municipality})
+        return redirect("municipality_detail", number=municipality.number)
+    return render(request, "samarbeid/participation_form.html",
+                  {"municipality": municipality, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_settings(request: HttpRequest) -> HttpResponse:
+    profile = request.user.profile  # type: ignore[union-attr]
+    choices = [(k.code, k.label) for k in notify.kinds() if k.optional]
+    form = ReminderSettingsForm(request.POST or None, choices=choices,
+                                initial={"muted": profile.muted_reminders})
+    if request.method == "POST" and form.is_valid():
+        profile.muted_reminders = form.cleaned_data["muted"]
+        profile.save(update_fields=["muted_reminders"])
+        messages.success(request, _("Your settings are saved."))
+        return redirect("my_settings")
+    return render(request, "samarbeid/my_settings.html", {
+        "form": form, "roles": access.roles(request.user), "has_choices": bool(choices),
+        "calendar_url": _calendar_url(request, profile.calendar_token),
+    })
+
+
+def _calendar_url(request: HttpRequest, token: str) -> str | None:
+    try:
+        return request.build_absolute_uri(reverse("politirad:calendar_feed", args=[token]))
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+@require_POST
+def rotate_calendar_token(request: HttpRequest) -> HttpResponse:
+    request.user.profile.rotate_calendar_token()  # type: ignore[union-attr]
+    messages.success(request, _("A new calendar address is made; the old one no longer works."))
+    return redirect("my_settings")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "samarbeid/accessibility.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker state as JSON (for load balancers and `docker compose`)."""
+    result: dict[str, Any] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        result["database"] = "ok"
+    except Exception as exc:
+        result["database"] = f"error: {type(exc).__name__}"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        result["broker"] = "embedded"
+    else:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1,
+                                 socket_timeout=1).ping()
+            result["broker"] = "ok"
+        except Exception as exc:
+            result["broker"] = f"error: {type(exc).__name__}"
+    ok = result["database"] == "ok" and result["broker"] in ("ok", "embedded")
+    result["status"] = "ok" if ok else "degraded"
+    return JsonResponse(result, status=200 if ok else 503)
+
+
+# --- Error pages in the site layout ----------------------------------------------------
+
+
+def _log_refusal(request: HttpRequest, status: int) -> None:
+    user = getattr(request, "user", None)
+    security_log.info("refused %s %s for user #%s with %s", request.method, request.path,
+                      getattr(user, "pk", None), status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    _log_refusal(request, 403)
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    _log_refusal(request, 404)
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database is unreachable. Renders without touching the database."""
+    exc = sys.exc_info()[1]
+    db_down = isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DatabaseError) and "connect" in str(exc).lower()
+    )
+    template, status = ("503.html", 503) if db_down else ("500.html", 500)
+    response = TemplateResponse(request, template, {"error_page": True}, status=status)
+    try:
+        response.render()
+    except Exception:  # the layout itself failed: plain text, still no stack trace
+        return HttpResponse(_("The service is unavailable. Please try again later."),
+                            status=status, content_type="text/plain; charset=utf-8")
+    if db_down:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

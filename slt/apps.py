@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SltConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "slt"
+    verbose_name = _("SLT")
+
+    def ready(self) -> None:
+        # Register compliance checks, home-page sections and reminder scans with the core.
+        from . import registry  # noqa: F401

@@ -1,0 +1,1 @@
+"""What `slt` registers with the core (compliance checks, home sections, reminder scans)."""

@@ -1,0 +1,101 @@
+"""Shared fixtures. The reference data (357 municipalities) is loaded by a migration.
+
+The `world` fixture seeds, healthchecks-style, one user per role around Stavanger
+(Sør-Vest police district), plus an outsider in Bergen (Vest police district).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from samarbeid.models import Municipality, Role
+
+from .factories import PASSWORD, OperationalUnitFactory, municipality, user_with_role
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # Real hashing costs ~0.2 s a user; the login behaviour under test does not depend on it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    stavanger: Municipality
+    sandnes: Municipality
+    bergen: Municipality
+    leader: Any  # mayor of Stavanger, may sign
+    member: Any  # council member of Stavanger: may see, not change
+    police: Any  # police contact for Stavanger
+    chief: Any  # chief of police Sør-Vest: district administrator who may sign
+    outsider: Any  # mayor of Bergen: sees nothing in Stavanger
+    admin: Any  # national administrator
+    password: str = PASSWORD
+
+    def user(self, role: str) -> Any:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    stavanger = municipality("Stavanger")
+    unit = OperationalUnitFactory(name="Sør-Rogaland")
+    Municipality.objects.filter(pk=stavanger.pk).update(operational_unit=unit)
+    stavanger.refresh_from_db()
+    return World(
+        stavanger=stavanger,
+        sandnes=municipality("Sandnes"),
+        bergen=municipality("Bergen"),
+        leader=user_with_role(Role.MUNICIPAL_LEADER, username="alice", can_sign=True,
+                              title="Ordfører", municipality=stavanger),
+        member=user_with_role(Role.COUNCIL_MEMBER, username="bob", municipality=stavanger),
+        police=user_with_role(Role.POLICE_CONTACT, username="paul", municipality=stavanger),
+        chief=user_with_role(Role.DISTRICT_ADMIN, username="chief", can_sign=True,
+                             title="Politimester", police_district=stavanger.police_district),
+        outsider=user_with_role(Role.MUNICIPAL_LEADER, username="charlie",
+                                municipality=municipality("Bergen")),
+        admin=user_with_role(Role.NATIONAL_ADMIN, username="nina"),
+    )
+
+
+def pytest_sessionstart(session: Any) -> None:
+    """In CI (REQUIRE_SERVICES=1) PostgreSQL and Redis must be there: fail, never skip."""
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        return
+    from django.conf import settings
+
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not point to PostgreSQL")
+    else:
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        try:
+            psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                            password=db["PASSWORD"], dbname="postgres", connect_timeout=3).close()
+        except Exception as exc:
+            problems.append(f"PostgreSQL unreachable: {exc}")
+    try:
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
+    except Exception as exc:
+        problems.append(f"Redis unreachable: {exc}")
+    if problems:
+        pytest.exit("services required by CI are missing: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture
+def login(client: Any, world: World) -> Any:
+    def _login(role: str) -> Any:
+        client.force_login(world.user(role))
+        return client
+
+    return _login
