@@ -7,8 +7,14 @@ when a municipality has none.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .models import SIGNED_STATUSES, Agreement, AgreementVersion, Signature, VersionStatus
 
 DEFAULT_MEETINGS_PER_YEAR = 2  # Veileder §4.1.2: at least two meetings a year
 DEFAULT_AGENDA_LEAD_DAYS = 7
@@ -30,10 +36,170 @@ class AgreementTerms:
 
 
 def agreement_terms(municipality_ids: Iterable[int]) -> dict[int, AgreementTerms]:
-    """Terms of the agreement in force for each municipality, in a fixed number of queries.
+    """Terms of the agreement in force for each municipality, in one query.
 
-    Until agreements exist this returns the defaults; the avtaler app replaces the body
-    with the lookup of the version in force.
+    Only the municipality ↔ police district agreement sets the council and evaluation
+    terms (§3, §4.1.2, §7); the county and school variants do not. Municipalities without
+    an agreement in force get the guide's defaults.
     """
-    return {mid: AgreementTerms(municipality_id=mid, agreement_version_id=None)
-            for mid in municipality_ids}
+    from .models import AgreementKind
+
+    ids = list(municipality_ids)
+    result = {mid: AgreementTerms(municipality_id=mid, agreement_version_id=None) for mid in ids}
+    if not ids:
+        return result
+    rows = (
+        AgreementVersion.objects.filter(
+            status=VersionStatus.IN_FORCE,
+            agreement__kind=AgreementKind.MUNICIPALITY,
+            agreement__municipality_id__in=ids,
+        )
+        .order_by("agreement__municipality_id", "in_force_from", "pk")
+        .values_list("pk", "agreement__municipality_id", "meetings_per_year", "agenda_lead_days",
+                     "evaluation_interval_months", "evaluation_method")
+    )
+    for pk, mid, meetings, lead, interval, method in rows:  # later rows win: newest in force
+        result[mid] = AgreementTerms(
+            municipality_id=mid, agreement_version_id=pk, meetings_per_year=meetings,
+            agenda_lead_days=lead, evaluation_interval_months=interval,
+            evaluation_method=method,
+        )
+    return result
+
+
+# --- Reads for the avtaler views -------------------------------------------------------
+
+
+def register_list(*, user: Any, q: str = "", police_district: str = "", county: str = "",
+                  status: str = "") -> QuerySet[Agreement]:
+    """The national register (§3), scoped: administrators their scope, municipalities their own."""
+    from samarbeid import access
+
+    qs = access.scope(Agreement.objects.for_register(), user)
+    if q:
+        qs = qs.filter(Q(municipality__name__icontains=q) | Q(municipality__number__startswith=q)
+                       | Q(organisation__name__icontains=q) | Q(county__name__icontains=q))
+    if police_district:
+        qs = qs.filter(police_district__code=police_district)
+    if county:
+        qs = qs.filter(municipality__county__number=county)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("municipality__name", "kind", "pk")
+
+
+def version_with_content(version_qs: QuerySet[AgreementVersion]) -> QuerySet[AgreementVersion]:
+    return version_qs.select_related(
+        "agreement__municipality__county", "agreement__police_district", "agreement__county",
+        "agreement__organisation",
+    ).prefetch_related(
+        "focus_areas", "measures",
+        Prefetch("signatures", queryset=Signature.objects.select_related("user")),
+    )
+
+
+def version_document_context(version: AgreementVersion) -> dict[str, Any]:
+    """Everything the agreement document (web page and PDF) shows."""
+    version = version_with_content(AgreementVersion.objects.filter(pk=version.pk)).get()
+    from . import canonical
+
+    signatures = {s.party: s for s in version.signatures.all()}
+    return {
+        "agreement": version.agreement,
+        "version": version,
+        "signatures": signatures,
+        "signature_list": list(version.signatures.all()),
+        "fingerprint": version.fingerprint or canonical.fingerprint(version),
+        "focus_areas": [f.name for f in version.focus_areas.all()] + version.custom_focus_area_list,
+        "measures": list(version.measures.all()),
+        "warnings": version.warnings(),
+    }
+
+
+def version_sections(version: AgreementVersion) -> list[tuple[str, str]]:
+    """The agreement as titled sections of plain text, for comparing versions (§3: revision)."""
+    from django.utils.translation import gettext as _
+
+    measures = "\n".join(
+        f"{m.title} ({m.get_coordination_step_display()})"
+        + (f" – {m.responsible}" if m.responsible else "")
+        + (f"\n  {m.description}" if m.description else "")
+        for m in version.measures.all()
+    )
+    focus = sorted([f.name for f in version.focus_areas.all()] + version.custom_focus_area_list)
+    if version.revision_date:
+        revision = _("Revise by %(date)s") % {"date": version.revision_date.strftime("%d.%m.%Y")}
+    elif version.revision_interval_months:
+        revision = _("Revise every %(n)s months") % {"n": version.revision_interval_months}
+    else:
+        revision = _("No plan")
+    return [
+        (_("Strategies and goals"), version.strategies),
+        (_("Focus areas"), "\n".join(focus)),
+        (_("Measures"), measures),
+        (_("Forms of cooperation"), "\n".join(version.get_forms_of_cooperation_display())
+         + (f"\n{version.thematic_forums}" if version.thematic_forums else "")),
+        (_("Participants in the extended council"), version.extended_council_participants),
+        (_("Council meetings"), _("%(n)s meetings a year; agenda %(d)s days before") % {
+            "n": version.meetings_per_year, "d": version.agenda_lead_days}),
+        (_("Evaluation"), _("Every %(n)s months, method: %(m)s") % {
+            "n": version.evaluation_interval_months,
+            "m": version.get_evaluation_method_display() or _("not agreed")}),
+        (_("Revision plan"), revision),
+    ]
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    title: str
+    changed: bool
+    lines: list[tuple[str, str]]  # (kind, text) with kind in "same" | "added" | "removed"
+
+
+def compare_versions(old: AgreementVersion, new: AgreementVersion) -> list[SectionDiff]:
+    out = []
+    for (title, a), (_t, b) in zip(version_sections(old), version_sections(new), strict=True):
+        a_lines, b_lines = (a or "").splitlines(), (b or "").splitlines()
+        lines: list[tuple[str, str]] = []
+        for row in difflib.ndiff(a_lines, b_lines):
+            code, text = row[:2], row[2:]
+            if code == "- ":
+                lines.append(("removed", text))
+            elif code == "+ ":
+                lines.append(("added", text))
+            elif code == "  ":
+                lines.append(("same", text))
+        out.append(SectionDiff(title=title, changed=a_lines != b_lines, lines=lines))
+    return out
+
+
+def verify_fingerprint(*, user: Any, fingerprint: str) -> AgreementVersion | None:
+    """The signed version (in the user's scope) whose text has this fingerprint, if any."""
+    from samarbeid import access
+
+    return (
+        access.scope(AgreementVersion.objects.all(), user, path="agreement__municipality")
+        .filter(fingerprint=fingerprint.strip().lower(), status__in=SIGNED_STATUSES)
+        .select_related("agreement__municipality", "agreement__police_district")
+        .order_by("-number").first()
+    )
+
+
+def awaiting_signature_of(user: Any) -> QuerySet[AgreementVersion]:
+    """Versions sent for signing where this user may sign for a party that has not signed."""
+    from samarbeid import access
+
+    r = access.roles(user)
+    if not (r.signs_for_municipalities or r.signs_for_police_districts):
+        return AgreementVersion.objects.none()
+    muni_unsigned = ~Exists(Signature.objects.filter(version=OuterRef("pk"), party="municipality"))
+    police_unsigned = ~Exists(Signature.objects.filter(version=OuterRef("pk"), party="police"))
+    return (
+        AgreementVersion.objects.filter(status=VersionStatus.SENT_FOR_SIGNING)
+        .filter(
+            (Q(agreement__municipality_id__in=r.signs_for_municipalities) & muni_unsigned)
+            | (Q(agreement__police_district_id__in=r.signs_for_police_districts) & police_unsigned)
+        )
+        .select_related("agreement__municipality", "agreement__police_district")
+        .order_by("sent_for_signing_at")
+    )

@@ -1,0 +1,461 @@
+"""Cooperation agreements (avtale om kommune- og politisamarbeid, Veileder §3).
+
+The police offer the agreement; the municipality may accept or decline (§2.3, §3). Content is
+written locally and lives in numbered versions. A version that has been sent for signing is
+frozen: signatures carry the SHA-256 fingerprint of its canonical text, and a revision is
+always a new version. The guards below hold for views, the admin and the shell alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid.models import County, Municipality, Organisation, PoliceDistrict
+
+# Veileder §4.1.2: at least two council meetings a year. Fewer is allowed (warned, not refused).
+MIN_MEETINGS_PER_YEAR = 2
+
+
+class AgreementKind(models.TextChoices):
+    """The agreement and the two variants the guide names (§3)."""
+
+    MUNICIPALITY = "municipality", _("Municipality and police district")
+    COUNTY = "county", _("County municipality and police district")
+    SCHOOL = "school", _("Upper secondary school and police")
+
+
+class AgreementStatus(models.TextChoices):
+    """Where the agreement as a whole stands (kept by the services for the register)."""
+
+    DRAFT = "draft", _("Draft")
+    SENT_FOR_SIGNING = "sent_for_signing", _("Sent for signing")
+    IN_FORCE = "in_force", _("In force")
+    DECLINED = "declined", _("Declined by the municipality")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT_FOR_SIGNING = "sent_for_signing", _("Sent for signing")
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# Versions in these states are frozen: their text is what the parties sign or signed.
+LOCKED_STATUSES = {VersionStatus.SENT_FOR_SIGNING, VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED}
+SIGNED_STATUSES = {VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED}
+
+
+class CooperationForm(models.TextChoices):
+    """Forms of cooperation the agreement may set up (§4, §4.2–4.4, §6)."""
+
+    LOCAL_COUNCIL = "local_council", _("Police council (local)")
+    EXTENDED_COUNCIL = "extended_council", _("Extended police council")
+    REGIONAL_COUNCIL = "regional_council", _("Regional police council")
+    SLT = "slt", _("SLT")
+    THEMATIC_FORUM = "thematic_forum", _("Thematic forums")
+
+
+class EvaluationMethod(models.TextChoices):
+    """How the cooperation is evaluated (§7)."""
+
+    GLL = "gll", _("GLL (done, learned, smart)")
+    SIX_QUESTIONS = "six_questions", _("The six main questions")
+
+
+class CoordinationStep(models.IntegerChoices):
+    """The coordination staircase (§2.3, after DFØ)."""
+
+    EXCHANGE = 1, _("1 – Exchange information and knowledge")
+    UNDERSTANDING = 2, _("2 – Common understanding of problem and solution")
+    ADJUST = 3, _("3 – Adjust own plans to the others")
+    JOINT = 4, _("4 – Joint plan with coordinated resources")
+
+
+class Party(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality side")
+    POLICE = "police", _("Police")
+
+
+class SignedVersionError(ValidationError):
+    """Raised whenever something tries to change a version that is sent for signing or signed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("This version is sent for signing or signed and can no longer be changed. "
+              "Create a revision draft to make changes."),
+            code="locked",
+        )
+
+
+class FocusArea(models.Model):
+    """Satsingsområde. The guide's list of common challenges (§2) is seeded as standard."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    is_standard = models.BooleanField(_("from the guide's list"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["-is_standard", "order", "name"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def for_register(self) -> AgreementQuerySet:
+        return self.select_related(
+            "municipality", "municipality__county", "police_district", "county", "organisation",
+            "in_force_version", "latest_version",
+        )
+
+
+class Agreement(models.Model):
+    """An agreement between a municipality (or county / school) and a police district (§3).
+
+    Every agreement points to a municipality, also the county and school variants (the
+    municipality where the county administration or the school is), so that access is
+    scoped the same way as everything else.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices,
+                            default=AgreementKind.MUNICIPALITY)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="agreements",
+        verbose_name=_("municipality"),
+    )
+    police_district = models.ForeignKey(
+        PoliceDistrict, on_delete=models.PROTECT, related_name="agreements",
+        verbose_name=_("police district"),
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("county municipality"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements",
+        verbose_name=_("upper secondary school"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices,
+                              default=AgreementStatus.DRAFT, db_index=True)
+    in_force_version = models.ForeignKey(
+        "AgreementVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("version in force"),
+    )
+    latest_version = models.ForeignKey(
+        "AgreementVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("latest version"),
+    )
+    declined_on = models.DateField(_("declined on"), null=True, blank=True)
+    decline_note = models.TextField(_("decision"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "kind", "pk"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        indexes = [models.Index(fields=["municipality", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_party_name} – {self.police_district.full_name}"
+
+    @property
+    def first_party_name(self) -> str:
+        if self.kind == AgreementKind.COUNTY and self.county_id:
+            return str(self.county)
+        if self.kind == AgreementKind.SCHOOL and self.organisation_id:
+            return str(self.organisation)
+        return f"{self.municipality.name} kommune"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.municipality_id and self.police_district_id and \
+                self.municipality.police_district_id != self.police_district_id:
+            errors["police_district"] = _("The police district must be the municipality's "
+                                          "police district.")
+        if self.kind == AgreementKind.COUNTY and not self.county_id:
+            errors["county"] = _("Choose the county municipality that is a party.")
+        if self.kind == AgreementKind.SCHOOL and not self.organisation_id:
+            errors["organisation"] = _("Choose the upper secondary school that is a party.")
+        if errors:
+            raise ValidationError(errors)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.versions.filter(status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().delete(*args, **kwargs)
+
+
+class VersionQuerySet(models.QuerySet["AgreementVersion"]):
+    def delete(self) -> Any:
+        if self.filter(status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().delete()
+
+
+# Fields that make up the agreed text; frozen once a version is sent for signing.
+CONTENT_FIELDS = (
+    "strategies", "custom_focus_areas", "forms_of_cooperation", "thematic_forums",
+    "extended_council_participants", "meetings_per_year", "agenda_lead_days",
+    "evaluation_interval_months", "evaluation_method", "revision_date",
+    "revision_interval_months", "number", "agreement_id",
+)
+
+
+class AgreementVersion(models.Model):
+    """One numbered text of an agreement. Draft → sent for signing → in force → superseded."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions",
+                                  verbose_name=_("agreement"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices,
+                              default=VersionStatus.DRAFT, db_index=True)
+    # --- content (§3: written locally) ---
+    strategies = models.TextField(
+        _("strategies and goals"), blank=True,
+        help_text=_("Long-term strategic goals for the cooperation (guide §3)."),
+    )
+    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="versions",
+                                         verbose_name=_("focus areas"))
+    custom_focus_areas = models.TextField(
+        _("other focus areas"), blank=True,
+        help_text=_("Focus areas not on the guide's list, one per line."),
+    )
+    forms_of_cooperation = models.JSONField(_("forms of cooperation"), default=list, blank=True)
+    thematic_forums = models.TextField(
+        _("thematic forums"), blank=True,
+        help_text=_("Which themes, for example nightlife or domestic violence (guide §4.3)."),
+    )
+    extended_council_participants = models.TextField(
+        _("participants in the extended council"), blank=True,
+        help_text=_("Business, volunteer organisations, upper secondary schools (guide §4.2)."),
+    )
+    meetings_per_year = models.PositiveSmallIntegerField(
+        _("council meetings per year"), default=MIN_MEETINGS_PER_YEAR,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    agenda_lead_days = models.PositiveSmallIntegerField(
+        _("days before a meeting the agenda is sent"), default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    evaluation_interval_months = models.PositiveSmallIntegerField(
+        _("evaluate every (months)"), default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    evaluation_method = models.CharField(_("evaluation method"), max_length=20,
+                                         choices=EvaluationMethod.choices, blank=True)
+    revision_date = models.DateField(_("revise by"), null=True, blank=True)
+    revision_interval_months = models.PositiveSmallIntegerField(
+        _("revise every (months)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    # --- lifecycle ---
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, blank=True,
+                                   db_index=True)
+    sent_for_signing_at = models.DateTimeField(_("sent for signing"), null=True, blank=True)
+    in_force_from = models.DateTimeField(_("in force from"), null=True, blank=True)
+    revision_due = models.DateField(_("revision due"), null=True, blank=True, db_index=True)
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    pdf = models.FileField(_("PDF"), upload_to="avtaler/pdf/", blank=True)
+    pdf_state = models.CharField(max_length=40, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement_id", "number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="unique_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Version %(number)s") % {"number": self.number}
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+    @property
+    def custom_focus_area_list(self) -> list[str]:
+        return [line.strip() for line in self.custom_focus_areas.splitlines() if line.strip()]
+
+    def get_forms_of_cooperation_display(self) -> list[str]:
+        labels = dict(CooperationForm.choices)
+        return [str(labels.get(code, code)) for code in self.forms_of_cooperation]
+
+    def compute_revision_due(self, start: dt.date) -> dt.date | None:
+        """Revision due from the plan the parties agreed (§3: plan for revision)."""
+        if self.revision_date:
+            return self.revision_date
+        if self.revision_interval_months:
+            return add_months(start, self.revision_interval_months)
+        return None
+
+    def warnings(self) -> list[str]:
+        """What the guide recommends (bør) and this text does not do: warn, never refuse."""
+        out = []
+        if self.meetings_per_year < MIN_MEETINGS_PER_YEAR:
+            out.append(str(_("The guide recommends at least two council meetings a year "
+                             "(§4.1.2).")))
+        if not self.revision_date and not self.revision_interval_months:
+            out.append(str(_("The guide recommends that the parties agree a plan for revising "
+                             "the agreement (§3).")))
+        if not self.evaluation_method:
+            out.append(str(_("The agreement should say how the cooperation is evaluated (§7).")))
+        return out
+
+    def clean(self) -> None:
+        if self.revision_date and self.revision_interval_months:
+            raise ValidationError({"revision_interval_months": _(
+                "Give either a date or an interval for the revision, not both.")})
+        invalid = set(self.forms_of_cooperation or []) - set(CooperationForm.values)
+        if invalid:
+            raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Signed text never changes (§3: a revision is a new version). Only lifecycle and
+        # rendering fields may be written on a locked version.
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values(*CONTENT_FIELDS, "status").first()
+            if stored and stored["status"] in LOCKED_STATUSES:
+                changed = [f for f in CONTENT_FIELDS if stored[f] != getattr(self, f)]
+                went_back = self.status == VersionStatus.DRAFT
+                if changed or went_back:
+                    raise SignedVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk and type(self).objects.filter(pk=self.pk, status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().delete(*args, **kwargs)
+
+
+class Measure(models.Model):
+    """Tiltak, placed on the coordination staircase (§2.3)."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="measures",
+                                verbose_name=_("version"))
+    title = models.CharField(_("measure"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    coordination_step = models.PositiveSmallIntegerField(
+        _("coordination step"), choices=CoordinationStep.choices, default=CoordinationStep.EXCHANGE,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["version_id", "order", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _refuse_if_locked(self) -> None:
+        if AgreementVersion.objects.filter(pk=self.version_id, status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+
+def _signature_upload_to(instance: Signature, filename: str) -> str:
+    return f"avtaler/signert/{instance.version_id}/{instance.party}.pdf"
+
+
+class Signature(models.Model):
+    """One party's signature on one version (§3): who, which role, when (UTC), which text."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT,
+                                related_name="signatures", verbose_name=_("version"))
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("signed by"))
+    name = models.CharField(_("name"), max_length=200)
+    role_title = models.CharField(_("role"), max_length=120)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    wet_ink_pdf = models.FileField(_("scanned signed PDF"), upload_to=_signature_upload_to,
+                                   blank=True)
+
+    class Meta:
+        ordering = ["version_id", "signed_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "party"], name="one_signature_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_party_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A signature is a record of a fact: it is written once, never edited.
+        if self.pk and type(self).objects.filter(pk=self.pk).exists():
+            raise ValidationError(_("A signature cannot be changed."), code="locked")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("A signature cannot be deleted."), code="locked")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError("invalid date")  # pragma: no cover
+
+
+def _refuse_focus_area_change(sender: Any, instance: Any, action: str, reverse: bool,
+                              pk_set: set[int] | None, **kwargs: Any) -> None:
+    """Focus areas are part of the signed text: the M2M table obeys the same guard."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if isinstance(instance, AgreementVersion):
+        version_ids: Any = [instance.pk]
+    elif action == "pre_clear":
+        version_ids = instance.versions.values("pk")
+    else:
+        version_ids = list(pk_set or [])
+    if AgreementVersion.objects.filter(pk__in=version_ids, status__in=LOCKED_STATUSES).exists():
+        raise SignedVersionError()
+
+
+models.signals.m2m_changed.connect(_refuse_focus_area_change,
+                                   sender=AgreementVersion.focus_areas.through,
+                                   dispatch_uid="avtaler_focus_area_guard")

@@ -1,0 +1,19 @@
+"""Celery tasks of the agreements: they take ids and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .models import AgreementVersion
+
+
+@shared_task(name="avtaler.tasks.render_version_pdf", autoretry_for=(OSError,), max_retries=3,
+             default_retry_delay=30)
+def render_version_pdf(version_id: int) -> str:
+    """Render and store the agreement PDF after the transaction that changed it committed."""
+    from . import services
+
+    if not AgreementVersion.objects.filter(pk=version_id).exists():
+        return "gone"
+    version = services.version_render_pdf(version_id=version_id)
+    return version.pdf.name
