@@ -293,6 +293,23 @@ class AgreementVersion(models.Model):
     def __str__(self) -> str:
         return _("Version %(number)s") % {"number": self.number}
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Signed text never changes (§3: a revision is a new version). Only lifecycle and
+        # rendering fields may be written on a locked version.
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values(*CONTENT_FIELDS, "status").first()
+            if stored and stored["status"] in LOCKED_STATUSES:
+                changed = [f for f in CONTENT_FIELDS if stored[f] != getattr(self, f)]
+                went_back = self.status == VersionStatus.DRAFT
+                if changed or went_back:
+                    raise SignedVersionError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk and type(self).objects.filter(pk=self.pk, status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_locked(self) -> bool:
         return self.status in LOCKED_STATUSES
@@ -338,23 +355,6 @@ class AgreementVersion(models.Model):
         if invalid:
             raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Signed text never changes (§3: a revision is a new version). Only lifecycle and
-        # rendering fields may be written on a locked version.
-        if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).values(*CONTENT_FIELDS, "status").first()
-            if stored and stored["status"] in LOCKED_STATUSES:
-                changed = [f for f in CONTENT_FIELDS if stored[f] != getattr(self, f)]
-                went_back = self.status == VersionStatus.DRAFT
-                if changed or went_back:
-                    raise SignedVersionError()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.pk and type(self).objects.filter(pk=self.pk, status__in=LOCKED_STATUSES).exists():
-            raise SignedVersionError()
-        return super().delete(*args, **kwargs)
-
 
 class Measure(models.Model):
     """Tiltak, placed on the coordination staircase (§2.3)."""
@@ -377,10 +377,6 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def _refuse_if_locked(self) -> None:
-        if AgreementVersion.objects.filter(pk=self.version_id, status__in=LOCKED_STATUSES).exists():
-            raise SignedVersionError()
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._refuse_if_locked()
         super().save(*args, **kwargs)
@@ -388,6 +384,10 @@ class Measure(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._refuse_if_locked()
         return super().delete(*args, **kwargs)
+
+    def _refuse_if_locked(self) -> None:
+        if AgreementVersion.objects.filter(pk=self.version_id, status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
 
 
 def _signature_upload_to(instance: Signature, filename: str) -> str:
