@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -27,10 +27,8 @@ from django.http import Http404
 
 from .models import Membership, Municipality, MunicipalityUserObjectPermission, Role
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    AnyUser = AbstractBaseUser | AnonymousUser
+# A logged-in user, AnonymousUser, or a user fetched by a task: all answer is_authenticated.
+AnyUser = Any
 
 M = TypeVar("M", bound=Model)
 
@@ -101,14 +99,14 @@ def roles(user: AnyUser) -> Roles:
             result.police_districts.add(m.municipality.police_district_id)
         elif m.role == Role.MUNICIPAL_LEADER and m.can_sign and m.municipality_id:
             result.signs_for_municipalities.add(m.municipality_id)
-    user._samarbeid_roles = result  # type: ignore[union-attr]
+    user._samarbeid_roles = result
     return result
 
 
 def forget(user: AnyUser) -> None:
     """Drop the cached roles (after a membership change within the same request)."""
     if hasattr(user, "_samarbeid_roles"):
-        del user._samarbeid_roles  # type: ignore[union-attr]
+        del user._samarbeid_roles
 
 
 def is_national_admin(user: AnyUser) -> bool:
@@ -201,7 +199,7 @@ def get_scoped_or_404(qs: QuerySet[M], user: AnyUser, level: Level = Level.VIEW,
     """Fetch one object belonging to a municipality: 404 outside, 403 for readers."""
     try:
         obj = scope(qs, user, Level.VIEW, path).get(**lookup)
-    except qs.model.DoesNotExist as exc:
+    except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
     if level > Level.VIEW and not scope(qs, user, level, path).filter(pk=obj.pk).exists():
         raise PermissionDenied

@@ -24,10 +24,10 @@ class MunicipalityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         counties = counties if counties is not None else County.objects.all()
         districts = police_districts if police_districts is not None else PoliceDistrict.objects.all()
-        self.fields["county"].choices = [("", _("All counties"))] + [
-            (c.number, c.name) for c in counties
-        ]
-        self.fields["police_district"].choices = [("", _("All police districts"))] + [
+        county_field: Any = self.fields["county"]
+        county_field.choices = [("", _("All counties"))] + [(c.number, c.name) for c in counties]
+        district_field: Any = self.fields["police_district"]
+        district_field.choices = [("", _("All police districts"))] + [
             (d.code, d.name) for d in districts
         ]
 
@@ -50,4 +50,5 @@ class ReminderSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["muted"].choices = choices
+        muted: Any = self.fields["muted"]
+        muted.choices = choices

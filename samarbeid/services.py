@@ -4,7 +4,7 @@ municipality's participation status."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from . import access, audit
 from .models import Membership, Municipality, OperationalUnit, Participation, PoliceDistrict
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+AbstractBaseUser = Any  # users and AnonymousUser alike; access decides, not the type
 
 
 def _sync_municipality_perms(*, user: AbstractBaseUser, municipality: Municipality) -> None:

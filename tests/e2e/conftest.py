@@ -34,6 +34,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # axe-core is injected as an inline script, which our CSP (rightly) forbids.
+    # tests/e2e/test_csp.py checks the pages themselves in a context that keeps the CSP.
+    return {**browser_context_args, "bypass_csp": True, "locale": "nb-NO"}
+
+
 @pytest.fixture
 def portal(live_server: Any, transactional_db: Any, settings: Any) -> Any:
     """The live server with reference data and the demo (a transactional test empties the
