@@ -1,1 +1,84 @@
-"""What `slt` registers with the core (compliance checks, home sections, reminder scans)."""
+"""What `slt` registers with the core: compliance checks, home sections, a municipality
+panel, the nav link, reminder kinds and scan, and the demo builder (Veileder §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid import access, compliance, demo, notify, sections
+
+from . import checks, reminders, selectors
+from .demo import build_demo
+from .models import OPEN_STATUSES, SltModel
+
+compliance.register(compliance.Check(
+    code="slt_status", label=_("SLT"),
+    rule=_("SLT is voluntary; record whether it is established, not established or another "
+           "model (§6)."),
+    section="§6", app="slt", evaluate=checks.evaluate_status, order=60,
+))
+compliance.register(compliance.Check(
+    code="slt_coordinator", label=_("SLT coordinator"),
+    rule=_("Where SLT is established, a coordinator binds the three levels together (§6)."),
+    section="§6", app="slt", evaluate=checks.evaluate_coordinator, order=61,
+))
+compliance.register(compliance.Check(
+    code="slt_steering_meeting", label=_("SLT steering level met this year"),
+    rule=_("The steering level of SLT should meet at least once a year (§6)."),
+    section="§6", app="slt", evaluate=checks.evaluate_steering_meeting, order=62,
+))
+
+notify.register_kind(reminders.KIND_DUE, _("SLT measure deadline in 7 days"), optional=True)
+notify.register_kind(reminders.KIND_OVERDUE, _("SLT measure overdue"), optional=False)
+notify.register_scan("slt_measure_deadlines", reminders.scan_measure_deadlines)
+
+
+def _my_measures(user: Any) -> list[sections.Item]:
+    """Open measures the user is responsible for (one query)."""
+    if not user.is_authenticated:
+        return []
+    rows = (selectors.with_overdue_flag(selectors.measures_for(user).open().filter(
+        responsible=user)).select_related("slt_model__municipality").order_by(
+        "-overdue", "ends_on")[:8])
+    return [sections.Item(title=str(_("SLT measure: %(title)s") % {"title": m.title}),
+                          url=reverse("slt:measure_detail", args=[m.pk]), when=m.ends_on,
+                          detail=m.slt_model.municipality.name, overdue=m.is_overdue)
+            for m in rows]
+
+
+def _overdue_for_coordinator(user: Any) -> list[sections.Item]:
+    """Overdue measures in the SLT models the user coordinates (one query)."""
+    if not user.is_authenticated:
+        return []
+    rows = (selectors.measures_for(user, access.Level.WORK).overdue()
+            .filter(slt_model__coordinator=user).exclude(responsible=user)
+            .select_related("slt_model__municipality").order_by("ends_on")[:8])
+    return [sections.Item(title=str(_("Overdue SLT measure: %(title)s") % {"title": m.title}),
+                          url=reverse("slt:measure_detail", args=[m.pk]), when=m.ends_on,
+                          detail=m.slt_model.municipality.name, overdue=True)
+            for m in rows]
+
+
+sections.register("tasks", _my_measures)
+sections.register("reminders", _overdue_for_coordinator)
+
+
+def _panel(user: Any, municipality: Any) -> dict[str, Any] | None:
+    model = (SltModel.objects.filter(municipality=municipality).select_related("coordinator")
+             .annotate(open_count=Count("measures", filter=Q(measures__status__in=OPEN_STATUSES)))
+             .first())
+    hosts = list(selectors.host_models(municipality=municipality)) if model is None else []
+    overdue = model.measures.overdue().count() if model is not None else 0
+    return {"slt_model": model, "hosts": hosts, "overdue": overdue,
+            "can_work": access.can(user, access.Level.WORK, municipality)}
+
+
+sections.register_panel(sections.Panel(key="slt", order=60, template="slt/panel.html",
+                                       context=_panel))
+sections.register_nav(sections.NavLink(key="slt", label=_("SLT"), url_name="slt:dashboard",
+                                       order=60, visible=selectors.coordinates_or_sees_slt))
+demo.register_builder(build_demo, order=60)

@@ -1,0 +1,88 @@
+"""Demo content: Stavanger has established SLT with slt.stavanger as coordinator, three
+levels with members, a yearly action plan and five measures, one of them overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from .models import (
+    CoordinationStep,
+    FocusArea,
+    LevelKind,
+    LevelMeeting,
+    Measure,
+    MeasureStatus,
+    SltModel,
+    SltStatus,
+)
+
+
+def build_demo(demo: Any) -> None:
+    """Idempotent: does nothing when Stavanger's SLT model already has measures."""
+    from . import services
+
+    stavanger = demo.municipality("Stavanger")
+    users = demo.users
+    coordinator = users["slt.stavanger"]
+    existing = SltModel.objects.filter(municipality=stavanger).first()
+    if existing is not None and existing.measures.exists():
+        return
+    model = services.slt_model_save(
+        municipality=stavanger, status=SltStatus.ESTABLISHED, actor=None,
+        coordinator=coordinator, coordinator_title="SLT-koordinator",
+        status_note="SLT etablert i 2012. Politirådet er styringsgruppe.",
+    )
+    levels = {lv.kind: lv for lv in model.levels.all()}
+    if not any(lv.members.exists() for lv in levels.values()):
+        services.level_update(level=levels[LevelKind.STEERING], actor=None,
+                              description="Politirådet i Stavanger er styringsnivået for SLT.")
+        for username in ("ordforer.stavanger", "kommunedirektor.stavanger",
+                         "tjenesteleder.sorvest"):
+            services.level_member_add(level=levels[LevelKind.STEERING], actor=None,
+                                      user=users[username])
+        services.level_member_add(level=levels[LevelKind.COORDINATING], actor=None,
+                                  user=coordinator, role="Leder av koordineringsgruppen")
+        services.level_member_add(level=levels[LevelKind.COORDINATING], actor=None,
+                                  name="Siri Eide", email="siri.eide@demo.samarbeid.local",
+                                  organisation="Barnevernstjenesten", role="Avdelingsleder")
+        services.level_member_add(level=levels[LevelKind.COORDINATING], actor=None,
+                                  name="Jon Aasen", organisation="Skoleetaten", role="Rektor")
+        services.level_member_add(level=levels[LevelKind.EXECUTING], actor=None,
+                                  user=users["politikontakt.sorvest"])
+        services.level_member_add(level=levels[LevelKind.EXECUTING], actor=None,
+                                  name="Marte Lund", organisation="Utekontakten",
+                                  role="Miljøarbeider")
+    today = timezone.localdate()
+    if not LevelMeeting.objects.filter(level=levels[LevelKind.STEERING]).exists():
+        services.level_meeting_add(level=levels[LevelKind.STEERING],
+                                   date=min(today, today.replace(month=1, day=15)), actor=None,
+                                   notes="Gjennomgang av handlingsplanen for året.")
+    plan = model.action_plans.filter(year=today.year).first() or services.action_plan_create(
+        slt_model=model, year=today.year, actor=None, title=f"SLT-handlingsplan {today.year}",
+        goals="Færre unge som begår gjentatt kriminalitet; tryggere uteliv.")
+    specs = [
+        ("Natteravner i sentrum", LevelKind.EXECUTING, FocusArea.PUBLIC_SAFETY, 13, 18,
+         MeasureStatus.ACTIVE, -60, 30, CoordinationStep.JOINT, "politikontakt.sorvest"),
+        ("Oppfølgingsteam for unge lovbrytere", LevelKind.COORDINATING, FocusArea.YOUTH_CRIME,
+         15, 18, MeasureStatus.ACTIVE, -120, -10, CoordinationStep.ADJUST, "slt.stavanger"),
+        ("Rusforebyggende undervisning i 9. trinn", LevelKind.EXECUTING,
+         FocusArea.DRUGS_PSYCHIATRY, 14, 15, MeasureStatus.PLANNED, 20, 120,
+         CoordinationStep.UNDERSTANDING, "slt.stavanger"),
+        ("Felles kunnskapsgrunnlag om gjengdannelse", LevelKind.STEERING,
+         FocusArea.CRIMINAL_NETWORKS, 12, 24, MeasureStatus.ACTIVE, -30, 90,
+         CoordinationStep.EXCHANGE, "kommunedirektor.stavanger"),
+        ("Trygg skolevei-kampanje", LevelKind.COORDINATING, FocusArea.TRAFFIC_SAFETY, 6, 12,
+         MeasureStatus.COMPLETED, -200, -40, CoordinationStep.JOINT, "slt.stavanger"),
+    ]
+    for title, kind, focus, age_from, age_to, status, start, end, step, who in specs:
+        if Measure.objects.filter(slt_model=model, title=title).exists():
+            continue
+        services.measure_create(
+            slt_model=model, actor=coordinator, title=title, level=levels[kind],
+            focus_area=focus, age_from=age_from, age_to=age_to, status=status,
+            starts_on=today + dt.timedelta(days=start), ends_on=today + dt.timedelta(days=end),
+            coordination_step=step, responsible=users[who], action_plan=plan,
+        )

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid.models import Municipality
+
+from .models import (
+    FocusArea,
+    LevelKind,
+    Measure,
+    MeasureStatus,
+    SltActionPlan,
+    SltLevel,
+    SltModel,
+    SltStatus,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class SltModelForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=SltStatus.choices, widget=forms.RadioSelect,
+        help_text=_("SLT is voluntary (guide §6). Not established, or another model, is a "
+                    "legitimate choice."),
+    )
+    status_note = forms.CharField(label=_("Note on the status"), required=False,
+                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    coordinator = PersonChoiceField(
+        label=_("Coordinator"), required=False, queryset=get_user_model().objects.none(),
+        help_text=_("Someone with a role in the municipality in the portal. Give the SLT "
+                    "coordinator role to the person first if they are not listed."),
+    )
+    coordinator_title = forms.CharField(
+        label=_("Coordinator's title"), max_length=120, initial="SLT-koordinator",
+        help_text=_("For example SLT-koordinator or kriminalitetsforebyggende koordinator."),
+    )
+    other_municipalities = forms.ModelMultipleChoiceField(
+        label=_("Shared with municipalities"), required=False,
+        queryset=Municipality.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Only when several municipalities share one SLT model. The municipalities "
+                    "of the same police district are listed."),
+    )
+
+    def __init__(self, *args: Any, people: Any, neighbours: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = people  # type: ignore[attr-defined]
+        self.fields["other_municipalities"].queryset = neighbours  # type: ignore[attr-defined]
+
+
+class LevelForm(forms.ModelForm):
+    class Meta:
+        model = SltLevel
+        fields = ["description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class LevelMemberForm(forms.Form):
+    user = PersonChoiceField(label=_("Portal user"), required=False,
+                             queryset=get_user_model().objects.none())
+    name = forms.CharField(label=_("Name (member outside the portal)"), required=False,
+                           max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=200)
+    role = forms.CharField(label=_("Role in the level"), required=False, max_length=120)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class LevelMeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date of the meeting"), widget=DATE,
+                           initial=timezone.localdate)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Keep personal data out of the notes (§4.1.5)."))
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "title", "description", "level", "focus_area", "focus_area_other", "age_from",
+            "age_to", "target_group", "responsible", "responsible_name", "coordination_step",
+            "starts_on", "ends_on", "status", "action_plan",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DATE,
+            "ends_on": DATE,
+        }
+        field_classes = {"responsible": PersonChoiceField}
+
+    def __init__(self, *args: Any, slt_model: SltModel, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.slt_model = slt_model
+        levels = slt_model.levels.all()
+        self.fields["level"].queryset = levels  # type: ignore[attr-defined]
+        self.fields["level"].label_from_instance = lambda lv: lv.get_kind_display()  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        self.fields["action_plan"].queryset = SltActionPlan.objects.filter(  # type: ignore[attr-defined]
+            slt_model=slt_model)
+
+    def _post_clean(self) -> None:
+        # Leave model validation to the service (which calls full_clean); the view puts its
+        # errors back on the form next to the fields.
+        pass
+
+
+class MeasureUpdateForm(forms.Form):
+    text = forms.CharField(label=_("What has happened?"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    status = forms.ChoiceField(label=_("Status after this update"), choices=MeasureStatus.choices)
+
+
+class MeasureFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + list(MeasureStatus.choices))
+    level = forms.ChoiceField(label=_("Level"), required=False,
+                              choices=[("", _("All levels"))] + list(LevelKind.choices))
+    focus_area = forms.ChoiceField(label=_("Focus area"), required=False,
+                                   choices=[("", _("All focus areas"))] + list(FocusArea.choices))
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+class ActionPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year)
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    goals = forms.CharField(label=_("Goals and priorities"), required=False, max_length=8000,
+                            widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DashboardFilterForm(forms.Form):
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+
+    def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["municipality"])
+        field.choices = [("", _("All my municipalities")), *municipalities]

@@ -1,0 +1,389 @@
+"""SLT — samordning av lokale rus- og kriminalitetsforebyggende tiltak (Veileder §6).
+
+SLT is voluntary: about half of the municipalities have established it, others use another
+model. So "not established" and "other model" are legitimate states, never faults (§6, §2.3).
+Where SLT is established, a coordinator binds together three levels: steering (often the
+police council itself), coordinating (middle managers) and executing (everyone who works
+directly with children and youth). The coordinator tracks measures (tiltak) for children
+and youth across the levels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid.models import Municipality
+
+
+class SltStatus(models.TextChoices):
+    ESTABLISHED = "established", _("Established")
+    NOT_ESTABLISHED = "not_established", _("Not established")
+    OTHER_MODEL = "other_model", _("Other model")
+
+
+class LevelKind(models.TextChoices):
+    """The three SLT levels of the SLT handbook, as quoted in Veileder §6."""
+
+    STEERING = "steering", _("Steering level")
+    COORDINATING = "coordinating", _("Coordinating level")
+    EXECUTING = "executing", _("Executing level")
+
+
+LEVEL_ORDER = [LevelKind.STEERING, LevelKind.COORDINATING, LevelKind.EXECUTING]
+
+
+class FocusArea(models.TextChoices):
+    """The common challenges of Veileder §2, the starting list of focus areas."""
+
+    SOCIETAL_SECURITY = "societal_security", _("Societal security and emergency preparedness")
+    ACCIDENTS = "accidents", _("Accidents and natural disasters")
+    TRAFFIC_SAFETY = "traffic_safety", _("Traffic safety")
+    PUBLIC_SAFETY = "public_safety", _("Safety in public spaces / safe nightlife")
+    YOUTH_CRIME = "youth_crime", _("Crime committed by children and youth")
+    DRUGS_PSYCHIATRY = "drugs_psychiatry", _("Drug and psychiatric problems")
+    SAFE_SCHOOLS = "safe_schools", _("Safe schools")
+    CRIMINAL_NETWORKS = "criminal_networks", _("Criminal networks, including gangs")
+    LABOUR_CRIME = "labour_crime", _("Labour crime and other economic crime")
+    ENVIRONMENTAL_CRIME = "environmental_crime", _("Environmental crime")
+    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence, honour-related violence")
+    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse (including online)")
+    ONLINE_CRIME = "online_crime", _("Crime on the internet and social media")
+    HATE_CRIME = "hate_crime", _("Hate crime")
+    THREATS_POLITICIANS = "threats_politicians", _(
+        "Threats against local politicians and participants in public debate")
+    RADICALISATION = "radicalisation", _("Radicalisation and violent extremism")
+    PLIVO = "plivo", _("Ongoing life-threatening violence (PLIVO)")
+    OTHER = "other", _("Other (describe)")
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+OPEN_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.ACTIVE]
+
+
+class CoordinationStep(models.IntegerChoices):
+    """The coordination staircase (samordningstrappen, Veileder §2.3, after DFØ)."""
+
+    EXCHANGE = 1, _("1 – Exchange information and knowledge")
+    UNDERSTANDING = 2, _("2 – Common understanding of problem and solution")
+    ADJUST = 3, _("3 – Adjust own plans or policy to the others")
+    JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
+
+
+class SltModel(models.Model):
+    """A municipality's SLT model. Access follows the primary `municipality`; a model shared
+    by several municipalities lists the others in `other_municipalities`."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.PROTECT, related_name="slt_model",
+        verbose_name=_("municipality"),
+    )
+    other_municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="shared_slt_models",
+        verbose_name=_("shared with municipalities"),
+        help_text=_("Municipalities that take part in this SLT model together with the "
+                    "municipality."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=SltStatus.choices,
+                              default=SltStatus.ESTABLISHED)
+    status_note = models.TextField(
+        _("note on the status"), blank=True,
+        help_text=_("For example when SLT was established, or which other model the "
+                    "municipality uses."),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="coordinated_slt_models", verbose_name=_("coordinator"),
+    )
+    # Veileder §6 footnote 18: the title varies between municipalities.
+    coordinator_title = models.CharField(_("coordinator's title"), max_length=120,
+                                         default="SLT-koordinator")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = _("SLT model")
+        verbose_name_plural = _("SLT models")
+
+    def __str__(self) -> str:
+        return f"SLT {self.municipality}"
+
+    @property
+    def is_established(self) -> bool:
+        return self.status == SltStatus.ESTABLISHED
+
+
+class SltLevel(models.Model):
+    """One of the three levels. The steering level is often the police council itself."""
+
+    slt_model = models.ForeignKey(SltModel, on_delete=models.CASCADE, related_name="levels",
+                                  verbose_name=_("SLT model"))
+    kind = models.CharField(_("level"), max_length=20, choices=LevelKind.choices)
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("Who takes part, how often the level meets, what it decides."),
+    )
+
+    class Meta:
+        ordering = ["slt_model_id", "kind"]
+        verbose_name = _("SLT level")
+        verbose_name_plural = _("SLT levels")
+        constraints = [
+            models.UniqueConstraint(fields=["slt_model", "kind"], name="slt_unique_level_kind")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    @property
+    def position(self) -> int:
+        return LEVEL_ORDER.index(LevelKind(self.kind))
+
+
+class LevelMember(models.Model):
+    """A member of a level: a portal user, or someone outside the portal by name."""
+
+    level = models.ForeignKey(SltLevel, on_delete=models.CASCADE, related_name="members",
+                              verbose_name=_("level"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="slt_level_memberships", verbose_name=_("portal user"),
+    )
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role in the level"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["level_id", "name", "id"]
+        verbose_name = _("level member")
+        verbose_name_plural = _("level members")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id and self.user is not None:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name
+
+    def clean(self) -> None:
+        if not self.user_id and not self.name.strip():
+            raise ValidationError(
+                {"name": _("Choose a portal user, or write the name of a member outside the "
+                           "portal.")}
+            )
+
+
+class LevelMeeting(models.Model):
+    """A meeting of a level; the steering level should meet at least once a year."""
+
+    level = models.ForeignKey(SltLevel, on_delete=models.CASCADE, related_name="meetings",
+                              verbose_name=_("level"))
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), blank=True,
+                             help_text=_("Keep personal data out of the notes (§4.1.5)."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("level meeting")
+        verbose_name_plural = _("level meetings")
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.date:%d.%m.%Y}"
+
+
+class SltActionPlan(models.Model):
+    """The yearly SLT action plan that groups the measures."""
+
+    slt_model = models.ForeignKey(SltModel, on_delete=models.CASCADE,
+                                  related_name="action_plans", verbose_name=_("SLT model"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    goals = models.TextField(_("goals and priorities"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("SLT action plan")
+        verbose_name_plural = _("SLT action plans")
+        constraints = [
+            models.UniqueConstraint(fields=["slt_model", "year"], name="slt_unique_plan_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(_("SLT action plan %(year)s") % {"year": self.year})
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def open(self) -> MeasureQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date | None = None) -> MeasureQuerySet:
+        return self.open().filter(ends_on__lt=today or timezone.localdate())
+
+
+class Measure(models.Model):
+    """A measure (tiltak) for children and youth, placed on a level and on the coordination
+    staircase (§2.3, §6)."""
+
+    slt_model = models.ForeignKey(SltModel, on_delete=models.CASCADE, related_name="measures",
+                                  verbose_name=_("SLT model"))
+    action_plan = models.ForeignKey(
+        SltActionPlan, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="measures", verbose_name=_("action plan"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    age_from = models.PositiveSmallIntegerField(
+        _("target group, age from"), null=True, blank=True, validators=[MaxValueValidator(120)])
+    age_to = models.PositiveSmallIntegerField(
+        _("target group, age to"), null=True, blank=True, validators=[MaxValueValidator(120)])
+    target_group = models.CharField(_("target group, description"), max_length=200, blank=True)
+    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    focus_area_other = models.CharField(
+        _("other focus area"), max_length=200, blank=True,
+        help_text=_("Fill in when the focus area is «Other»."),
+    )
+    level = models.ForeignKey(SltLevel, on_delete=models.PROTECT, related_name="measures",
+                              verbose_name=_("level responsible"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="slt_measures", verbose_name=_("responsible person"),
+    )
+    responsible_name = models.CharField(
+        _("responsible person outside the portal"), max_length=150, blank=True,
+        help_text=_("Use this when the responsible person has no portal user."),
+    )
+    coordination_step = models.PositiveSmallIntegerField(
+        _("coordination step"), choices=CoordinationStep.choices,
+        default=CoordinationStep.EXCHANGE,
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end / deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices,
+                              default=MeasureStatus.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ends_on", "title"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        indexes = [models.Index(fields=["status", "ends_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Guard for admin and shell too: a measure never points into another SLT model.
+        if self.level_id and self.slt_model_id:
+            level_model = SltLevel.objects.filter(pk=self.level_id).values_list(
+                "slt_model_id", flat=True).first()
+            if level_model != self.slt_model_id:
+                raise ValidationError(_("Choose a level of this municipality's SLT model."))
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.ends_on < timezone.localdate()
+
+    @property
+    def responsible_display(self) -> str:
+        if self.responsible_id and self.responsible is not None:
+            return self.responsible.get_full_name() or self.responsible.get_username()
+        return self.responsible_name
+
+    @property
+    def focus_area_display(self) -> str:
+        if self.focus_area == FocusArea.OTHER and self.focus_area_other:
+            return self.focus_area_other
+        return str(self.get_focus_area_display())
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if self.age_from is not None and self.age_to is not None and self.age_from > self.age_to:
+            errors.setdefault("age_to", []).append(ValidationError(
+                _("The upper age must be the same as or higher than the lower age.")))
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors.setdefault("ends_on", []).append(ValidationError(
+                _("The end must be on or after the start.")))
+        if self.focus_area == FocusArea.OTHER and not self.focus_area_other.strip():
+            errors.setdefault("focus_area_other", []).append(ValidationError(
+                _("Describe the focus area, or choose one from the list.")))
+        if self.level_id and self.slt_model_id and self.level.slt_model_id != self.slt_model_id:
+            errors.setdefault("level", []).append(ValidationError(
+                _("Choose a level of this municipality's SLT model.")))
+        if (self.action_plan_id and self.slt_model_id and self.action_plan is not None
+                and self.action_plan.slt_model_id != self.slt_model_id):
+            errors.setdefault("action_plan", []).append(ValidationError(
+                _("Choose an action plan of this municipality's SLT model.")))
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeasureUpdate(models.Model):
+    """A progress entry on a measure: what happened, when, written by whom."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates",
+                                verbose_name=_("measure"))
+    date = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("progress"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.date:%d.%m.%Y}"
+
+
+class DashboardVisit(models.Model):
+    """When the user last opened the SLT dashboard ("what changed since your last visit").
+
+    Kept in slt rather than in the shared UserProfile field so other apps' dashboards do not
+    move this user's mark."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="slt_dashboard_visit")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SLT dashboard visit")
+        verbose_name_plural = _("SLT dashboard visits")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,193 @@
+"""Reads of SLT shared by views, the dashboard, home sections, reminders and compliance.
+
+Every read that depends on the user goes through `samarbeid.access` (scoped by the SLT
+model's primary municipality), so a new view cannot forget it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from samarbeid import access
+from samarbeid.models import Membership, Municipality, Role
+
+from .models import (
+    LEVEL_ORDER,
+    OPEN_STATUSES,
+    LevelKind,
+    LevelMeeting,
+    LevelMember,
+    Measure,
+    MeasureQuerySet,
+    MeasureStatus,
+    MeasureUpdate,
+    SltActionPlan,
+    SltLevel,
+    SltModel,
+)
+
+MODEL_PATH = "municipality"
+MEASURE_PATH = "slt_model__municipality"
+
+
+def measures_for(user: Any, level: access.Level = access.Level.VIEW) -> MeasureQuerySet:
+    """Which measures may this user see (or work on)?"""
+    return cast(MeasureQuerySet,
+                access.scope(Measure.objects.all(), user, level, path=MEASURE_PATH))
+
+
+def with_overdue_flag(qs: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
+    """Annotate `overdue` (1/0) in SQL so lists can put overdue measures first."""
+    today = today or timezone.localdate()
+    return qs.annotate(overdue=Case(
+        When(status__in=OPEN_STATUSES, ends_on__lt=today, then=Value(1)),
+        default=Value(0), output_field=IntegerField(),
+    ))
+
+
+def slt_model_detail(*, municipality: Municipality) -> SltModel | None:
+    """The model with its levels, members and latest meetings, in a fixed number of queries."""
+    return (
+        SltModel.objects.filter(municipality=municipality)
+        .select_related("coordinator", "municipality")
+        .prefetch_related(
+            "other_municipalities",
+            Prefetch("levels", queryset=SltLevel.objects.order_by("id").prefetch_related(
+                Prefetch("members", queryset=LevelMember.objects.select_related("user")),
+                Prefetch("meetings", queryset=LevelMeeting.objects.order_by("-date", "-id")),
+            )),
+        )
+        .first()
+    )
+
+
+def ordered_levels(slt_model: SltModel) -> list[SltLevel]:
+    return sorted(slt_model.levels.all(), key=lambda lv: lv.position)
+
+
+def host_models(*, municipality: Municipality) -> QuerySet[SltModel]:
+    """SLT models of other municipalities that this municipality shares."""
+    return SltModel.objects.filter(other_municipalities=municipality).select_related(
+        "municipality")
+
+
+def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: str = "",
+                 focus_area: str = "", plan: int | None = None,
+                 overdue: bool = False) -> QuerySet[Measure]:
+    qs = with_overdue_flag(
+        Measure.objects.filter(slt_model=slt_model)
+        .select_related("level", "responsible", "action_plan")
+    )
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q)
+                       | Q(target_group__icontains=q) | Q(focus_area_other__icontains=q)
+                       | Q(responsible_name__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level__kind=level)
+    if focus_area:
+        qs = qs.filter(focus_area=focus_area)
+    if plan:
+        qs = qs.filter(action_plan_id=plan)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, ends_on__lt=timezone.localdate())
+    return qs.order_by("-overdue", "ends_on", "title", "pk")
+
+
+def measure_detail_qs() -> QuerySet[Measure]:
+    return Measure.objects.select_related(
+        "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
+        "action_plan", "created_by",
+    ).prefetch_related(
+        Prefetch("updates", queryset=MeasureUpdate.objects.select_related("author"))
+    )
+
+
+def action_plans(*, slt_model: SltModel) -> QuerySet[SltActionPlan]:
+    return slt_model.action_plans.annotate(
+        measure_count=Count("measures", distinct=True),
+        open_count=Count("measures", filter=Q(measures__status__in=OPEN_STATUSES),
+                         distinct=True),
+    ).order_by("-year")
+
+
+def people_of(municipality: Municipality) -> QuerySet[Any]:
+    """Portal users with an active role in the municipality: candidates for coordinator,
+    responsible person and level member."""
+    from django.contrib.auth import get_user_model
+
+    ids = Membership.objects.active().filter(municipality=municipality).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by(
+        "first_name", "last_name", "username")
+
+
+# --- The coordinator's dashboard --------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    counts: dict[str, dict[str, int]]  # level kind → status → count
+    totals: dict[str, int]
+    measures: QuerySet[Measure]
+    changed: list[Measure]
+    new_updates: list[MeasureUpdate]
+    since: dt.datetime | None
+    overdue_count: int = 0
+    levels: list[tuple[str, Any]] = field(default_factory=list)
+    statuses: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def dashboard(*, user: Any, since: dt.datetime | None, municipality: Municipality | None = None,
+              changed_limit: int = 20) -> Dashboard:
+    """Measures the user works on: counts by level and status (one GROUP BY), open measures
+    with the overdue ones first, and what changed since the previous visit."""
+    base = measures_for(user, access.Level.WORK)
+    if municipality is not None:
+        base = base.filter(slt_model__municipality=municipality)
+    counts: dict[str, dict[str, int]] = {k: dict.fromkeys(MeasureStatus.values, 0) for k in LevelKind.values}
+    totals = dict.fromkeys(MeasureStatus.values, 0)
+    for row in base.values("level__kind", "status").annotate(n=Count("id")).order_by():
+        counts[row["level__kind"]][row["status"]] = row["n"]
+        totals[row["status"]] += row["n"]
+    today = timezone.localdate()
+    measures = (
+        with_overdue_flag(base.open().select_related("level", "responsible",
+                                                     "slt_model__municipality"), today)
+        .order_by("-overdue", "ends_on", "title", "pk")
+    )
+    changed: list[Measure] = []
+    new_updates: list[MeasureUpdate] = []
+    if since is not None:
+        changed = list(
+            base.filter(updated_at__gt=since).select_related("level", "slt_model__municipality")
+            .order_by("-updated_at")[:changed_limit]
+        )
+        new_updates = list(
+            MeasureUpdate.objects.filter(measure__in=base.values("pk"), created_at__gt=since)
+            .exclude(author=user).select_related("measure", "author")
+            .order_by("-created_at")[:changed_limit]
+        )
+    overdue_count = base.overdue(today).count()
+    return Dashboard(
+        counts=counts, totals=totals, measures=measures, changed=changed,
+        new_updates=new_updates, since=since, overdue_count=overdue_count,
+        levels=[(k.value, k.label) for k in LEVEL_ORDER],
+        statuses=list(MeasureStatus.choices),
+    )
+
+
+def coordinates_or_sees_slt(user: Any) -> bool:
+    """Nav visibility, from the roles read once per request (no extra query)."""
+    if not user.is_authenticated:
+        return False
+    r = access.roles(user)
+    if r.national_admin or r.admin_districts or r.leadership_units:
+        return True
+    return any(m.role in (Role.SLT_COORDINATOR, Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT)
+               for m in r.memberships)

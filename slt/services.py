@@ -1,0 +1,222 @@
+"""Writes in SLT (Veileder §6). Keyword-only, typed, atomic; rules live here and in the
+models' clean()/save() so the admin and the shell obey them too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samarbeid import audit
+from samarbeid.models import Municipality
+
+from .models import (
+    LEVEL_ORDER,
+    DashboardVisit,
+    LevelMeeting,
+    LevelMember,
+    Measure,
+    MeasureUpdate,
+    SltActionPlan,
+    SltLevel,
+    SltModel,
+    SltStatus,
+)
+
+MEASURE_FIELDS = [
+    "title", "description", "age_from", "age_to", "target_group", "focus_area",
+    "focus_area_other", "level", "responsible", "responsible_name", "coordination_step",
+    "starts_on", "ends_on", "status", "action_plan",
+]
+
+
+def _check_shared(*, slt_model: SltModel, others: Iterable[Municipality]) -> None:
+    """A municipality takes part in one SLT model only (its own, or one shared with others)."""
+    others = list(others)
+    if any(m.pk == slt_model.municipality_id for m in others):
+        raise ValidationError({"other_municipalities": _(
+            "The municipality itself cannot be listed among the municipalities it shares "
+            "SLT with.")})
+    ids = [m.pk for m in others]
+    own = SltModel.objects.filter(municipality_id__in=ids).exclude(pk=slt_model.pk).filter(
+        status=SltStatus.ESTABLISHED).select_related("municipality")
+    shared = (SltModel.other_municipalities.through.objects
+              .filter(municipality_id__in=ids).exclude(sltmodel_id=slt_model.pk)
+              .select_related("municipality"))
+    taken = sorted({str(m.municipality) for m in own} | {str(s.municipality) for s in shared})
+    if taken:
+        raise ValidationError({"other_municipalities": _(
+            "%(names)s already take(s) part in another SLT model. Remove them there first, "
+            "or choose other municipalities.") % {"names": ", ".join(taken)}})
+
+
+@transaction.atomic
+def slt_model_save(
+    *,
+    municipality: Municipality,
+    status: str,
+    actor: Any,
+    status_note: str = "",
+    coordinator: Any = None,
+    coordinator_title: str = "SLT-koordinator",
+    other_municipalities: Iterable[Municipality] = (),
+) -> SltModel:
+    """Record (or change) a municipality's SLT model and make sure its three levels exist.
+
+    "Not established" and "other model" are legitimate choices: SLT is voluntary (§6)."""
+    slt_model = SltModel.objects.select_for_update().filter(municipality=municipality).first()
+    created = slt_model is None
+    if slt_model is None:
+        slt_model = SltModel(municipality=municipality)
+    slt_model.status = status
+    slt_model.status_note = status_note
+    slt_model.coordinator = coordinator
+    slt_model.coordinator_title = coordinator_title or "SLT-koordinator"
+    slt_model.full_clean()
+    others = list(other_municipalities)
+    if status == SltStatus.ESTABLISHED:
+        host = (SltModel.objects.filter(other_municipalities=municipality)
+                .exclude(municipality=municipality).select_related("municipality").first())
+        if host is not None:
+            raise ValidationError({"status": _(
+                "%(name)s already takes part in the SLT model shared with %(host)s. Remove it "
+                "there first, or record SLT as another model here.") % {
+                    "name": municipality, "host": host.municipality}})
+    _check_shared(slt_model=slt_model, others=others)
+    slt_model.save()
+    slt_model.other_municipalities.set(others)
+    existing = set(slt_model.levels.values_list("kind", flat=True))
+    SltLevel.objects.bulk_create(
+        [SltLevel(slt_model=slt_model, kind=kind) for kind in LEVEL_ORDER if kind not in existing]
+    )
+    audit.record(actor=actor, action="create" if created else "change", obj=slt_model,
+                 summary=f"status={status}")
+    return slt_model
+
+
+@transaction.atomic
+def level_update(*, level: SltLevel, description: str, actor: Any, **extra: Any) -> SltLevel:
+    level.description = description
+    for name, value in extra.items():
+        setattr(level, name, value)
+    level.full_clean()
+    level.save()
+    audit.record(actor=actor, action="change", obj=level, summary=str(level.kind))
+    return level
+
+
+@transaction.atomic
+def level_member_add(*, level: SltLevel, actor: Any, user: Any = None, name: str = "",
+                     email: str = "", organisation: str = "", role: str = "") -> LevelMember:
+    if user is not None and level.members.filter(user=user).exists():
+        raise ValidationError({"user": _(
+            "%(name)s is already a member of this level.") % {
+                "name": user.get_full_name() or user.get_username()}})
+    member = LevelMember(level=level, user=user, name=name, email=email,
+                         organisation=organisation, role=role)
+    member.full_clean()
+    member.save()
+    audit.record(actor=actor, action="create", obj=member, summary=member.display_name)
+    return member
+
+
+@transaction.atomic
+def level_member_remove(*, member: LevelMember, actor: Any) -> None:
+    audit.record(actor=actor, action="delete", obj=member, summary=member.display_name)
+    member.delete()
+
+
+@transaction.atomic
+def level_meeting_add(*, level: SltLevel, date: dt.date, notes: str, actor: Any) -> LevelMeeting:
+    meeting = LevelMeeting(level=level, date=date, notes=notes)
+    meeting.full_clean()
+    meeting.save()
+    audit.record(actor=actor, action="create", obj=meeting, summary=str(meeting))
+    return meeting
+
+
+@transaction.atomic
+def action_plan_create(*, slt_model: SltModel, year: int, actor: Any, title: str = "",
+                       goals: str = "") -> SltActionPlan:
+    if slt_model.action_plans.filter(year=year).exists():
+        raise ValidationError({"year": _(
+            "There is already an action plan for %(year)s. Open it and add measures there.")
+            % {"year": year}})
+    plan = SltActionPlan(slt_model=slt_model, year=year, title=title, goals=goals)
+    plan.full_clean()
+    plan.save()
+    audit.record(actor=actor, action="create", obj=plan, summary=str(year))
+    return plan
+
+
+def _require_measures_allowed(slt_model: SltModel) -> None:
+    if slt_model.status == SltStatus.NOT_ESTABLISHED:
+        raise ValidationError(_(
+            "SLT is recorded as not established in %(name)s, so measures cannot be added. "
+            "If the municipality has established SLT or another model, change the SLT status "
+            "first.") % {"name": slt_model.municipality})
+
+
+@transaction.atomic
+def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> Measure:
+    """Create a measure on one of the model's levels (§6)."""
+    _require_measures_allowed(slt_model)
+    unknown = set(fields) - set(MEASURE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    measure = Measure(slt_model=slt_model, created_by=actor, **fields)
+    measure.full_clean()
+    measure.save()
+    audit.record(actor=actor, action="create", obj=measure, summary=measure.title)
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
+    unknown = set(fields) - set(MEASURE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(measure, name) != value]
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    measure.full_clean()
+    measure.save()
+    audit.record(actor=actor, action="change", obj=measure,
+                 summary=", ".join(changed) or measure.title)
+    return measure
+
+
+@transaction.atomic
+def measure_add_update(*, measure: Measure, text: str, actor: Any,
+                       date: dt.date | None = None, status: str | None = None) -> MeasureUpdate:
+    """Write a progress entry; optionally move the measure to a new status at the same time."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write what has happened since the last update.")})
+    entry = MeasureUpdate(measure=measure, text=text, author=actor,
+                          date=date or timezone.localdate())
+    entry.full_clean()
+    entry.save()
+    if status and status != measure.status:
+        measure.status = status
+        measure.full_clean()
+    # Touch updated_at so the dashboard shows the measure as changed.
+    measure.save()
+    audit.record(actor=actor, action="progress", obj=measure, summary=text[:200])
+    return entry
+
+
+def dashboard_visit(*, user: Any) -> dt.datetime | None:
+    """Mark this visit and return the previous one (None on the first visit)."""
+    now = timezone.now()
+    visit = DashboardVisit.objects.filter(user=user).first()
+    if visit is None:
+        DashboardVisit.objects.create(user=user, seen_at=now)
+        return None
+    previous = visit.seen_at
+    DashboardVisit.objects.filter(pk=visit.pk).update(seen_at=now)
+    return previous

@@ -1,0 +1,31 @@
+"""Builders for SLT tests: an established SLT model in Stavanger and measures on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from slt import services
+from slt.models import FocusArea, LevelKind, Measure, SltModel, SltStatus
+
+
+def slt_model(municipality: Any, coordinator: Any = None, **kwargs: Any) -> SltModel:
+    model = SltModel.objects.filter(municipality=municipality).first()
+    if model is not None:
+        return model
+    return services.slt_model_save(municipality=municipality, status=SltStatus.ESTABLISHED,
+                                   actor=None, coordinator=coordinator, **kwargs)
+
+
+def measure(model: SltModel, *, kind: str = LevelKind.EXECUTING, days_left: int = 30,
+            title: str = "Natteravner", **kwargs: Any) -> Measure:
+    today = timezone.localdate()
+    fields: dict[str, Any] = {
+        "title": title, "level": model.levels.get(kind=kind),
+        "focus_area": FocusArea.YOUTH_CRIME, "starts_on": today - dt.timedelta(days=10),
+        "ends_on": today + dt.timedelta(days=days_left), "status": "active",
+    }
+    fields.update(kwargs)
+    return services.measure_create(slt_model=model, actor=None, **fields)
