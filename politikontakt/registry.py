@@ -1,1 +1,34 @@
-"""What `politikontakt` registers with the core (compliance checks, home sections, reminder scans)."""
+"""What `politikontakt` registers with the core: compliance checks (§5), the municipality
+page panel, the nav link, the approval-expiry reminder and the demo builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid import access, compliance, demo, notify, sections
+
+from . import checks, selectors, services
+from .demo import build_demo
+
+for check in checks.CHECKS:
+    compliance.register(check)
+
+
+def _panel_context(user: Any, municipality: Any) -> dict[str, Any] | None:
+    # The municipality page has already checked that the user may see the municipality.
+    ctx = selectors.panel(municipality=municipality)
+    ctx["can_admin"] = access.can(user, access.Level.ADMIN, municipality)
+    return ctx
+
+
+sections.register_panel(sections.Panel(
+    key="politikontakt", order=20, template="politikontakt/panel.html", context=_panel_context))
+sections.register_nav(sections.NavLink(
+    key="politikontakt", label=_("Police contacts"), url_name="politikontakt:assignment_list",
+    order=40))
+notify.register_kind(services.REMINDER_KIND,
+                     _("A directorate approval for a police contact has expired"), optional=False)
+notify.register_scan("politikontakt_approval_expiry", services.approval_expiry_scan)
+demo.register_builder(build_demo, order=40)

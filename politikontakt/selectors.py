@@ -1,0 +1,209 @@
+"""Reads for police contacts, shared by views, the panel, compliance checks and reminders.
+Every function runs a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from samarbeid import access
+from samarbeid.models import Membership, Municipality, PoliceDistrict, Role
+
+from .models import Assignment, DirectorateApproval, PreventiveFunction
+
+
+def municipality_pairs(*, contact_ids: Iterable[int],
+                       on: dt.date | None = None) -> dict[int, set[int]]:
+    """{contact id: municipality ids served or planned} — assignments not ended plus
+    police-contact memberships made outside this app (2 queries)."""
+    today = on or timezone.localdate()
+    ids = list(contact_ids)
+    result: dict[int, set[int]] = defaultdict(set)
+    for cid, mid in (Assignment.objects.current_or_planned(today).filter(contact_id__in=ids)
+                     .values_list("contact_id", "municipality_id")):
+        result[cid].add(mid)
+    for uid, mid in (Membership.objects.filter(user_id__in=ids, role=Role.POLICE_CONTACT)
+                     .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+                     .exclude(municipality=None).values_list("user_id", "municipality_id")):
+        result[uid].add(mid)
+    return result
+
+
+def municipality_counts(*, contact_ids: Iterable[int], on: dt.date | None = None) -> dict[int, int]:
+    return {cid: len(mids) for cid, mids in municipality_pairs(contact_ids=contact_ids,
+                                                                on=on).items()}
+
+
+def _police_role_q(districts: Any) -> Q:
+    return (Q(role=Role.POLICE_CONTACT, municipality__police_district__in=districts)
+            | Q(role=Role.POLICE_LEADERSHIP, operational_unit__police_district__in=districts)
+            | Q(role=Role.DISTRICT_ADMIN, police_district__in=districts))
+
+
+def eligible_contacts_in(*, districts: Any) -> QuerySet[Any]:
+    """Who may be made a police contact in the districts: an active user with an active
+    police role there (police contact, police leadership of one of its units, district
+    administrator). The core has no plain "police employee" role; §5.3 notes the function
+    may be held by a service-unit leader, so police leadership counts."""
+    memberships = Membership.objects.active().filter(_police_role_q(districts),
+                                                     user=OuterRef("pk"))
+    return (get_user_model().objects.filter(is_active=True).filter(Exists(memberships))
+            .order_by("first_name", "last_name", "username"))
+
+
+def eligible_contacts(*, police_district: PoliceDistrict) -> QuerySet[Any]:
+    return eligible_contacts_in(districts=PoliceDistrict.objects.filter(pk=police_district.pk))
+
+
+def contact_district(*, contact: Any, districts: Any) -> PoliceDistrict | None:
+    """The district (among `districts`) where the contact has a police role."""
+    m = (Membership.objects.active().filter(_police_role_q(districts), user=contact)
+         .select_related("municipality", "operational_unit").first())
+    if m is None:
+        return None
+    pk = m.police_district_id or (m.municipality.police_district_id if m.municipality
+                                  else m.operational_unit.police_district_id
+                                  if m.operational_unit else None)
+    return PoliceDistrict.objects.filter(pk=pk).first() if pk else None
+
+
+def assignment_list(*, user: Any, q: str = "", status: str = "active",
+                    police_district: str = "") -> QuerySet[Assignment]:
+    """Assignments of the municipalities the user may see (status: active, ended, all)."""
+    qs: Any = access.scope(Assignment.objects.all(), user, access.Level.VIEW).select_related(
+        "contact", "municipality", "municipality__police_district", "operational_unit")
+    today = timezone.localdate()
+    if status == "active":
+        qs = qs.current_or_planned(today)
+    elif status == "ended":
+        qs = qs.filter(ends_on__lte=today)
+    if q:
+        qs = qs.filter(Q(municipality__name__icontains=q) | Q(contact__first_name__icontains=q)
+                       | Q(contact__last_name__icontains=q) | Q(contact__username__icontains=q))
+    if police_district:
+        qs = qs.filter(municipality__police_district__code=police_district)
+    return qs.order_by("municipality__name", "-starts_on", "pk")
+
+
+def visible_districts(user: Any) -> QuerySet[PoliceDistrict]:
+    """Police districts whose directory the user may read: those of the municipalities they
+    may see, plus their own police districts."""
+    r = access.roles(user)
+    if r.national_admin:
+        return PoliceDistrict.objects.all()
+    visible = access.municipalities(user).values("police_district_id")
+    return PoliceDistrict.objects.filter(Q(pk__in=visible) | Q(pk__in=r.police_districts))
+
+
+def admin_districts(user: Any) -> QuerySet[PoliceDistrict]:
+    r = access.roles(user)
+    if r.national_admin:
+        return PoliceDistrict.objects.all()
+    return PoliceDistrict.objects.filter(pk__in=r.admin_districts)
+
+
+def can_administer_district(user: Any, district: PoliceDistrict) -> bool:
+    r = access.roles(user)
+    return r.national_admin or district.pk in r.admin_districts
+
+
+def directory(*, police_district: PoliceDistrict, kind: str = "",
+              q: str = "") -> QuerySet[PreventiveFunction]:
+    qs = PreventiveFunction.objects.filter(police_district=police_district)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(holder_name__icontains=q) | Q(other_name__icontains=q)
+                       | Q(note__icontains=q))
+    return qs.order_by("kind", "holder_name", "pk")
+
+
+@dataclass
+class ContactLoad:
+    contact: Any
+    assignments: list[Assignment] = field(default_factory=list)
+    municipality_count: int = 0
+    share_total: int = 0
+    approval: DirectorateApproval | None = None
+
+    @property
+    def over_three(self) -> bool:
+        return self.municipality_count > 3
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.over_three and (self.approval is None
+                                    or self.approval.max_municipalities < self.municipality_count)
+
+
+@dataclass
+class Coverage:
+    police_district: PoliceDistrict
+    uncovered: list[Municipality]
+    loads: list[ContactLoad]
+    municipality_total: int
+
+
+def coverage(*, police_district: PoliceDistrict, on: dt.date | None = None) -> Coverage:
+    """Municipalities of the district without a contact (§5: every municipality shall have
+    one) and each contact's load. Four queries whatever the size of the district."""
+    today = on or timezone.localdate()
+    municipalities = list(Municipality.objects.filter(police_district=police_district)
+                          .select_related("operational_unit").order_by("name"))
+    assignments = list(
+        Assignment.objects.active(today).filter(municipality__police_district=police_district)
+        .select_related("contact", "municipality").order_by("municipality__name")
+    )
+    covered = {a.municipality_id for a in assignments}
+    # A police-contact membership made outside this app still means someone is the contact.
+    covered |= set(Membership.objects.active(today).filter(
+        role=Role.POLICE_CONTACT, municipality__police_district=police_district)
+        .values_list("municipality_id", flat=True))
+    by_contact: dict[int, ContactLoad] = {}
+    for a in assignments:
+        load = by_contact.setdefault(a.contact_id, ContactLoad(contact=a.contact))
+        load.assignments.append(a)
+        load.share_total += a.share_of_position
+    counts = municipality_counts(contact_ids=by_contact.keys(), on=today)
+    approvals = {}
+    for approval in (DirectorateApproval.objects.valid(today)
+                     .filter(contact_id__in=by_contact.keys()).order_by("max_municipalities")):
+        approvals[approval.contact_id] = approval
+    for cid, load in by_contact.items():
+        load.municipality_count = counts.get(cid, len(load.assignments))
+        load.approval = approvals.get(cid)
+    loads = sorted(by_contact.values(),
+                   key=lambda c: (-c.municipality_count, c.contact.get_full_name()))
+    return Coverage(
+        police_district=police_district,
+        uncovered=[m for m in municipalities if m.pk not in covered],
+        loads=loads,
+        municipality_total=len(municipalities),
+    )
+
+
+def approvals_for(user: Any) -> QuerySet[DirectorateApproval]:
+    """National administrators see every request; district administrators their district's."""
+    qs = DirectorateApproval.objects.select_related(
+        "contact", "police_district", "municipality", "requested_by", "decided_by")
+    r = access.roles(user)
+    if r.national_admin:
+        return qs
+    return qs.filter(police_district_id__in=r.admin_districts)
+
+
+def panel(*, municipality: Municipality) -> dict[str, Any]:
+    """The municipality page's "your police contact" panel: 2 queries."""
+    today = timezone.localdate()
+    assignments = list(Assignment.objects.active(today).filter(municipality=municipality)
+                       .select_related("contact").order_by("starts_on", "pk"))
+    functions = list(PreventiveFunction.objects.filter(
+        police_district_id=municipality.police_district_id).order_by("kind", "holder_name"))
+    return {"assignments": assignments, "functions": functions}
