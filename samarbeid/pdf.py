@@ -1,7 +1,8 @@
 """PDF rendering with WeasyPrint, shared by agreements, minutes and evaluations.
 
 PDFs come from the same templates as the web pages. WeasyPrint fetches nothing outside the
-project: remote URLs and file:// outside the static folders are refused.
+project: `/static/…` resolves to the project's static files; remote URLs, `file://` and
+every other scheme are refused.
 """
 
 from __future__ import annotations
@@ -13,33 +14,43 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint.urls import URLFetcher
+
+# Relative URLs in the HTML ("/static/css/x.css") resolve against this base; the fetcher
+# maps it back to files. The host is reserved (.invalid), so nothing can be fetched from it.
+BASE_URL = "https://portal.invalid/"
 
 
 class ForbiddenResource(ValueError):
     pass
 
 
-def _allowed_roots() -> list[Path]:
-    roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
-    roots.append(Path(settings.STATIC_ROOT).resolve())
-    return roots
+def _static_path(url: str) -> Path | None:
+    prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
+    for start in (prefix, settings.STATIC_URL):
+        if url.startswith(start):
+            rel = url[len(start):].split("?")[0].split("#")[0]
+            if ".." in rel.split("/"):
+                return None
+            found = finders.find(rel)
+            return Path(found).resolve() if isinstance(found, str) else None
+    return None
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Serve /static/… from the project's static files; refuse everything else."""
-    from weasyprint.urls import default_url_fetcher
+class ProjectOnlyFetcher(URLFetcher):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allowed_protocols=["file"], allow_redirects=False, **kwargs)
 
-    path: Path | None = None
-    if url.startswith("static:") or url.startswith(settings.STATIC_URL):
-        rel = url.split(settings.STATIC_URL, 1)[-1] if url.startswith(settings.STATIC_URL) \
-            else url[len("static:"):]
-        found = finders.find(rel.lstrip("/"))
-        path = Path(found).resolve() if found else None
-    elif url.startswith("file://"):
-        path = Path(url[len("file://"):]).resolve()
-    if path is None or not any(path.is_relative_to(root) for root in _allowed_roots()):
-        raise ForbiddenResource(f"resource not allowed in PDF: {url[:80]}")
-    return default_url_fetcher(path.as_uri())
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        path = _static_path(url)
+        if path is None:
+            raise ForbiddenResource(f"resource not allowed in PDF: {url[:80]}")
+        return super().fetch(path.as_uri(), headers)
+
+
+def url_fetcher(url: str) -> Any:
+    """Fetch one URL the way PDF rendering does (raises ForbiddenResource outside static)."""
+    return ProjectOnlyFetcher().fetch(url)
 
 
 def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
@@ -47,4 +58,5 @@ def render_pdf(template: str, context: dict[str, Any], *, language: str | None =
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template, {"pdf": True, **context})
-        return HTML(string=html, base_url="static:/", url_fetcher=url_fetcher).write_pdf()
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectOnlyFetcher())
+        return bytes(document.write_pdf())

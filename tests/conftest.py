@@ -25,6 +25,21 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: Any) -> None:
+    """Transactional tests (live server, concurrency) empty the database when they end;
+    the reference data from the migration is loaded again for each of them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        f in request.fixturenames for f in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from samarbeid import reference_data
+
+        reference_data.load()
+
+
 @dataclass
 class World:
     stavanger: Municipality
