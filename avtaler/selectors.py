@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import SIGNED_STATUSES, Agreement, AgreementVersion, Signature, VersionStatus
+from .models import SIGNED_STATUSES, Agreement, AgreementVersion, Party, Signature, VersionStatus
 
 DEFAULT_MEETINGS_PER_YEAR = 2  # Veileder §4.1.2: at least two meetings a year
 DEFAULT_AGENDA_LEAD_DAYS = 7
@@ -108,7 +108,7 @@ def version_document_context(version: AgreementVersion) -> dict[str, Any]:
         "agreement": version.agreement,
         "version": version,
         "signatures": signatures,
-        "signature_list": list(version.signatures.all()),
+        "signature_rows": [(party, label, signatures.get(party)) for party, label in Party.choices],
         "fingerprint": version.fingerprint or canonical.fingerprint(version),
         "focus_areas": [f.name for f in version.focus_areas.all()] + version.custom_focus_area_list,
         "measures": list(version.measures.all()),

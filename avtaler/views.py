@@ -1,0 +1,338 @@
+"""Views of the agreements. Thin: scope through samarbeid.access, call a service or selector,
+render. Refusals from the services are shown at the top of the form with the input kept."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samarbeid import access
+
+from . import canonical, selectors, services
+from .forms import (
+    AgreementCreateForm,
+    CompareForm,
+    DeclineForm,
+    MeasureFormSet,
+    RegisterFilterForm,
+    SignForm,
+    VerifyForm,
+    VersionForm,
+)
+from .models import Agreement, AgreementVersion, Party, VersionStatus
+
+PAGE_SIZE = 25
+
+
+def _agreements() -> QuerySet[Agreement]:
+    return Agreement.objects.select_related("municipality__county", "police_district", "county",
+                                            "organisation")
+
+
+def _agreement(request: HttpRequest, pk: int, level: access.Level = access.Level.VIEW) -> Agreement:
+    return access.get_scoped_or_404(_agreements(), request.user, level, pk=pk)
+
+
+def _version(request: HttpRequest, pk: int, number: int,
+             level: access.Level = access.Level.VIEW) -> AgreementVersion:
+    qs = AgreementVersion.objects.select_related(
+        "agreement__municipality__county", "agreement__police_district", "agreement__county",
+        "agreement__organisation",
+    )
+    return access.get_scoped_or_404(qs, request.user, level, path="agreement__municipality",
+                                    agreement_id=pk, number=number)
+
+
+def _error_text(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+def _version_url(version: AgreementVersion) -> str:
+    return reverse("avtaler:version_detail", args=[version.agreement_id, version.number])
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """The national register of agreements, scoped to what the user may see (§3)."""
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.register_list(user=request.user, q=filters.get("q", ""),
+                                 police_district=filters.get("police_district", ""),
+                                 county=filters.get("county", ""), status=filters.get("status", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "avtaler/register.html", {
+        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters and any(
+            filters.values())),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, number, access.Level.WORK)
+    form = AgreementCreateForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(
+                municipality=municipality, actor=request.user, kind=form.cleaned_data["kind"],
+                organisation=form.cleaned_data.get("organisation"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The agreement is created as a draft. Write its content "
+                                        "below."))
+            return redirect("avtaler:edit", pk=agreement.pk, number=1)
+    return render(request, "avtaler/create.html", {"municipality": municipality, "form": form})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    versions = list(agreement.versions.order_by("number"))
+    if not versions:  # pragma: no cover — every agreement starts with version 1
+        raise Http404
+    if number is None:
+        version = next((v for v in versions if v.pk == agreement.in_force_version_id), versions[-1])
+        if versions[-1].status in (VersionStatus.DRAFT, VersionStatus.SENT_FOR_SIGNING):
+            version = versions[-1]
+    else:
+        version = next((v for v in versions if v.number == number), None)  # type: ignore[assignment]
+        if version is None:
+            raise Http404
+    ctx = selectors.version_document_context(version)
+    can_work = access.can(request.user, access.Level.WORK, agreement.municipality)
+    sign_parties = [p for p in services.signable_parties(request.user, agreement)
+                    if p not in ctx["signatures"]]
+    open_version = next((v for v in versions if v.status in (VersionStatus.DRAFT,
+                                                             VersionStatus.SENT_FOR_SIGNING)), None)
+    return render(request, "avtaler/detail.html", {
+        **ctx,
+        "versions": versions,
+        "can_work": can_work,
+        "can_sign": version.status == VersionStatus.SENT_FOR_SIGNING and bool(sign_parties),
+        "can_revise": can_work and open_version is None,
+        "can_decline": can_work and not agreement.in_force_version_id
+        and not agreement.declined_on,
+        "pdf": False,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _version(request, pk, number, access.Level.WORK)
+    context: dict[str, Any] = {"version": version, "agreement": version.agreement}
+    if version.is_locked:
+        # §3: signed text never changes; say so and offer the way forward.
+        context["refusal"] = _error_text(services.SignedVersionError())[0]
+        return render(request, "avtaler/edit.html", context, status=409)
+    initial = {f: getattr(version, f) for f in services.EDITABLE_FIELDS}
+    initial["focus_areas"] = list(version.focus_areas.filter(is_standard=True))
+    initial["custom_focus_areas"] = "\n".join(
+        [f.name for f in version.focus_areas.filter(is_standard=False)]
+        + version.custom_focus_area_list
+    )
+    form = VersionForm(request.POST or None, initial=initial)
+    formset = MeasureFormSet(request.POST or None, prefix="measures", initial=[
+        {"title": m.title, "coordination_step": m.coordination_step, "responsible": m.responsible,
+         "description": m.description} for m in version.measures.all()
+    ])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {f: form.cleaned_data.get(f) for f in services.EDITABLE_FIELDS}
+        data["forms_of_cooperation"] = list(form.cleaned_data["forms_of_cooperation"])
+        measures = [services.MeasureData(title=f.cleaned_data["title"].strip(),
+                                         coordination_step=f.cleaned_data["coordination_step"],
+                                         responsible=f.cleaned_data.get("responsible", ""),
+                                         description=f.cleaned_data.get("description", ""))
+                    for f in formset.forms if f.cleaned_data.get("title", "").strip()]
+        try:
+            services.version_update(version=version, actor=request.user, data=data,
+                                    focus_areas=form.cleaned_data["focus_areas"], measures=measures)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(_version_url(version))
+    context.update({"form": form, "formset": formset, "warnings": version.warnings()})
+    return render(request, "avtaler/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _version(request, pk, number, access.Level.WORK)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.version_send_for_signing(version=version, actor=request.user)
+        except ValidationError as exc:
+            errors = _error_text(exc)
+        else:
+            messages.success(request, _("The agreement is sent for signing. Both parties can now "
+                                        "sign it."))
+            return redirect(_version_url(version))
+    return render(request, "avtaler/send.html", {
+        "version": version, "agreement": version.agreement, "errors": errors,
+        "warnings": version.warnings(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _version(request, pk, number)
+    agreement = version.agreement
+    signed = set(version.signatures.values_list("party", flat=True))
+    parties = [p for p in services.signable_parties(request.user, agreement) if p not in signed]
+    if not services.signable_parties(request.user, agreement):
+        raise PermissionDenied
+    if version.status != VersionStatus.SENT_FOR_SIGNING or not parties:
+        messages.info(request, _("There is nothing for you to sign on this version."))
+        return redirect(_version_url(version))
+    form = SignForm(request.POST or None, request.FILES or None, parties=parties,
+                    initial={"party": parties[0]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_sign(version=version, actor=request.user,
+                                  party=form.cleaned_data["party"],
+                                  signed_pdf=form.cleaned_data.get("signed_pdf"))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            version.refresh_from_db()
+            if version.status == VersionStatus.IN_FORCE:
+                messages.success(request, _("Signed. Both parties have signed: the agreement is "
+                                            "in force."))
+            else:
+                messages.success(request, _("Signed. The agreement enters into force when the "
+                                            "other party has signed."))
+            return redirect(_version_url(version))
+    return render(request, "avtaler/sign.html", {
+        "version": version, "agreement": agreement, "form": form,
+        "fingerprint": version.fingerprint,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk, access.Level.WORK)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            draft = services.version_create_revision(agreement=agreement, actor=request.user)
+        except ValidationError as exc:
+            errors = _error_text(exc)
+        else:
+            messages.success(request, _("Version %(number)s is created as a draft, copied from "
+                                        "the previous version.") % {"number": draft.number})
+            return redirect("avtaler:edit", pk=agreement.pk, number=draft.number)
+    return render(request, "avtaler/revise.html", {"agreement": agreement, "errors": errors})
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    versions = {v.number: v for v in agreement.versions.prefetch_related("focus_areas", "measures")}
+    numbers = sorted(versions)
+    default = {"a": numbers[-2] if len(numbers) > 1 else numbers[0], "b": numbers[-1]}
+    form = CompareForm(request.GET or None, numbers=numbers, initial=default)
+    chosen = form.cleaned_data if form.is_valid() else default
+    old, new = versions[chosen["a"]], versions[chosen["b"]]
+    return render(request, "avtaler/compare.html", {
+        "agreement": agreement, "form": form, "old": old, "new": new,
+        "diffs": selectors.compare_versions(old, new) if len(numbers) > 1 else [],
+    })
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    version = _version(request, pk, number)
+    if not version.pdf or version.pdf_state != services.pdf_state(version):
+        # Not rendered yet (or the task is behind): render now rather than make the user wait.
+        version = services.version_render_pdf(version_id=version.pk)
+    filename = f"samarbeidsavtale-{version.agreement.municipality.number}-v{version.number}.pdf"
+    return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")
+
+
+@login_required
+@require_GET
+def signed_copy(request: HttpRequest, pk: int, number: int, party: str) -> FileResponse:
+    version = _version(request, pk, number)
+    if party not in Party.values:
+        raise Http404
+    signature = version.signatures.filter(party=party).exclude(wet_ink_pdf="").first()
+    if signature is None:
+        raise Http404
+    return FileResponse(signature.wet_ink_pdf.open("rb"), as_attachment=True,
+                        filename=f"signert-{party}-v{version.number}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk, access.Level.WORK)
+    form = DeclineForm(request.POST or None, initial={"declined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_decline(agreement=agreement, actor=request.user,
+                                       note=form.cleaned_data["note"],
+                                       declined_on=form.cleaned_data["declined_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The municipality's decision to decline is recorded."))
+            return redirect("avtaler:detail", pk=agreement.pk)
+    return render(request, "avtaler/decline.html", {"agreement": agreement, "form": form})
+
+
+def _fingerprint_in_pdf(upload: Any) -> str:
+    from pypdf import PdfReader
+
+    try:
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(upload).pages)
+    except Exception:
+        return ""
+    found = canonical.FINGERPRINT_RE.findall(re.sub(r"\s+", " ", text))
+    return found[-1] if found else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Does a PDF or a fingerprint match a signed version (§3)? Answered within the user's scope."""
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        fingerprint = form.cleaned_data.get("fingerprint") or ""
+        if form.cleaned_data.get("document"):
+            fingerprint = _fingerprint_in_pdf(form.cleaned_data["document"])
+        match = selectors.verify_fingerprint(user=request.user, fingerprint=fingerprint) \
+            if fingerprint else None
+        result = {"fingerprint": fingerprint, "match": match}
+    return render(request, "avtaler/verify.html", {"form": form, "result": result})
