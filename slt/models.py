@@ -182,6 +182,12 @@ class LevelMember(models.Model):
             return self.user.get_full_name() or self.user.get_username()
         return self.name
 
+    @property
+    def contact_email(self) -> str:
+        if self.email:
+            return self.email
+        return self.user.email if self.user_id and self.user is not None else ""
+
     def clean(self) -> None:
         if not self.user_id and not self.name.strip():
             raise ValidationError(
@@ -369,6 +375,12 @@ class MeasureUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.date:%d.%m.%Y}"
+
+    @property
+    def author_display(self) -> str:
+        if self.author_id and self.author is not None:
+            return self.author.get_full_name() or self.author.get_username()
+        return ""
 
 
 class DashboardVisit(models.Model):

@@ -1,0 +1,38 @@
+"""The demo for Stavanger, and the home-page providers for measures."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from samarbeid import demo, sections
+from slt.models import Measure, SltModel
+
+
+def test_demo_builds_stavanger_slt_idempotently(db):
+    built = demo.build()
+    demo.build()
+    model = SltModel.objects.get(municipality__name="Stavanger")
+    assert model.coordinator == built.users["slt.stavanger"]
+    assert model.levels.count() == 3
+    assert all(level.members.exists() for level in model.levels.all())
+    assert Measure.objects.filter(slt_model=model).count() == 5
+    assert set(model.measures.values_list("level__kind", flat=True)) == {
+        "steering", "coordinating", "executing"}
+    assert model.measures.overdue().count() == 1
+    assert model.action_plans.count() == 1
+
+
+def test_home_sections_for_coordinator(db, client):
+    built = demo.build()
+    coordinator = built.users["slt.stavanger"]
+    tasks = sections.items_for(coordinator, "tasks", limit=50)
+    mine = [i for i in tasks if i.title.startswith("SLT measure")]
+    assert len(mine) == 2  # open measures slt.stavanger is responsible for
+    assert any(i.overdue for i in mine)
+    mayor = built.users["kommunedirektor.stavanger"]
+    assert not [i for i in sections.items_for(mayor, "reminders", limit=50)
+                if "SLT" in i.title]
+    outsider = built.users["ordforer.bergen"]
+    assert not [i for i in sections.items_for(outsider, "tasks", limit=50) if "SLT" in i.title]
+    overdue = Measure.objects.overdue().get()
+    assert f'{reverse("slt:measure_detail", args=[overdue.pk])}' in [i.url for i in mine]
