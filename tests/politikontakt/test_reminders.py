@@ -1,0 +1,66 @@
+"""An approval that expires while the contact still covers more than three municipalities:
+the district administrators are told, exactly once (§5, footnote 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from politikontakt import services
+from politikontakt.models import DirectorateApproval
+from samarbeid import notify
+
+from .conftest import assign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def expired(officer: Any, places: Any, sorvest: Any, national_admin: Any,
+            district_admin: Any) -> Any:
+    for name in ["Stavanger", "Sandnes", "Sola"]:
+        assign(officer, places[name])
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    services.approval_decide(approval=approval, approve=True, actor=national_admin)
+    fourth = assign(officer, places["Randaberg"])
+    DirectorateApproval.objects.filter(pk=approval.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    return fourth
+
+
+def test_district_admin_is_told_once(expired: Any, district_admin: Any, officer: Any) -> None:
+    assert services.approval_expiry_scan() == 1
+    assert services.approval_expiry_scan() == 0
+    assert notify.run_all_scans()["politikontakt_approval_expiry"] == 0
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [district_admin.email]
+    assert officer.get_full_name() in message.subject
+    assert "4 kommuner" in message.body and "/politikontakt/dekning/" in message.body
+
+
+def test_no_reminder_once_back_within_three(expired: Any) -> None:
+    services.assignment_end(assignment=expired)
+    assert services.approval_expiry_scan() == 0
+    assert mail.outbox == []
+
+
+def test_smtp_failure_then_retry_sends_once(expired: Any, monkeypatch: Any) -> None:
+    real = notify.send_mail_now
+
+    def broken(**kwargs: Any) -> None:
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(notify, "send_mail_now", broken)
+    with pytest.raises(ConnectionRefusedError):
+        services.approval_expiry_scan()
+    assert mail.outbox == []
+    monkeypatch.setattr(notify, "send_mail_now", real)
+    assert services.approval_expiry_scan() == 1
+    assert services.approval_expiry_scan() == 0
+    assert len(mail.outbox) == 1

@@ -1,0 +1,246 @@
+"""The pages: assigning with the rule explained, approvals, coverage, directory, the panel on
+the municipality page; query counts that do not grow with the rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from politikontakt import services
+from politikontakt.models import ApprovalStatus, Assignment, DirectorateApproval, PreventiveFunction
+from samarbeid.models import Municipality, Role
+from tests.factories import UserFactory
+
+from .conftest import assign
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_assign(client: Any, municipality: Any, contact: Any, **extra: Any) -> Any:
+    data = {"contact": contact.pk, "share_of_position": 20,
+            "starts_on": timezone.localdate().isoformat(), "mandate": "Kan avtale møter", **extra}
+    return client.post(reverse("politikontakt:assignment_create", args=[municipality.number]),
+                       data)
+
+
+def test_district_admin_assigns_and_is_refused_on_the_fourth_with_a_link(
+        client: Any, officer: Any, places: Any, district_admin: Any) -> None:
+    client.force_login(district_admin)
+    for name in ["Stavanger", "Sandnes", "Sola"]:
+        response = _post_assign(client, places[name], officer)
+        assert response.status_code == 302
+    response = _post_assign(client, places["Randaberg"], officer, mandate="Mitt mandat")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "høyst tre kommuner" in body and "Politidirektoratet" in body
+    url = reverse("politikontakt:approval_request")
+    assert f'href="{url}?contact={officer.pk}&amp;municipality=1127"' in body
+    assert "Mitt mandat" in body  # the user's input is kept
+    assert not Assignment.objects.filter(municipality=places["Randaberg"]).exists()
+
+
+def test_request_then_approve_then_assign(client: Any, officer: Any, places: Any,
+                                          district_admin: Any, national_admin: Any) -> None:
+    for name in ["Stavanger", "Sandnes", "Sola"]:
+        assign(officer, places[name])
+    client.force_login(district_admin)
+    form_url = reverse("politikontakt:approval_request") + f"?contact={officer.pk}&municipality=1127"
+    page = client.get(form_url).content.decode()
+    assert f'<option value="{officer.pk}" selected>' in page
+    response = client.post(reverse("politikontakt:approval_request"), {
+        "contact": officer.pk, "municipality": places["Randaberg"].pk, "max_municipalities": 4,
+        "reason": "Randaberg er liten og nabo til Stavanger"})
+    assert response.status_code == 302
+    approval = DirectorateApproval.objects.get(contact=officer)
+    assert approval.requested_by == district_admin and approval.status == ApprovalStatus.PENDING
+    # The district administrator may read the request but not decide it.
+    decide_url = reverse("politikontakt:approval_decide", args=[approval.pk])
+    assert client.get(decide_url).status_code == 200
+    assert client.post(decide_url, {"decision": "approve"}).status_code == 403
+    client.force_login(national_admin)
+    assert "Randaberg er liten" in client.get(decide_url).content.decode()
+    response = client.post(decide_url, {"decision": "approve", "expires_on": "2099-12-31"})
+    assert response.status_code == 302
+    approval.refresh_from_db()
+    assert approval.status == ApprovalStatus.APPROVED and approval.decided_by == national_admin
+    client.force_login(district_admin)
+    assert _post_assign(client, places["Randaberg"], officer).status_code == 302
+
+
+def test_reject_needs_a_reason_shown_next_to_the_field(client: Any, officer: Any, sorvest: Any,
+                                                       national_admin: Any) -> None:
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    client.force_login(national_admin)
+    response = client.post(reverse("politikontakt:approval_decide", args=[approval.pk]),
+                           {"decision": "reject"})
+    assert response.status_code == 200
+    assert "Skriv hvorfor søknaden blir avvist" in response.content.decode()
+
+
+def test_assign_form_offers_only_police_users_of_the_district(client: Any, officer: Any,
+                                                              places: Any, district_admin: Any,
+                                                              world: Any) -> None:
+    client.force_login(district_admin)
+    page = client.get(reverse("politikontakt:assignment_create", args=["1103"])).content.decode()
+    assert f'value="{officer.pk}"' in page
+    assert f'value="{world.police.pk}"' in page  # a police contact in Stavanger
+    assert f'value="{world.leader.pk}"' not in page  # the mayor is not police
+    response = _post_assign(client, places["Sola"], world.leader)
+    assert response.status_code == 200 and not Assignment.objects.exists()
+
+
+def test_end_assignment_keeps_history(client: Any, officer: Any, places: Any,
+                                      district_admin: Any) -> None:
+    a = assign(officer, places["Sola"])
+    client.force_login(district_admin)
+    response = client.post(reverse("politikontakt:assignment_end", args=[a.pk]),
+                           {"ends_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.is_ended
+    listed = client.get(reverse("politikontakt:assignment_list") + "?status=ended").content.decode()
+    assert "Sola" in listed
+
+
+def test_coverage_lists_uncovered_municipalities_and_loads(client: Any, officer: Any,
+                                                           places: Any, district_admin: Any) -> None:
+    for name in ["Stavanger", "Sandnes"]:
+        assign(officer, places[name], share=40)
+    client.force_login(district_admin)
+    body = client.get(reverse("politikontakt:coverage")).content.decode()
+    uncovered = body.split('id="uncovered-heading"')[1].split('id="load-heading"')[0]
+    assert "Sola" in uncovered and ">Stavanger<" not in uncovered
+    load = body.split('id="load-heading"')[1]
+    assert officer.get_full_name() in load and "80 %" in load
+
+
+def test_municipal_user_sees_contact_and_functions_on_municipality_page(
+        client: Any, world: Any, sorvest: Any) -> None:
+    membership = world.police.memberships.get(role=Role.POLICE_CONTACT)
+    services.assignment_adopt(membership=membership, share_of_position=60,
+                              mandate="Kan avtale faste møter")
+    services.preventive_function_save(function=PreventiveFunction(
+        police_district=sorvest, kind="radicalisation_contact", holder_name="Sara Haugen",
+        phone="51 89 90 01", note="Bekymring for radikalisering"))
+    client.force_login(world.member)
+    body = client.get(reverse("municipality_detail", args=["1103"])).content.decode()
+    panel = body.split('id="police-contact-heading"')[1]
+    assert world.police.email in panel and "60 %" in panel and "Kan avtale faste møter" in panel
+    assert "Radikaliseringskontakt" in panel and "Sara Haugen" in panel
+
+
+def test_directory_edit_by_district_admin_and_read_only_for_municipal_users(
+        client: Any, world: Any, sorvest: Any) -> None:
+    client.force_login(world.chief)
+    response = client.post(reverse("politikontakt:function_create", args=[sorvest.code]), {
+        "kind": "other", "other_name": "", "holder_name": "Per", "phone": "", "email": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Oppgi navnet på funksjonen" in body
+    response = client.post(reverse("politikontakt:function_create", args=[sorvest.code]), {
+        "kind": "online_patrol", "holder_name": "Nettpatruljen", "email": "nett@politiet.no"})
+    assert response.status_code == 302
+    client.force_login(world.leader)
+    body = client.get(reverse("politikontakt:directory", args=[sorvest.code])).content.decode()
+    assert "Nettpatruljen" in body and "Legg til funksjon" not in body
+    client.force_login(world.outsider)
+    assert client.get(reverse("politikontakt:directory", args=[sorvest.code])).status_code == 404
+
+
+def test_outsider_does_not_see_other_municipalities_assignments(client: Any, world: Any) -> None:
+    membership = world.police.memberships.get(role=Role.POLICE_CONTACT)
+    services.assignment_adopt(membership=membership, share_of_position=60)
+    client.force_login(world.outsider)
+    body = client.get(reverse("politikontakt:assignment_list")).content.decode()
+    assert "Stavanger" not in body.split("<h1>")[1]
+    client.force_login(world.member)
+    assert "Stavanger" in client.get(reverse("politikontakt:assignment_list")).content.decode()
+
+
+# --- Query budgets: the same count for 2 and 50 rows --------------------------------------
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _contacts_with_assignments(n: int, start: int = 0) -> None:
+    municipalities = list(Municipality.objects.order_by("number")[start:start + n])
+    for m in municipalities:
+        contact = UserFactory()
+        services.assignment_create(contact=contact, municipality=m, share_of_position=50,
+                                   mandate="" if m.pk % 2 else "Mandat")
+        services.approval_request(contact=contact, police_district=m.police_district,
+                                  reason="r", max_municipalities=4)
+
+
+def _functions(district: Any, n: int) -> None:
+    for i in range(n):
+        services.preventive_function_save(function=PreventiveFunction(
+            police_district=district, kind="other", other_name=f"F{i}", holder_name=f"H{i}",
+            phone="1"))
+
+
+@pytest.mark.parametrize("url_name,budget", [
+    ("politikontakt:assignment_list", 6),
+    ("politikontakt:approval_list", 5),
+])
+def test_list_queries_do_not_grow(client: Any, national_admin: Any, url_name: str,
+                                  budget: int, django_assert_num_queries: Any) -> None:
+    client.force_login(national_admin)
+    url = reverse(url_name)
+    _contacts_with_assignments(2)
+    small = _count(client, url)
+    _contacts_with_assignments(48, start=2)
+    assert _count(client, url) == small
+    with django_assert_num_queries(budget):
+        client.get(url)
+
+
+def test_coverage_queries_do_not_grow(client: Any, district_admin: Any, sorvest: Any,
+                                      django_assert_num_queries: Any) -> None:
+    client.force_login(district_admin)
+    url = reverse("politikontakt:coverage")
+    municipalities = list(Municipality.objects.filter(police_district=sorvest).order_by("number"))
+    assert len(municipalities) > 10
+
+    def fill(ms: list[Any]) -> None:
+        for m in ms:
+            services.assignment_create(contact=UserFactory(), municipality=m, share_of_position=30)
+
+    fill(municipalities[:2])
+    small = _count(client, url)
+    fill(municipalities[2:])
+    assert _count(client, url) == small
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def test_directory_queries_do_not_grow(client: Any, world: Any, sorvest: Any,
+                                       django_assert_num_queries: Any) -> None:
+    client.force_login(world.member)
+    url = reverse("politikontakt:directory", args=[sorvest.code])
+    _functions(sorvest, 2)
+    small = _count(client, url)
+    _functions(sorvest, 48)
+    assert _count(client, url) == small
+    with django_assert_num_queries(small):
+        client.get(url)
+
+
+def test_municipality_page_panel_queries_do_not_grow(client: Any, world: Any, sorvest: Any) -> None:
+    client.force_login(world.member)
+    url = reverse("municipality_detail", args=["1103"])
+    _functions(sorvest, 2)
+    small = _count(client, url)
+    _functions(sorvest, 48)
+    assert _count(client, url) == small
