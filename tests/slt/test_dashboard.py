@@ -31,11 +31,11 @@ def test_counts_and_overdue_first(world, client, coordinator):
     client.force_login(coordinator)
     html = client.get(reverse("slt:dashboard")).content.decode()
     assert html.index("For sent") < html.index("Senere frist")
-    assert "Ferdig" not in html.split("Open measures, overdue first")[1]  # completed: not open
+    assert "Ferdig" not in html.split("Åpne tiltak, forsinkede først")[1]  # completed: not open
     assert "Bergen-tiltak" not in html
-    assert "1 measure is overdue." in html
-    board_rows = html.split("Number of measures by level and status")[1]
-    assert "Steering level" in board_rows
+    assert "1 tiltak er over fristen." in html
+    board_rows = html.split("Antall tiltak etter nivå og status")[1]
+    assert "Styringsnivå" in board_rows
 
 
 def test_what_changed_since_the_last_visit(world, client, coordinator):
@@ -43,18 +43,18 @@ def test_what_changed_since_the_last_visit(world, client, coordinator):
     old = measure(model, title="Uendret tiltak")
     client.force_login(coordinator)
     html = client.get(reverse("slt:dashboard")).content.decode()
-    assert "This is your first visit" in html
+    assert "Dette er ditt første besøk" in html
     DashboardVisit.objects.filter(user=coordinator).update(
         seen_at=timezone.now() - dt.timedelta(minutes=5))
     type(old).objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
     changed = measure(model, title="Nytt tiltak")
     services.measure_add_update(measure=changed, text="Politiet deltok", actor=world.police)
     html = client.get(reverse("slt:dashboard")).content.decode()
-    section = html.split("Changed since your last visit")[1].split("Measures by level")[0]
+    section = html.split("Endret siden forrige besøk")[1].split("Tiltak etter nivå")[0]
     assert "Nytt tiltak" in section and "Politiet deltok" in section
     assert "Uendret tiltak" not in section
     html = client.get(reverse("slt:dashboard")).content.decode()
-    assert "Nothing has changed since your last visit" in html
+    assert "Ingenting er endret siden forrige besøk" in html
 
 
 def test_dashboard_filters_by_municipality(world, client):

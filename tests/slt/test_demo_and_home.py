@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from samarbeid import demo, sections
+from slt.demo import build_demo
 from slt.models import Measure, SltModel
+
+
+@pytest.fixture(autouse=True)
+def _only_slt_builder(monkeypatch):
+    # The core demo plus the SLT builder alone, so this tests what slt adds.
+    monkeypatch.setattr(demo, "_builders", [(60, build_demo)])
 
 
 def test_demo_builds_stavanger_slt_idempotently(db):
@@ -26,7 +34,7 @@ def test_home_sections_for_coordinator(db, client):
     built = demo.build()
     coordinator = built.users["slt.stavanger"]
     tasks = sections.items_for(coordinator, "tasks", limit=50)
-    mine = [i for i in tasks if i.title.startswith("SLT measure")]
+    mine = [i for i in tasks if i.title.startswith("SLT-tiltak")]
     assert len(mine) == 2  # open measures slt.stavanger is responsible for
     assert any(i.overdue for i in mine)
     mayor = built.users["kommunedirektor.stavanger"]

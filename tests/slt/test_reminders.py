@@ -50,7 +50,7 @@ def test_overdue_is_sent_once_more_and_not_for_closed(world, setup):
     m = measure(model, title="For sent", days_left=-1, responsible=coordinator)
     measure(model, title="Stanset", days_left=-1, status="stopped")
     assert notify.run_all_scans()["slt_measure_deadlines"] == 1  # same person: one e-mail
-    assert "overdue" in mail.outbox[0].subject
+    assert "over fristen" in mail.outbox[0].subject
     assert notify.run_all_scans()["slt_measure_deadlines"] == 0
     services.measure_update(measure=m, actor=None, ends_on=m.ends_on - dt.timedelta(days=1))
     assert reminders.scan_measure_deadlines() == 1  # a new deadline is a new reminder

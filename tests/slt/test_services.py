@@ -31,7 +31,7 @@ def test_not_established_is_a_legitimate_state_but_refuses_measures(world):
     model = services.slt_model_save(municipality=world.stavanger,
                                     status=SltStatus.NOT_ESTABLISHED, actor=world.leader)
     assert model.status == SltStatus.NOT_ESTABLISHED
-    with pytest.raises(ValidationError, match="not established"):
+    with pytest.raises(ValidationError, match="ikke etablert"):
         measure(model)
     assert not Measure.objects.exists()
 
@@ -68,9 +68,9 @@ def test_measure_rules_are_explained(world):
         measure(model, age_from=18, age_to=12, starts_on=today, ends_on=today - dt.timedelta(1),
                 focus_area="other", focus_area_other="")
     errors = exc.value.message_dict
-    assert "upper age" in errors["age_to"][0]
-    assert "on or after the start" in errors["ends_on"][0]
-    assert "Describe the focus area" in errors["focus_area_other"][0]
+    assert "Øvre alder" in errors["age_to"][0]
+    assert "etter starten" in errors["ends_on"][0]
+    assert "Beskriv satsingsområdet" in errors["focus_area_other"][0]
 
 
 def test_measure_level_must_belong_to_the_same_model_even_from_the_shell(world):
@@ -78,9 +78,9 @@ def test_measure_level_must_belong_to_the_same_model_even_from_the_shell(world):
     sandnes = slt_model(world.sandnes)
     m = measure(stavanger)
     m.level = sandnes.levels.get(kind=LevelKind.EXECUTING)
-    with pytest.raises(ValidationError, match="level of this municipality"):
+    with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
         m.save()
-    with pytest.raises(ValidationError, match="level of this municipality"):
+    with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
         services.measure_update(measure=Measure.objects.get(pk=m.pk), actor=None,
                                 level=sandnes.levels.get(kind=LevelKind.STEERING))
 
@@ -101,9 +101,9 @@ def test_progress_update_can_close_the_measure(world):
 def test_level_members_portal_user_or_external(world):
     level = slt_model(world.stavanger).levels.get(kind=LevelKind.STEERING)
     services.level_member_add(level=level, actor=None, user=world.leader)
-    with pytest.raises(ValidationError, match="already a member"):
+    with pytest.raises(ValidationError, match="allerede medlem"):
         services.level_member_add(level=level, actor=None, user=world.leader)
-    with pytest.raises(ValidationError, match="Choose a portal user"):
+    with pytest.raises(ValidationError, match="Velg en bruker i portalen"):
         services.level_member_add(level=level, actor=None, organisation="Skolen")
     ext = services.level_member_add(level=level, actor=None, name="Siri Eide",
                                     email="siri@example.no", organisation="Barnevernet")
@@ -114,7 +114,7 @@ def test_level_members_portal_user_or_external(world):
 def test_one_action_plan_a_year(world):
     model = slt_model(world.stavanger)
     services.action_plan_create(slt_model=model, year=2026, actor=None)
-    with pytest.raises(ValidationError, match="already an action plan for 2026"):
+    with pytest.raises(ValidationError, match="allerede en handlingsplan for 2026"):
         services.action_plan_create(slt_model=model, year=2026, actor=None)
 
 
