@@ -1,1 +1,81 @@
-"""What `politirad` registers with the core (compliance checks, home sections, reminder scans)."""
+"""What `politirad` registers with the core: compliance checks, reminder kinds and scans,
+home-page sections, the municipality panel, navigation and the demo builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samarbeid import access, compliance, demo, notify, sections
+
+from . import checks, reminders, selectors
+from . import demo as politirad_demo
+
+
+def _meetings(user: Any) -> list[sections.Item]:
+    return [
+        sections.Item(title=f"{m.council.name}: {m.display_title}",
+                      url=reverse("politirad:meeting_detail", args=[m.pk]), when=m.starts_at,
+                      detail=m.place)
+        for m in selectors.upcoming_meetings_for(user)
+    ]
+
+
+def _tasks(user: Any) -> list[sections.Item]:
+    today = timezone.localdate()
+    return [
+        sections.Item(title=t.title, url=reverse("politirad:task_detail", args=[t.pk]),
+                      when=t.deadline, detail=t.council.name, overdue=t.deadline < today)
+        for t in selectors.my_tasks(user)[:8]
+    ]
+
+
+def _agendas_to_send(user: Any) -> list[sections.Item]:
+    """Meetings the user prepares whose agenda is due within three days and not sent."""
+    now = timezone.now()
+    soon = now + dt.timedelta(days=3)
+    qs = (selectors.Meeting.objects.filter(
+        council__in=selectors.councils(user, access.Level.WORK).values("pk"), cancelled=False,
+        agenda_sent_at__isnull=True, starts_at__gt=now, agenda_deadline__lte=soon)
+        .select_related("council").order_by("starts_at")[:8])
+    return [
+        sections.Item(title=_("Send the agenda: %(council)s") % {"council": m.council.name},
+                      url=reverse("politirad:meeting_detail", args=[m.pk]),
+                      when=m.agenda_deadline, overdue=bool(m.agenda_deadline
+                                                            and m.agenda_deadline < now))
+        for m in qs
+    ]
+
+
+def _panel(user: Any, municipality: Any) -> dict[str, Any]:
+    return {
+        "councils": list(selectors.councils_for_municipality(user, municipality)[:20]),
+        "can_create": access.can(user, access.Level.WORK, municipality),
+    }
+
+
+for check in checks.CHECKS:
+    compliance.register(check)
+
+reminders.register_kinds()
+notify.register_scan("politirad.meeting_soon", reminders.scan_meeting_soon)
+notify.register_scan("politirad.agenda_not_sent", reminders.scan_agenda_not_sent)
+notify.register_scan("politirad.minutes_not_approved", reminders.scan_minutes_not_approved)
+notify.register_scan("politirad.tasks", reminders.scan_tasks)
+notify.register_scan("politirad.few_meetings", reminders.scan_few_meetings)
+
+sections.register("meetings", _meetings)
+sections.register("tasks", _tasks)
+sections.register("reminders", _agendas_to_send)
+sections.register_panel(sections.Panel(key="politirad_councils", order=20,
+                                       template="politirad/panel_councils.html", context=_panel))
+sections.register_nav(sections.NavLink(key="politirad", label=gettext_lazy("Police councils"),
+                                       url_name="politirad:council_list", order=20))
+sections.register_nav(sections.NavLink(key="politirad_tasks", label=gettext_lazy("My tasks"),
+                                       url_name="politirad:my_tasks", order=21))
+demo.register_builder(politirad_demo.build, order=30)

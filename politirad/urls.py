@@ -1,4 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "politirad"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.council_list, name="council_list"),
+    path("kommune/<str:number>/nytt-rad/", views.council_create, name="council_create"),
+    path("rad/<int:pk>/", views.council_detail, name="council_detail"),
+    path("rad/<int:pk>/endre/", views.council_edit, name="council_edit"),
+    path("rad/<int:pk>/medlemmer/ny/", views.member_add, name="member_add"),
+    path("medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
+    path("rad/<int:pk>/moter/nytt/", views.meeting_create, name="meeting_create"),
+    path("rad/<int:pk>/planer/ny/", views.plan_create, name="plan_create"),
+    path("rad/<int:pk>/kunnskapsgrunnlag/ny/", views.knowledge_request_add,
+         name="knowledge_request_add"),
+    path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("moter/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("moter/<int:pk>/endre/", views.meeting_edit, name="meeting_edit"),
+    path("moter/<int:pk>/kalender.ics", views.meeting_ics, name="meeting_ics"),
+    path("moter/<int:pk>/saker/ny/", views.agenda_item_add, name="agenda_item_add"),
+    path("moter/<int:pk>/send-dagsorden/", views.agenda_send, name="agenda_send"),
+    path("moter/<int:pk>/oppmote/", views.attendance, name="attendance"),
+    path("moter/<int:pk>/referat/", views.minutes, name="minutes"),
+    path("moter/<int:pk>/referat/oppgave/", views.task_add, name="task_add"),
+    path("moter/<int:pk>/referat/godkjenn/", views.minutes_approve, name="minutes_approve"),
+    path("moter/<int:pk>/referat/publiser/", views.minutes_publish, name="minutes_publish"),
+    path("moter/<int:pk>/referat/rettelse/", views.minutes_correction, name="minutes_correction"),
+    path("moter/<int:pk>/referat.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("moter/<int:pk>/referat-offentlig.pdf", views.minutes_public_pdf,
+         name="minutes_public_pdf"),
+    path("saker/<int:pk>/endre/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("vedlegg/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
+    path("oppgaver/<int:pk>/", views.task_detail, name="task_detail"),
+    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

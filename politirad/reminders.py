@@ -1,0 +1,219 @@
+"""Reminder scans for police councils, run by the core's beat task.
+
+Each reminder goes through `notify.send_once` with a key that names the event (and the
+time or deadline it concerns), so a second scan, two beats at once or a retry after an SMTP
+error never send it twice; moving a meeting or a deadline gives a new key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samarbeid import notify
+
+from . import selectors
+from .models import OPEN_TASK_STATUSES, CouncilMember, Meeting, PoliceCouncil, Task
+
+logger = logging.getLogger(__name__)
+
+KIND_MEETING_SOON = "politirad_meeting_soon"
+KIND_AGENDA_NOT_SENT = "politirad_agenda_not_sent"
+KIND_MINUTES_NOT_APPROVED = "politirad_minutes_not_approved"
+KIND_TASK_DUE = "politirad_task_due"
+KIND_TASK_OVERDUE = "politirad_task_overdue"
+KIND_FEW_MEETINGS = "politirad_few_meetings"
+
+TEMPLATE = "politirad/email/reminder.txt"
+
+
+def register_kinds() -> None:
+    # Optional ones are courtesy notices; the others follow from the guide's rules (§4.1.2).
+    notify.register_kind(KIND_MEETING_SOON, gettext_lazy("Police council: meeting in two days"),
+                         optional=True)
+    notify.register_kind(KIND_TASK_DUE, gettext_lazy("Police council: task due in three days"),
+                         optional=True)
+    notify.register_kind(KIND_AGENDA_NOT_SENT,
+                         gettext_lazy("Police council: agenda not sent when the lead time starts"),
+                         optional=False)
+    notify.register_kind(KIND_MINUTES_NOT_APPROVED,
+                         gettext_lazy("Police council: minutes not approved 14 days after"),
+                         optional=False)
+    notify.register_kind(KIND_TASK_OVERDUE, gettext_lazy("Police council: task overdue"),
+                         optional=False)
+    notify.register_kind(KIND_FEW_MEETINGS,
+                         gettext_lazy("Police council: fewer than two meetings this year"),
+                         optional=False)
+
+
+def _url(name: str, pk: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
+
+
+def _send(*, key: str, members: Iterable[CouncilMember], subject: str, message: str, url: str,
+          kind: str) -> int:
+    """send_once per recipient; one failing address does not stop the others (the failed
+    claim is released, so the next scan retries it)."""
+    sent = 0
+    for member in members:
+        email = member.contact_email
+        if not email:
+            continue
+        try:
+            if notify.send_once(key=key, recipient=email, subject=subject, template=TEMPLATE,
+                                context={"message": message, "url": url}, kind=kind,
+                                user=member.user):
+                sent += 1
+        except Exception as exc:  # SMTP error: the ledger row is FAILED and retried later
+            logger.warning("reminder %s failed: %s", key, type(exc).__name__)
+    return sent
+
+
+def _members(council: PoliceCouncil) -> list[CouncilMember]:
+    return list(getattr(council, "active_members", []))
+
+
+def _meetings(qs: Any) -> list[Meeting]:
+    return list(qs.select_related("council").prefetch_related(
+        Prefetch("council__members", queryset=CouncilMember.objects.active()
+                 .select_related("user__profile"), to_attr="active_members")))
+
+
+def scan_meeting_soon(now: dt.datetime | None = None) -> int:
+    """Meeting in two days: every member (optional)."""
+    now = now or timezone.now()
+    sent = 0
+    for meeting in _meetings(Meeting.objects.filter(cancelled=False, starts_at__gt=now,
+                                                    starts_at__lte=now + dt.timedelta(days=2))):
+        when = timezone.localtime(meeting.starts_at)
+        sent += _send(
+            key=f"politirad:meeting-soon:{meeting.pk}:{when:%Y%m%d%H%M}",
+            members=_members(meeting.council), kind=KIND_MEETING_SOON,
+            subject=_("Meeting %(date)s: %(council)s") % {"date": f"{when:%d.%m.%Y %H:%M}",
+                                                          "council": meeting.council.name},
+            message=_("Reminder: %(council)s meets %(date)s.") % {
+                "council": meeting.council.name, "date": f"{when:%d.%m.%Y %H:%M}"},
+            url=_url("politirad:meeting_detail", meeting.pk))
+    return sent
+
+
+def scan_agenda_not_sent(now: dt.datetime | None = None) -> int:
+    """The lead time has started and no agenda has gone out: secretary and police contact."""
+    now = now or timezone.now()
+    sent = 0
+    for meeting in _meetings(Meeting.objects.filter(cancelled=False, agenda_sent_at__isnull=True,
+                                                    starts_at__gt=now, agenda_deadline__lte=now)):
+        when = timezone.localtime(meeting.starts_at)
+        recipients = [m for m in _members(meeting.council)
+                      if m.is_secretary or m.role in ("secretary", "police_contact")]
+        sent += _send(
+            key=f"politirad:agenda-not-sent:{meeting.pk}:{when:%Y%m%d%H%M}",
+            members=recipients, kind=KIND_AGENDA_NOT_SENT,
+            subject=_("Send the agenda: %(council)s %(date)s") % {
+                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
+            message=_("The agenda for the meeting %(date)s has not been sent, and the agreed "
+                      "lead time has started (guide §4.1.2).") % {"date": f"{when:%d.%m.%Y}"},
+            url=_url("politirad:meeting_detail", meeting.pk))
+    return sent
+
+
+def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
+    """Minutes not approved 14 days after the meeting: the chair."""
+    now = now or timezone.now()
+    sent = 0
+    since = now - dt.timedelta(days=120)  # do not nag about meetings long past
+    qs = Meeting.objects.filter(selectors.minutes_overdue_q(now), starts_at__gte=since)
+    for meeting in _meetings(qs):
+        chairs = [m for m in _members(meeting.council) if m.is_chair]
+        when = timezone.localtime(meeting.starts_at)
+        sent += _send(
+            key=f"politirad:minutes-not-approved:{meeting.pk}",
+            members=chairs, kind=KIND_MINUTES_NOT_APPROVED,
+            subject=_("Minutes not approved: %(council)s %(date)s") % {
+                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
+            message=_("The minutes of the meeting %(date)s are not approved 14 days after the "
+                      "meeting. As chair, please approve them.") % {"date": f"{when:%d.%m.%Y}"},
+            url=_url("politirad:minutes", meeting.pk))
+    return sent
+
+
+def _task_recipients(task: Task) -> list[CouncilMember]:
+    if task.responsible_member is not None:
+        return [task.responsible_member]
+    if task.responsible_user is not None:  # a user who is not (or no longer) a member
+        return [CouncilMember(user=task.responsible_user, role="other")]
+    return []
+
+
+def scan_tasks(today: dt.date | None = None) -> int:
+    """Task due in three days (optional) and overdue (responsible)."""
+    today = today or timezone.localdate()
+    sent = 0
+    tasks = (Task.objects.filter(status__in=OPEN_TASK_STATUSES,
+                                 deadline__lte=today + dt.timedelta(days=3),
+                                 deadline__gte=today - dt.timedelta(days=60))
+             .select_related("council", "responsible_member__user__profile",
+                             "responsible_user__profile"))
+    for task in tasks:
+        overdue = task.deadline < today
+        kind = KIND_TASK_OVERDUE if overdue else KIND_TASK_DUE
+        params = {"title": task.title, "date": f"{task.deadline:%d.%m.%Y}"}
+        sent += _send(
+            key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
+            members=_task_recipients(task), kind=kind,
+            subject=(_("Task overdue: %(title)s") if overdue else _("Task due %(date)s: %(title)s"))
+            % params,
+            message=(_("The task «%(title)s» had its deadline %(date)s and is not done.")
+                     if overdue else _("The task «%(title)s» is due %(date)s.")) % params,
+            url=_url("politirad:task_detail", task.pk))
+    return sent
+
+
+def scan_few_meetings(today: dt.date | None = None) -> int:
+    """From 1 September: fewer than two meetings (or the agreement's number) held or planned
+    this year (§4.1.2) — chair and police contact."""
+    today = today or timezone.localdate()
+    if (today.month, today.day) < (9, 1):
+        return 0
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(today.year, 1, 1, tzinfo=tz)
+    end = dt.datetime(today.year + 1, 1, 1, tzinfo=tz)
+    council_list = list(
+        PoliceCouncil.objects.annotate(n=Count("meetings", filter=Q(
+            meetings__cancelled=False, meetings__starts_at__gte=start,
+            meetings__starts_at__lt=end)))
+        .prefetch_related(Prefetch("members", queryset=CouncilMember.objects.active()
+                                   .select_related("user__profile"), to_attr="active_members"))
+    )
+    terms = selectors.terms_for(council_list)
+    sent = 0
+    for council in council_list:
+        target = max(2, terms[council.pk].meetings_per_year)
+        if council.n >= target:  # type: ignore[attr-defined]
+            continue
+        recipients = [m for m in _members(council) if m.is_chair or m.role == "police_contact"]
+        sent += _send(
+            key=f"politirad:few-meetings:{council.pk}:{today.year}",
+            members=recipients, kind=KIND_FEW_MEETINGS,
+            subject=_("%(council)s: too few meetings in %(year)d") % {
+                "council": council.name, "year": today.year},
+            message=_("%(council)s has %(n)d meetings held or planned in %(year)d; the guide "
+                      "asks for at least %(target)d (§4.1.2). Plan the next meeting.") % {
+                "council": council.name, "n": council.n, "year": today.year,  # type: ignore[attr-defined]
+                "target": target},
+            url=_url("politirad:council_detail", council.pk))
+    return sent
+
+
+def scan_all() -> int:
+    return (scan_meeting_soon() + scan_agenda_not_sent() + scan_minutes_not_approved()
+            + scan_tasks() + scan_few_meetings())

@@ -1,0 +1,510 @@
+"""Writes for police councils. Keyword-only, typed, atomic; each refusal is a
+ValidationError with a Norwegian message that says why and what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samarbeid import audit, notify
+from samarbeid import services as core_services
+from samarbeid.models import Membership, Municipality, Organisation, Role
+
+from . import calendar, selectors
+from .models import (
+    ActionPlan,
+    AgendaAttachment,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CouncilKind,
+    CouncilMember,
+    CouncilMunicipality,
+    Decision,
+    KnowledgeBaseRequest,
+    Measure,
+    Meeting,
+    Minutes,
+    MinutesCorrection,
+    MinutesEntry,
+    MinutesStatus,
+    PoliceCouncil,
+    Task,
+    TaskComment,
+    TaskStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Councils -------------------------------------------------------------------------------
+
+
+def _set_municipalities(council: PoliceCouncil, municipalities: Iterable[Municipality]) -> None:
+    wanted = {m.pk for m in municipalities} | {council.municipality_id}
+    if council.kind != CouncilKind.REGIONAL:
+        wanted = {council.municipality_id}  # §4.4: only regional councils span several
+    CouncilMunicipality.objects.filter(council=council).exclude(municipality_id__in=wanted).delete()
+    existing = set(CouncilMunicipality.objects.filter(council=council)
+                   .values_list("municipality_id", flat=True))
+    CouncilMunicipality.objects.bulk_create(
+        [CouncilMunicipality(council=council, municipality_id=pk) for pk in wanted - existing]
+    )
+
+
+@transaction.atomic
+def council_create(*, actor: Any, name: str, kind: str, municipality: Municipality,
+                   municipalities: Iterable[Municipality] = (), theme: str = "",
+                   description: str = "", bylaws_review_on: dt.date | None = None
+                   ) -> PoliceCouncil:
+    council = PoliceCouncil(name=name, kind=kind, municipality=municipality, theme=theme,
+                            description=description, bylaws_review_on=bylaws_review_on)
+    council.full_clean()
+    council.save()
+    _set_municipalities(council, municipalities)
+    audit.record(actor=actor, action="create", obj=council, summary=name)
+    return council
+
+
+@transaction.atomic
+def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, theme: str = "",
+                   description: str = "", bylaws_review_on: dt.date | None = None,
+                   municipalities: Iterable[Municipality] = ()) -> PoliceCouncil:
+    council.name, council.kind, council.theme = name, kind, theme
+    council.description, council.bylaws_review_on = description, bylaws_review_on
+    council.full_clean()
+    council.save()
+    _set_municipalities(council, municipalities)
+    audit.record(actor=actor, action="change", obj=council, summary=name)
+    return council
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: Any = None,
+                       name: str = "", email: str = "", organisation: Organisation | None = None,
+                       is_chair: bool = False, is_secretary: bool = False) -> CouncilMember:
+    """Add a member. A portal user gets a council-member membership for the council's
+    municipality (through the core service), so they may see the council."""
+    if user is not None and CouncilMember.objects.active().filter(council=council,
+                                                                  user=user).exists():
+        raise ValidationError({"user": _("This person is already a member of the council.")})
+    member = CouncilMember(council=council, user=user, name=name, email=email,
+                           organisation=organisation, role=role, is_chair=is_chair,
+                           is_secretary=is_secretary)
+    member.full_clean()
+    if is_chair:  # one chair at a time
+        CouncilMember.objects.filter(council=council, is_chair=True).update(is_chair=False)
+    if user is not None:
+        member.membership = core_services.membership_create(
+            user=user, role=Role.COUNCIL_MEMBER, municipality=council.municipality,
+            title=str(member.get_role_display()), actor=actor,
+        )
+    member.save()
+    audit.record(actor=actor, action="create", obj=member, summary=member.display_name)
+    return member
+
+
+@transaction.atomic
+def council_member_remove(*, member: CouncilMember, actor: Any) -> CouncilMember:
+    """End the membership; the access it gave ends with it (unless another role gives it)."""
+    if member.ends_on is not None:
+        raise ValidationError(_("The member has already left the council."))
+    member.ends_on = timezone.localdate()
+    member.is_chair = False
+    member.save(update_fields=["ends_on", "is_chair"])
+    if member.membership_id:
+        membership = Membership.objects.select_related("user", "municipality").get(
+            pk=member.membership_id)
+        if membership.ends_on is None:
+            core_services.membership_end(membership=membership, actor=actor)
+    audit.record(actor=actor, action="delete", obj=member, summary=member.display_name)
+    return member
+
+
+# --- Meetings and agendas ---------------------------------------------------------------------
+
+
+def _agenda_deadline(council: PoliceCouncil, starts_at: dt.datetime) -> dt.datetime:
+    """Lead time from the agreement in force (§3, §4.1.2: agenda «in good time»)."""
+    lead = selectors.terms_for([council])[council.pk].agenda_lead_days
+    return starts_at - dt.timedelta(days=lead)
+
+
+@transaction.atomic
+def meeting_create(*, council: PoliceCouncil, actor: Any, starts_at: dt.datetime,
+                   ends_at: dt.datetime | None = None, place: str = "", video_url: str = "",
+                   title: str = "") -> Meeting:
+    meeting = Meeting(council=council, starts_at=starts_at, ends_at=ends_at, place=place,
+                      video_url=video_url, title=title, created_by=actor,
+                      agenda_deadline=_agenda_deadline(council, starts_at))
+    meeting.full_clean()
+    meeting.save()
+    audit.record(actor=actor, action="create", obj=meeting, summary=str(meeting))
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor: Any, starts_at: dt.datetime,
+                   ends_at: dt.datetime | None, place: str, video_url: str, title: str,
+                   cancelled: bool = False) -> Meeting:
+    meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
+    meeting.video_url, meeting.title, meeting.cancelled = video_url, title, cancelled
+    meeting.agenda_deadline = _agenda_deadline(meeting.council, starts_at)
+    meeting.sequence += 1  # calendars replace the earlier version of the event
+    meeting.full_clean()
+    meeting.save()
+    audit.record(actor=actor, action="change", obj=meeting, summary=str(meeting))
+    return meeting
+
+
+def _refuse_if_minutes_approved(meeting: Meeting) -> None:
+    status = Minutes.objects.filter(meeting=meeting).values_list("status", flat=True).first()
+    if status and status != MinutesStatus.DRAFT:
+        raise ValidationError(_("The minutes of this meeting are approved, so its agenda and "
+                                "attendance can no longer change."))
+
+
+# File types accepted as attachments, with the bytes their content must start with.
+ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             (b"PK\x03\x04",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             (b"PK\x03\x04",)),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "txt": ("text/plain", ()),
+}
+
+
+def check_attachment(upload: UploadedFile) -> tuple[str, str]:
+    """(clean file name, content type) or ValidationError: size limit, known type, and the
+    content must match the type (no HTML or executables behind a .pdf name)."""
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError({"attachment": _("The file is too large (at most %(mb)d MB).")
+                               % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}})
+    if ext not in ALLOWED_ATTACHMENTS:
+        raise ValidationError({"attachment": _(
+            "This file type is not accepted. Use PDF, Word, Excel, PowerPoint, OpenDocument, "
+            "PNG, JPEG or plain text.")})
+    content_type, magics = ALLOWED_ATTACHMENTS[ext]
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    ok = any(head.startswith(m) for m in magics) if magics else _is_text(head)
+    if not ok:
+        raise ValidationError({"attachment": _(
+            "The file's content does not match its type. Save it again as a real %(ext)s "
+            "file and upload it again.") % {"ext": ext.upper()}})
+    return name, content_type
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head or b"<script" in head.lower() or b"<html" in head.lower():
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, actor: Any, title: str, description: str = "",
+                    presenter: str = "", access_level: str = "open", legal_basis: str = "",
+                    attachments: Sequence[UploadedFile] = ()) -> AgendaItem:
+    _refuse_if_minutes_approved(meeting)
+    number = (meeting.agenda_items.aggregate(n=Max("number"))["n"] or 0) + 1
+    item = AgendaItem(meeting=meeting, number=number, title=title, description=description,
+                      presenter=presenter, access_level=access_level, legal_basis=legal_basis)
+    item.full_clean()
+    item.save()
+    for upload in attachments:
+        attachment_add(item=item, upload=upload, actor=actor)
+    audit.record(actor=actor, action="create", obj=item, summary=title)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, actor: Any, title: str, description: str,
+                       presenter: str, access_level: str, legal_basis: str,
+                       attachments: Sequence[UploadedFile] = ()) -> AgendaItem:
+    _refuse_if_minutes_approved(item.meeting)
+    item.title, item.description, item.presenter = title, description, presenter
+    item.access_level, item.legal_basis = access_level, legal_basis
+    item.full_clean()
+    item.save()
+    for upload in attachments:
+        attachment_add(item=item, upload=upload, actor=actor)
+    audit.record(actor=actor, action="change", obj=item, summary=title)
+    return item
+
+
+def attachment_add(*, item: AgendaItem, upload: UploadedFile, actor: Any) -> AgendaAttachment:
+    name, content_type = check_attachment(upload)
+    attachment = AgendaAttachment(item=item, filename=name, content_type=content_type,
+                                  size=upload.size or 0, uploaded_by=actor)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def agenda_send(*, meeting: Meeting, actor: Any) -> int:
+    """E-mail every member the agenda with an .ics invitation; record when it went out.
+
+    Sending after the lead time is allowed but the meeting shows it as late (§4.1.2).
+    Returns the number of members it was sent to.
+    """
+    meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
+    items = list(meeting.agenda_items.all())
+    if not items:
+        raise ValidationError(_("The agenda is empty. Add at least one item before you send it."))
+    members = [m for m in selectors.council_members(meeting.council) if m.contact_email]
+    if not members:
+        raise ValidationError(_("No member of the council has an e-mail address. Add members "
+                                "before you send the agenda."))
+    follow_up = list(selectors.follow_up_tasks(meeting))
+    ics = calendar.calendar_bytes([meeting], method="REQUEST")
+    url = settings.SITE_URL.rstrip("/") + reverse("politirad:meeting_detail", args=[meeting.pk])
+    subject = _("Agenda: %(council)s %(date)s") % {
+        "council": meeting.council.name,
+        "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+    }
+    for member in members:
+        notify.send_mail_now(
+            recipient=member.contact_email, subject=subject,
+            template="politirad/email/agenda.txt",
+            context={"meeting": meeting, "items": items, "follow_up": follow_up, "url": url,
+                     "member": member},
+            attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
+        )
+    if meeting.agenda_sent_at is None:
+        meeting.agenda_sent_at = timezone.now()
+        meeting.save(update_fields=["agenda_sent_at"])
+    audit.record(actor=actor, action="send", obj=meeting,
+                 summary=f"agenda to {len(members)} members")
+    return len(members)
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, actor: Any, statuses: dict[int, str]) -> None:
+    """Present / sent apologies / absent per member (§4.1.1: top leadership should attend)."""
+    _refuse_if_minutes_approved(meeting)
+    member_ids = set(selectors.council_members(meeting.council).values_list("pk", flat=True))
+    for member_id, status in statuses.items():
+        if member_id not in member_ids or status not in AttendanceStatus.values:
+            raise ValidationError(_("Unknown member or attendance status."))
+        Attendance.objects.update_or_create(meeting=meeting, member_id=member_id,
+                                            defaults={"status": status})
+    audit.record(actor=actor, action="change", obj=meeting, summary="attendance")
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+def minutes_for(meeting: Meeting) -> Minutes:
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    return minutes
+
+
+def _require_draft(minutes: Minutes) -> None:
+    if not minutes.is_draft:
+        raise ValidationError(_("The minutes are approved and can no longer be changed. Add a "
+                                "dated correction instead."))
+
+
+@transaction.atomic
+def minutes_entry_save(*, meeting: Meeting, agenda_item: AgendaItem, actor: Any, notes: str,
+                       decisions: Sequence[str], access_level: str = "open",
+                       legal_basis: str = "") -> MinutesEntry:
+    if agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("The agenda item belongs to another meeting."))
+    minutes = minutes_for(meeting)
+    _require_draft(minutes)
+    entry = MinutesEntry.objects.filter(minutes=minutes, agenda_item=agenda_item).first() \
+        or MinutesEntry(minutes=minutes, agenda_item=agenda_item)
+    entry.notes, entry.access_level, entry.legal_basis = notes, access_level, legal_basis
+    entry.full_clean()
+    entry.save()
+    for decision in entry.decisions.all():
+        decision.delete()
+    for number, text in enumerate([d.strip() for d in decisions if d.strip()], start=1):
+        Decision.objects.create(entry=entry, number=number, text=text)
+    audit.record(actor=actor, action="change", obj=minutes, summary=str(agenda_item))
+    return entry
+
+
+@transaction.atomic
+def task_create(*, meeting: Meeting, actor: Any, title: str, deadline: dt.date,
+                agenda_item: AgendaItem | None = None,
+                responsible_member: CouncilMember | None = None,
+                responsible_organisation: Organisation | None = None,
+                description: str = "") -> Task:
+    """A task from the minutes (§4.1.2: tasks, who is responsible, the deadline)."""
+    minutes = minutes_for(meeting)
+    _require_draft(minutes)
+    if responsible_member is not None and responsible_member.council_id != meeting.council_id:
+        raise ValidationError({"responsible_member": _("Choose a member of this council.")})
+    entry = None
+    if agenda_item is not None:
+        if agenda_item.meeting_id != meeting.pk:
+            raise ValidationError({"agenda_item": _("Choose an item on this meeting's agenda.")})
+        entry = MinutesEntry.objects.filter(minutes=minutes, agenda_item=agenda_item).first()
+        if entry is None:
+            entry = MinutesEntry(minutes=minutes, agenda_item=agenda_item,
+                                 access_level=agenda_item.access_level,
+                                 legal_basis=agenda_item.legal_basis)
+            entry.full_clean()
+            entry.save()
+    task = Task(
+        council_id=meeting.council_id, meeting=meeting, entry=entry, title=title,
+        description=description, deadline=deadline, created_by=actor,
+        responsible_member=responsible_member, responsible_organisation=responsible_organisation,
+        responsible_user=responsible_member.user if responsible_member else None,
+    )
+    task.full_clean()
+    task.save()
+    audit.record(actor=actor, action="create", obj=task, summary=title)
+    return task
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, actor: Any) -> Minutes:
+    """The chair approves the minutes; from then on they never change."""
+    minutes = Minutes.objects.select_for_update().select_related("meeting__council").get(
+        pk=minutes.pk)
+    if not selectors.is_chair(actor, minutes.meeting.council):
+        raise PermissionDenied(_("Only the chair of the council can approve the minutes."))
+    _require_draft(minutes)
+    if not minutes.entries.exists():
+        raise ValidationError(_("The minutes are empty. Write the minutes for at least one "
+                                "agenda item before approving."))
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = actor
+    minutes.save()
+    audit.record(actor=actor, action="approve", obj=minutes, summary=str(minutes.meeting))
+    return minutes
+
+
+@transaction.atomic
+def minutes_publish(*, minutes: Minutes, actor: Any) -> Minutes:
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.APPROVED:
+        raise ValidationError(_("Only approved minutes can be published. Ask the chair to "
+                                "approve them first."))
+    minutes.status = MinutesStatus.PUBLISHED
+    minutes.published_at = timezone.now()
+    minutes.save()
+    audit.record(actor=actor, action="publish", obj=minutes, summary=str(minutes.meeting))
+    return minutes
+
+
+@transaction.atomic
+def minutes_correction_add(*, minutes: Minutes, actor: Any, text: str,
+                           access_level: str = "open", legal_basis: str = "") -> MinutesCorrection:
+    """Approved minutes never change; a correction is a new, dated entry."""
+    minutes = Minutes.objects.get(pk=minutes.pk)
+    if minutes.is_draft:
+        raise ValidationError(_("The minutes are still a draft: change the text directly."))
+    correction = MinutesCorrection(minutes=minutes, text=text, author=actor,
+                                   access_level=access_level, legal_basis=legal_basis)
+    correction.full_clean()
+    correction.save()
+    audit.record(actor=actor, action="change", obj=minutes, summary="correction")
+    return correction
+
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+
+def task_may_update(user: Any, task: Task) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.pk in (task.responsible_user_id, task.created_by_id):
+        return True
+    if task.responsible_member_id and task.responsible_member \
+            and task.responsible_member.user_id == user.pk:
+        return True
+    return selectors.can_work(user, task.council)
+
+
+@transaction.atomic
+def task_update_status(*, task: Task, actor: Any, status: str, comment: str = "") -> Task:
+    """Change status with a comment; the history stays in TaskComment."""
+    if not task_may_update(actor, task):
+        raise PermissionDenied
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    if status == task.status and not comment.strip():
+        raise ValidationError({"comment": _("Change the status or write a comment.")})
+    previous = task.status
+    TaskComment.objects.create(task=task, author=actor, text=comment.strip(),
+                               status_from=previous if previous != status else "",
+                               status_to=status if previous != status else "")
+    if previous != status:
+        task.status = status
+        task.completed_at = timezone.now() if status == TaskStatus.DONE else None
+        task.save(update_fields=["status", "completed_at"])
+    audit.record(actor=actor, action="change", obj=task, summary=f"{previous}->{status}")
+    return task
+
+
+# --- Plans and knowledge bases (§4, §4.1.5) --------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, council: PoliceCouncil, actor: Any, kind: str, title: str,
+                starts_on: dt.date, ends_on: dt.date, description: str = "") -> ActionPlan:
+    plan = ActionPlan(council=council, kind=kind, title=title, starts_on=starts_on,
+                      ends_on=ends_on, description=description)
+    plan.full_clean()
+    plan.save()
+    audit.record(actor=actor, action="create", obj=plan, summary=title)
+    return plan
+
+
+@transaction.atomic
+def measure_add(*, plan: ActionPlan, actor: Any, title: str, focus_area: str,
+                coordination_step: int, responsible: str, starts_on: dt.date, ends_on: dt.date,
+                status: str = "planned") -> Measure:
+    measure = Measure(plan=plan, title=title, focus_area=focus_area,
+                      coordination_step=coordination_step, responsible=responsible,
+                      starts_on=starts_on, ends_on=ends_on, status=status)
+    measure.full_clean()
+    measure.save()
+    audit.record(actor=actor, action="create", obj=measure, summary=title)
+    return measure
+
+
+@transaction.atomic
+def knowledge_request_add(*, council: PoliceCouncil, actor: Any, agency: str, topic: str,
+                          due_on: dt.date | None = None,
+                          delivered_on: dt.date | None = None) -> KnowledgeBaseRequest:
+    request = KnowledgeBaseRequest(council=council, agency=agency, topic=topic, due_on=due_on,
+                                   delivered_on=delivered_on)
+    request.full_clean()
+    request.save()
+    audit.record(actor=actor, action="create", obj=request, summary=topic)
+    return request

@@ -1,0 +1,714 @@
+"""Police council views. Thin: parse, scope through `selectors`, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samarbeid import access, audit
+from samarbeid.models import Municipality, UserProfile
+from samarbeid.pdf import render_pdf
+
+from . import calendar, forms, selectors, services
+from .models import (
+    ActionPlan,
+    AgendaAttachment,
+    AgendaItem,
+    CouncilMember,
+    Decision,
+    Meeting,
+    Minutes,
+    MinutesEntry,
+    MinutesStatus,
+    PoliceCouncil,
+    Task,
+)
+
+PAGE_SIZE = 25
+VIEW, WORK = access.Level.VIEW, access.Level.WORK
+
+
+def _form_page(request: HttpRequest, *, form: Any, title: str, back: str,
+               council: PoliceCouncil | None = None, intro: str = "",
+               submit: str = "") -> HttpResponse:
+    return render(request, "politirad/form.html", {
+        "form": form, "title": title, "back": back, "council": council, "intro": intro,
+        "submit": submit or _("Save"),
+    })
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- Councils -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def council_list(request: HttpRequest) -> HttpResponse:
+    form = forms.CouncilFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.council_list(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    creatable = access.municipalities(request.user, WORK).order_by("name")[:20]
+    return render(request, "politirad/council_list.html", {
+        "form": form, "page": page, "query": _query_without_page(request),
+        "creatable": creatable,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_create(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = access.get_municipality_or_404(request.user, number, WORK)
+    choices = Municipality.objects.filter(
+        police_district_id=municipality.police_district_id).exclude(pk=municipality.pk)
+    form = forms.CouncilForm(request.POST or None, municipality_choices=choices,
+                             initial={"name": _("Police council of %(name)s")
+                                      % {"name": municipality.name}})
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = services.council_create(actor=request.user, municipality=municipality,
+                                              **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The council «%(name)s» is created. Add its members "
+                                        "next.") % {"name": council.name})
+            return redirect("politirad:council_detail", pk=council.pk)
+    return _form_page(request, form=form, back=reverse("municipality_detail", args=[number]),
+                      title=_("New police council for %(name)s") % {"name": municipality.name})
+
+
+@login_required
+@require_GET
+def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk)
+    meetings = Paginator(selectors.council_meetings(council), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    for meeting in meetings:
+        meeting.flags = selectors.meeting_leadership_flags(meeting)  # type: ignore[attr-defined]
+    terms = selectors.terms_for([council])[council.pk]
+    return render(request, "politirad/council_detail.html", {
+        "council": council,
+        "municipalities": council.council_municipalities.select_related("municipality")
+        .order_by("municipality__name"),
+        "members": selectors.council_members(council),
+        "meetings": meetings,
+        "open_tasks": selectors.open_tasks(council)[:100],
+        "plans": council.plans.prefetch_related("measures"),
+        "knowledge_requests": council.knowledge_requests.all(),
+        "terms": terms,
+        "can_work": selectors.can_work(request.user, council),
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk, WORK)
+    choices = Municipality.objects.filter(
+        police_district_id=council.municipality.police_district_id
+    ).exclude(pk=council.municipality_id)
+    initial = {"name": council.name, "kind": council.kind, "theme": council.theme,
+               "description": council.description, "bylaws_review_on": council.bylaws_review_on,
+               "municipalities": [cm.municipality_id for cm in council.council_municipalities.all()]}
+    form = forms.CouncilForm(request.POST or None, municipality_choices=choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_update(council=council, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The council is saved."))
+            return redirect("politirad:council_detail", pk=council.pk)
+    return _form_page(request, form=form, council=council,
+                      back=reverse("politirad:council_detail", args=[council.pk]),
+                      title=_("Change %(name)s") % {"name": council.name})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk, WORK)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.council_member_add(
+                council=council, actor=request.user, user=data["username"], name=data["name"],
+                email=data["email"], organisation=data["organisation"], role=data["role"],
+                is_chair=data["is_chair"], is_secretary=data["is_secretary"])
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is added to the council.")
+                             % {"name": member.display_name})
+            return redirect("politirad:council_detail", pk=council.pk)
+    return _form_page(request, form=form, council=council,
+                      back=reverse("politirad:council_detail", args=[council.pk]),
+                      title=_("Add a member to %(name)s") % {"name": council.name},
+                      intro=_("A portal user who is added gets access to the council's "
+                              "municipality as a council member; it ends when they leave."))
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.get_in_council_or_404(
+        CouncilMember.objects.select_related("council", "user"), request.user, WORK, pk=pk)
+    try:
+        services.council_member_remove(member=member, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s has left the council.")
+                         % {"name": member.display_name})
+    return redirect("politirad:council_detail", pk=member.council_id)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _get_meeting(request: HttpRequest, pk: int, level: access.Level = VIEW) -> Meeting:
+    return selectors.get_in_council_or_404(
+        Meeting.objects.select_related("council__municipality"), request.user, level, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk, WORK)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(council=council, actor=request.user,
+                                              **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is planned. Build the agenda next."))
+            return redirect("politirad:meeting_detail", pk=meeting.pk)
+    terms = selectors.terms_for([council])[council.pk]
+    return _form_page(
+        request, form=form, council=council,
+        back=reverse("politirad:council_detail", args=[council.pk]),
+        title=_("Plan a meeting of %(name)s") % {"name": council.name},
+        intro=_("The agenda should go out %(days)d days before the meeting (the agreement's "
+                "lead time, guide §4.1.2).") % {"days": terms.agenda_lead_days})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    local = timezone.localtime
+    form = forms.MeetingEditForm(request.POST or None, initial={
+        "title": meeting.title, "starts_at": local(meeting.starts_at),
+        "ends_at": local(meeting.ends_at) if meeting.ends_at else None, "place": meeting.place,
+        "video_url": meeting.video_url, "cancelled": meeting.cancelled})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect("politirad:meeting_detail", pk=meeting.pk)
+    return _form_page(request, form=form, council=meeting.council,
+                      back=reverse("politirad:meeting_detail", args=[meeting.pk]),
+                      title=_("Change the meeting"))
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    council = meeting.council
+    flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
+    can_work = selectors.can_work(request.user, council)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    return render(request, "politirad/meeting_detail.html", {
+        "meeting": flagged,
+        "council": council,
+        "items": selectors.agenda_items(meeting, request.user),
+        "follow_up": selectors.follow_up_tasks(meeting),
+        "attendance": meeting.attendances.select_related("member__user").order_by(
+            "member__role"),
+        "flags": selectors.meeting_leadership_flags(flagged),
+        "can_work": can_work,
+        "can_see_exempt": selectors.can_see_exempt(request.user, council),
+        "minutes": minutes,
+        "now": timezone.now(),
+    })
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    response = HttpResponse(calendar.calendar_bytes([meeting]),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Personal feed: token auth, no login (calendar programs cannot log in). A rotated
+    token no longer works (the core's settings page rotates it)."""
+    profile = UserProfile.objects.select_related("user").filter(calendar_token=token).first()
+    if profile is None or not profile.user.is_active or len(token) < 20:
+        raise Http404
+    meetings = selectors.calendar_meetings(profile.user)
+    response = HttpResponse(calendar.calendar_bytes(meetings, name=_("Police councils")),
+                            content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    form = forms.AgendaItemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("attachment")
+        try:
+            services.agenda_item_add(meeting=meeting, actor=request.user,
+                                     attachments=[upload] if upload else [], **data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The item is added to the agenda."))
+            return redirect("politirad:meeting_detail", pk=meeting.pk)
+    return _form_page(request, form=form, council=meeting.council,
+                      back=reverse("politirad:meeting_detail", args=[meeting.pk]),
+                      title=_("Add an agenda item"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_in_council_or_404(
+        AgendaItem.objects.select_related("meeting__council"), request.user, WORK,
+        council_path="meeting__council", pk=pk)
+    form = forms.AgendaItemForm(request.POST or None, request.FILES or None, initial={
+        "title": item.title, "description": item.description, "presenter": item.presenter,
+        "access_level": item.access_level, "legal_basis": item.legal_basis})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("attachment")
+        try:
+            services.agenda_item_update(item=item, actor=request.user,
+                                        attachments=[upload] if upload else [], **data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The agenda item is saved."))
+            return redirect("politirad:meeting_detail", pk=item.meeting_id)
+    return _form_page(request, form=form, council=item.meeting.council,
+                      back=reverse("politirad:meeting_detail", args=[item.meeting_id]),
+                      title=_("Change agenda item %(number)s") % {"number": item.number})
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = selectors.get_in_council_or_404(
+        AgendaAttachment.objects.select_related("item__meeting__council"), request.user,
+        council_path="item__meeting__council", pk=pk)
+    if attachment.item.is_exempt and not selectors.can_see_exempt(
+            request.user, attachment.item.meeting.council):
+        raise PermissionDenied
+    # Always a download, with the checked type: never rendered inline in the portal's origin.
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                            filename=attachment.filename, content_type=attachment.content_type)
+    return response
+
+
+@login_required
+@require_POST
+def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    try:
+        count = services.agenda_send(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        meeting.refresh_from_db()
+        if meeting.agenda_sent_late:
+            messages.warning(request, _("The agenda is sent to %(n)d members, later than the "
+                                        "agreed lead time.") % {"n": count})
+        else:
+            messages.success(request, _("The agenda is sent to %(n)d members with a calendar "
+                                        "invitation.") % {"n": count})
+    return redirect("politirad:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    members = list(selectors.council_members(meeting.council))
+    current = dict(meeting.attendances.values_list("member_id", "status"))
+    form = forms.AttendanceForm(request.POST or None, members=members, initial_status=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(meeting=meeting, actor=request.user,
+                                       statuses=form.statuses())
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance is saved."))
+            return redirect("politirad:meeting_detail", pk=meeting.pk)
+    return _form_page(request, form=form, council=meeting.council,
+                      back=reverse("politirad:meeting_detail", args=[meeting.pk]),
+                      title=_("Attendance at %(meeting)s") % {"meeting": meeting},
+                      intro=_("The guide stresses that the mayor or the chief municipal "
+                              "executive and the local police leadership attend (§4.1.1, "
+                              "§5.2)."))
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+def _minutes_context(request: HttpRequest, meeting: Meeting, *, public: bool = False,
+                     pdf: bool = False) -> dict[str, Any]:
+    """What the minutes page and both PDFs show (the same template)."""
+    council = meeting.council
+    show_exempt = not public and selectors.can_see_exempt(request.user, council)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    entries: dict[int, MinutesEntry] = {}
+    corrections = []
+    if minutes is not None:
+        entries = {e.agenda_item_id: e for e in minutes.entries.prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("number")))}
+        corrections = [c for c in minutes.corrections.all()
+                       if show_exempt or c.access_level != "exempt"]
+    items = []
+    for item in meeting.agenda_items.all():
+        entry = entries.get(item.pk)
+        exempt = item.is_exempt or (entry is not None and entry.is_exempt)
+        if exempt and public:
+            continue  # the public version leaves exempt items out entirely
+        items.append({"item": item, "entry": entry, "exempt": exempt,
+                      "hidden": exempt and not show_exempt})
+    hidden_items = {row["item"].pk for row in items if row["hidden"]}  # type: ignore[union-attr]
+    tasks = []
+    for task in selectors._task_related(meeting.tasks.all()).order_by("deadline", "pk"):
+        task_exempt = task.entry is not None and (
+            task.entry.is_exempt or task.entry.agenda_item.is_exempt)
+        if task_exempt and (public or not show_exempt):
+            continue
+        if task.entry is not None and task.entry.agenda_item_id in hidden_items:
+            continue
+        tasks.append(task)
+    flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
+    return {
+        "meeting": flagged, "council": council, "minutes": minutes, "rows": items,
+        "tasks": tasks, "corrections": corrections, "public": public, "pdf": pdf,
+        "attendance": meeting.attendances.select_related("member__user", "member__organisation")
+        .order_by("member__role"),
+        "flags": selectors.meeting_leadership_flags(flagged),
+    }
+
+
+def _may_read_minutes(request: HttpRequest, meeting: Meeting, minutes: Minutes | None) -> bool:
+    """Members read minutes once published; those who write and approve them read drafts."""
+    if minutes is not None and minutes.status == MinutesStatus.PUBLISHED:
+        return True
+    return selectors.can_work(request.user, meeting.council) or selectors.is_chair(
+        request.user, meeting.council)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    council = meeting.council
+    can_work = selectors.can_work(request.user, council)
+    existing = Minutes.objects.filter(meeting=meeting).first()
+    editable = can_work and (existing is None or existing.is_draft)
+    members = list(selectors.council_members(council))
+    items = list(meeting.agenda_items.all())
+    error_forms: dict[int, Any] = {}
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
+        if item is None:
+            raise Http404
+        form = forms.MinutesEntryForm(request.POST, prefix=f"item{item.pk}")
+        if form.is_valid():
+            try:
+                services.minutes_entry_save(
+                    meeting=meeting, agenda_item=item, actor=request.user,
+                    notes=form.cleaned_data["notes"],
+                    decisions=form.cleaned_data["decisions"].splitlines(),
+                    access_level=form.cleaned_data["access_level"],
+                    legal_basis=form.cleaned_data["legal_basis"])
+            except ValidationError as exc:
+                forms.apply_errors(form, exc)
+            else:
+                messages.success(request, _("The minutes for item %(number)s are saved.")
+                                 % {"number": item.number})
+                return redirect(reverse("politirad:minutes", args=[meeting.pk])
+                                + f"#item-{item.pk}")
+        error_forms[item.pk] = form
+    context = _minutes_context(request, meeting)
+    context["readable"] = _may_read_minutes(request, meeting, context["minutes"])
+    if editable:
+        for row in context["rows"]:
+            item_obj, entry = row["item"], row["entry"]
+            row["form"] = error_forms.get(item_obj.pk) or forms.MinutesEntryForm(
+                prefix=f"item{item_obj.pk}", initial={
+                    "notes": entry.notes if entry else "",
+                    "decisions": "\n".join(d.text for d in entry.decisions.all()) if entry else "",
+                    "access_level": entry.access_level if entry else item_obj.access_level,
+                    "legal_basis": entry.legal_basis if entry else item_obj.legal_basis})
+        context["task_form"] = forms.TaskForm(items=items, members=members)
+    context.update({
+        "editable": editable, "can_work": can_work,
+        "is_chair": selectors.is_chair(request.user, council),
+        "correction_form": forms.CorrectionForm() if can_work else None,
+    })
+    return render(request, "politirad/minutes.html", context)
+
+
+@login_required
+@require_POST
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    items = list(meeting.agenda_items.all())
+    members = list(selectors.council_members(meeting.council))
+    form = forms.TaskForm(request.POST, items=items, members=members)
+    if form.is_valid():
+        data = form.cleaned_data
+        item = next((i for i in items if str(i.pk) == data["agenda_item"]), None)
+        member = next((m for m in members if str(m.pk) == data["responsible_member"]), None)
+        try:
+            services.task_create(meeting=meeting, actor=request.user, title=data["title"],
+                                 deadline=data["deadline"], agenda_item=item,
+                                 responsible_member=member,
+                                 responsible_organisation=data["responsible_organisation"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The task «%(title)s» is added.") % {"title": data["title"]})
+    else:
+        messages.error(request, _("The task was not added: %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+    return redirect(reverse("politirad:minutes", args=[meeting.pk]) + "#tasks")
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    if not selectors.is_chair(request.user, meeting.council):
+        raise PermissionDenied
+    record = Minutes.objects.filter(meeting=meeting).first()
+    if record is None:
+        messages.error(request, _("There are no minutes to approve yet."))
+        return redirect("politirad:minutes", pk=meeting.pk)
+    try:
+        services.minutes_approve(minutes=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The minutes are approved. They can no longer be changed."))
+    return redirect("politirad:minutes", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    record = Minutes.objects.filter(meeting=meeting).first()
+    try:
+        if record is None:
+            raise ValidationError(_("There are no minutes to publish yet."))
+        services.minutes_publish(minutes=record, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The minutes are published to the council's members."))
+    return redirect("politirad:minutes", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting(request, pk, WORK)
+    record = Minutes.objects.filter(meeting=meeting).first()
+    form = forms.CorrectionForm(request.POST)
+    if record is None or not form.is_valid():
+        messages.error(request, _("Write the correction before saving it."))
+        return redirect("politirad:minutes", pk=meeting.pk)
+    try:
+        services.minutes_correction_add(minutes=record, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The correction is added with today's date."))
+    return redirect("politirad:minutes", pk=meeting.pk)
+
+
+def _pdf_response(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
+    meeting = _get_meeting(request, pk)
+    context = _minutes_context(request, meeting, public=public, pdf=True)
+    if context["minutes"] is None or not _may_read_minutes(request, meeting, context["minutes"]):
+        raise PermissionDenied
+    data = render_pdf("politirad/minutes_pdf.html", context,
+                      language=getattr(request, "LANGUAGE_CODE", None))
+    audit.record(actor=request.user, action="export", obj=context["minutes"],
+                 summary="public pdf" if public else "members pdf", request=request)
+    name = f"referat-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}{"-offentlig" if public else ""}.pdf"')
+    return response
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(request, pk, public=False)
+
+
+@login_required
+@require_GET
+def minutes_public_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(request, pk, public=True)
+
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    form = forms.MyTasksFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.my_tasks(request.user, mine=filters.get("mine") or "assigned",
+                            state=filters.get("state") or "open", q=filters.get("q", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "politirad/my_tasks.html", {
+        "form": form, "page": page, "query": _query_without_page(request),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.get_in_council_or_404(selectors._task_related(Task.objects.all()),
+                                           request.user, pk=pk)
+    if task.entry is not None and (task.entry.is_exempt or task.entry.agenda_item.is_exempt) \
+            and not selectors.can_see_exempt(request.user, task.council):
+        raise PermissionDenied
+    may_update = services.task_may_update(request.user, task)
+    form = forms.TaskStatusForm(request.POST or None, initial={"status": task.status})
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.task_update_status(task=task, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                forms.apply_errors(form, exc)
+            else:
+                messages.success(request, _("The task is updated."))
+                return redirect("politirad:task_detail", pk=task.pk)
+    return render(request, "politirad/task_detail.html", {
+        "task": task, "form": form if may_update else None,
+        "comments": task.comments.select_related("author"),
+        "today": timezone.localdate(),
+    })
+
+
+# --- Plans and knowledge bases -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk, WORK)
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(council=council, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The plan is created. Add its measures."))
+            return redirect("politirad:plan_detail", pk=plan.pk)
+    return _form_page(request, form=form, council=council,
+                      back=reverse("politirad:council_detail", args=[council.pk]),
+                      title=_("New plan for %(name)s") % {"name": council.name})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.get_in_council_or_404(ActionPlan.objects.select_related("council"),
+                                           request.user, pk=pk)
+    can_work = selectors.can_work(request.user, plan.council)
+    form = forms.MeasureForm(request.POST or None) if can_work else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.measure_add(plan=plan, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                forms.apply_errors(form, exc)
+            else:
+                messages.success(request, _("The measure is added."))
+                return redirect("politirad:plan_detail", pk=plan.pk)
+    return render(request, "politirad/plan_detail.html", {
+        "plan": plan, "council": plan.council, "measures": plan.measures.all(), "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def knowledge_request_add(request: HttpRequest, pk: int) -> HttpResponse:
+    council = selectors.get_council_or_404(request.user, pk, WORK)
+    form = forms.KnowledgeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.knowledge_request_add(council=council, actor=request.user,
+                                           **form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The request for a knowledge base is recorded."))
+            return redirect("politirad:council_detail", pk=council.pk)
+    return _form_page(request, form=form, council=council,
+                      back=reverse("politirad:council_detail", args=[council.pk]),
+                      title=_("Request a knowledge base"),
+                      intro=_("The guide recommends that the council asks each agency for a "
+                              "knowledge base to decide on (§4.1.5)."))
+
+
+

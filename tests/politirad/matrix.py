@@ -1,0 +1,116 @@
+"""Expected status per role for every politirad URL (see tests/matrix.py).
+
+The Stavanger council from `helpers.make_council` has alice (the `leader`) as chair and
+paul as police contact; `member` (bob) is a read-only council member of Stavanger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from politirad import services
+from politirad.models import AgendaItem, CouncilMember
+from tests.matrix import LOGIN, Case, everyone, scoped
+
+from . import helpers
+
+
+def _council(name: str) -> Any:
+    return lambda w: reverse(name, args=[helpers.make_council(w).pk])
+
+
+def _meeting(name: str, **kwargs: Any) -> Any:
+    return lambda w: reverse(name, args=[helpers.make_meeting(w, **kwargs).pk])
+
+
+def _minutes(name: str, state: str = "draft") -> Any:
+    return lambda w: reverse(name, args=[helpers.make_minutes(w, state=state).pk])
+
+
+def _attachment(w: Any) -> str:
+    meeting = helpers.make_meeting(w)
+    item = AgendaItem.objects.filter(meeting=meeting).first()
+    pdf = SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    attachment = services.attachment_add(item=item, upload=pdf, actor=w.police)
+    return reverse("politirad:attachment_download", args=[attachment.pk])
+
+
+def _member_remove(w: Any) -> str:
+    council = helpers.make_council(w)
+    member = CouncilMember.objects.get(council=council, name="Ekstern Person")
+    return reverse("politirad:member_remove", args=[member.pk])
+
+
+def _plan(w: Any) -> str:
+    council = helpers.make_council(w)
+    plan = services.plan_create(council=council, actor=w.police, kind="action", title="Plan",
+                                starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31))
+    return reverse("politirad:plan_detail", args=[plan.pk])
+
+
+def _task(w: Any) -> str:
+    meeting = helpers.make_minutes(w, exempt=False)
+    return reverse("politirad:task_detail", args=[helpers.first_task(meeting).pk])
+
+
+def _task_data(w: Any) -> dict[str, Any]:
+    return {"title": "Ny oppgave", "deadline": (timezone.localdate()
+                                               + dt.timedelta(days=5)).isoformat(),
+            "responsible_organisation": "", "agenda_item": "", "responsible_member": ""}
+
+
+# Changes by a council's chair only: outsiders 404, everyone else who sees it 403.
+CHAIR_ONLY = {"anonymous": LOGIN, "outsider": 404, "member": 403, "leader": 302, "admin": 403}
+
+MATRIX = {
+    "politirad:council_list": Case(lambda w: reverse("politirad:council_list"), everyone()),
+    "politirad:my_tasks": Case(lambda w: reverse("politirad:my_tasks"), everyone()),
+    "politirad:council_create": Case(
+        lambda w: reverse("politirad:council_create", args=[w.stavanger.number]),
+        scoped(change=200)),
+    "politirad:council_detail": Case(_council("politirad:council_detail"), scoped()),
+    "politirad:council_edit": Case(_council("politirad:council_edit"), scoped(change=200)),
+    "politirad:member_add": Case(_council("politirad:member_add"), scoped(change=200)),
+    "politirad:member_remove": Case(_member_remove, scoped(change=302), method="post"),
+    "politirad:meeting_create": Case(_council("politirad:meeting_create"), scoped(change=200)),
+    "politirad:plan_create": Case(_council("politirad:plan_create"), scoped(change=200)),
+    "politirad:knowledge_request_add": Case(_council("politirad:knowledge_request_add"),
+                                            scoped(change=200)),
+    "politirad:plan_detail": Case(_plan, scoped()),
+    "politirad:meeting_detail": Case(_meeting("politirad:meeting_detail"), scoped()),
+    "politirad:meeting_edit": Case(_meeting("politirad:meeting_edit"), scoped(change=200)),
+    "politirad:meeting_ics": Case(_meeting("politirad:meeting_ics"), scoped()),
+    "politirad:agenda_item_add": Case(_meeting("politirad:agenda_item_add"),
+                                      scoped(change=200)),
+    "politirad:agenda_item_edit": Case(
+        lambda w: reverse("politirad:agenda_item_edit", args=[
+            helpers.make_meeting(w).agenda_items.first().pk]), scoped(change=200)),
+    "politirad:attachment_download": Case(_attachment, scoped()),
+    "politirad:agenda_send": Case(_meeting("politirad:agenda_send"), scoped(change=302),
+                                  method="post"),
+    "politirad:attendance": Case(_meeting("politirad:attendance", days=-1), scoped(change=200)),
+    "politirad:minutes": Case(_minutes("politirad:minutes"), scoped()),
+    "politirad:task_add": Case(_minutes("politirad:task_add"), scoped(change=302),
+                               method="post", data=_task_data),
+    "politirad:minutes_approve": Case(_minutes("politirad:minutes_approve"), CHAIR_ONLY,
+                                      method="post"),
+    "politirad:minutes_publish": Case(_minutes("politirad:minutes_publish", "approved"),
+                                      scoped(change=302), method="post"),
+    "politirad:minutes_correction": Case(
+        _minutes("politirad:minutes_correction", "published"), scoped(change=302),
+        method="post", data=lambda w: {"text": "Rettelse", "access_level": "open",
+                                       "legal_basis": ""}),
+    "politirad:minutes_pdf": Case(_minutes("politirad:minutes_pdf", "published"), scoped()),
+    "politirad:minutes_public_pdf": Case(_minutes("politirad:minutes_public_pdf", "published"),
+                                         scoped()),
+    "politirad:task_detail": Case(_task, scoped()),
+    # Token auth for calendar programs: no login; a bad token is 404 (test_views).
+    "politirad:calendar_feed": Case(
+        lambda w: reverse("politirad:calendar_feed", args=[w.leader.profile.calendar_token]),
+        everyone(200, anonymous=200)),
+}
