@@ -1,0 +1,40 @@
+"""Demo content: one completed GLL evaluation of the Stavanger police council (§7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Evaluation, EvaluationStatus, Method, Mode, SubjectKind
+
+FORUM = "Politirådet i Stavanger"
+
+
+def build(demo: Any) -> None:
+    stavanger = demo.municipality("Stavanger")
+    if Evaluation.objects.filter(municipality=stavanger, subject_name=FORUM,
+                                 status=EvaluationStatus.COMPLETED).exists():
+        return
+    today = timezone.localdate()
+    end = today - dt.timedelta(days=60)
+    Evaluation.objects.create(
+        municipality=stavanger, subject_kind=SubjectKind.POLICE_COUNCIL, subject_name=FORUM,
+        period_start=end - dt.timedelta(days=364), period_end=end, method=Method.GLL,
+        mode=Mode.JOINT, status=EvaluationStatus.COMPLETED,
+        answers={
+            "done": "Fire møter i politirådet, felles handlingsplan for trygt uteliv i sentrum "
+                    "og kunnskapsgrunnlag om ungdomskriminalitet lagt fram i mars.",
+            "learned": "Saker med konkrete oppgaver, ansvarlig og frist blir fulgt opp; "
+                       "orienteringssaker uten oppfølging gir lite.",
+            "smart": "Å sende dagsorden to uker før møtet, og å la politikontakten og "
+                     "SLT-koordinatoren forberede sakene sammen.",
+        },
+        summary="Politirådet fungerer godt på strategisk nivå. Neste periode: færre "
+                "orienteringssaker, mer oppfølging av tiltak i handlingsplanen.",
+        facts=[],
+        created_by=demo.users.get("kommunedirektor.stavanger"),
+        completed_by=demo.users.get("ordforer.stavanger"),
+        completed_at=timezone.now(),
+    )

@@ -1,0 +1,250 @@
+"""Status of the cooperation across municipalities, built only on the compliance registry.
+
+Every app registers one check per rule of the guide (`samarbeid.compliance`); a report
+evaluates all of them for the municipalities the user may see, in a fixed number of queries
+whatever their number (each check batches its own reads), and adds up counts, shares of
+municipalities and shares of the population — the guide itself reports SLT coverage as a
+share of the population (§6).
+
+Scope (`samarbeid.access.municipalities`): a national administrator sees every municipality,
+a district administrator their district, police leadership their unit, municipal users their
+own municipality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samarbeid import access, compliance
+from samarbeid.compliance import Check, Finding, Status
+from samarbeid.models import County, Municipality, PoliceDistrict
+
+# Worst first: the colour of a municipality is its worst finding (declined is legitimate, §2.3).
+SEVERITY = [Status.FAIL, Status.WARN, Status.OK, Status.DECLINED, Status.NOT_APPLICABLE]
+STATUSES = [Status.OK, Status.WARN, Status.FAIL, Status.DECLINED, Status.NOT_APPLICABLE]
+OVERALL = "overall"
+
+
+def overall_status(findings: list[Finding]) -> Status:
+    present = {f.status for f in findings}
+    for status in SEVERITY:
+        if status in present:
+            return status
+    return Status.NOT_APPLICABLE
+
+
+@dataclass
+class Cell:
+    count: int
+    total: int
+    population: int
+    total_population: int
+    url: str = ""
+
+    @property
+    def share(self) -> float:
+        return 100.0 * self.count / self.total if self.total else 0.0
+
+    @property
+    def population_share(self) -> float:
+        return 100.0 * self.population / self.total_population if self.total_population else 0.0
+
+
+@dataclass
+class Row:
+    municipality: Municipality
+    findings: list[Finding]
+    overall: Status
+    by_code: dict[str, Finding] = field(default_factory=dict)
+
+    def status_for(self, code: str) -> Status:
+        if code == OVERALL:
+            return self.overall
+        finding = self.by_code.get(code)
+        return finding.status if finding else Status.NOT_APPLICABLE
+
+
+@dataclass
+class Group:
+    """A police district or a county with, per check, how many municipalities meet it."""
+
+    key: str
+    name: str
+    url: str
+    municipalities: int
+    population: int
+    ok_cells: list[Cell]
+    overall_ok: Cell
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+    rows: list[Row]
+    filters: dict[str, str]
+    totals: list[tuple[Check | None, list[Cell]]] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    group_by: str = ""
+
+    @property
+    def population(self) -> int:
+        return sum(r.municipality.population or 0 for r in self.rows)
+
+
+def visible_municipalities(user: Any) -> QuerySet[Municipality]:
+    return access.municipalities(user).select_related("county", "police_district")
+
+
+def list_url(filters: dict[str, str], check: str, status: str) -> str:
+    """The filtered municipality list a cell counts (each cell links to what it counts)."""
+    params = {k: v for k, v in filters.items() if v}
+    params.update({"check": check, "status": status})
+    return reverse("evaluering:report_list") + "?" + urlencode(params)
+
+
+def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
+    municipalities = list(qs.order_by("name", "number"))
+    if not municipalities:
+        return []
+    ids = [m.pk for m in municipalities]
+    # The queryset for the checks is a plain pk filter: each check runs its own batch query.
+    results = compliance.evaluate(Municipality.objects.filter(pk__in=ids),
+                                  codes=[c.code for c in checks])
+    rows = []
+    for m in municipalities:
+        found = results.get(m.pk, {})
+        findings = [found.get(c.code, Finding(Status.NOT_APPLICABLE)) for c in checks]
+        rows.append(Row(m, findings, overall_status(findings),
+                        {c.code: f for c, f in zip(checks, findings, strict=True)}))
+    return rows
+
+
+def _cell(rows: list[Row], code: str, status: str, filters: dict[str, str]) -> Cell:
+    total_pop = sum(r.municipality.population or 0 for r in rows)
+    hits = [r for r in rows if r.status_for(code) == status]
+    return Cell(len(hits), len(rows), sum(r.municipality.population or 0 for r in hits),
+                total_pop, list_url(filters, code, status))
+
+
+def build(user: Any, *, district: PoliceDistrict | None = None, county: County | None = None,
+          group_by: str = "district") -> Report:
+    """The report for what `user` may see, narrowed to a district and/or a county."""
+    qs = visible_municipalities(user)
+    filters: dict[str, str] = {}
+    if district is not None:
+        qs = qs.filter(police_district=district)
+        filters["district"] = district.code
+    if county is not None:
+        qs = qs.filter(county=county)
+        filters["county"] = county.number
+    checks = compliance.checks()
+    rows = _rows(qs, checks)
+    report = Report(checks=checks, rows=rows, filters=filters)
+    report.totals = [(c, [_cell(rows, c.code, s, filters) for s in STATUSES]) for c in checks]
+    report.totals.append((None, [_cell(rows, OVERALL, s, filters) for s in STATUSES]))
+    if county is None:
+        report.group_by = "county" if district is not None or group_by == "county" else "district"
+        report.groups = _groups(rows, checks, filters, report.group_by)
+    return report
+
+
+def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
+            by: str) -> list[Group]:
+    buckets: dict[Any, list[Row]] = {}
+    for r in rows:
+        key = r.municipality.police_district if by == "district" else r.municipality.county
+        buckets.setdefault(key, []).append(r)
+    groups = []
+    for key, members in sorted(buckets.items(), key=lambda kv: kv[0].name):
+        if by == "district":
+            gf = {**filters, "district": key.code}
+            url = reverse("evaluering:report_district", args=[key.code])
+            gkey = key.code
+        else:
+            gf = {**filters, "county": key.number}
+            url = reverse("evaluering:report_county", args=[key.number])
+            if "district" in filters:
+                url += "?" + urlencode({"district": filters["district"]})
+            gkey = key.number
+        groups.append(Group(
+            key=gkey, name=key.name, url=url, municipalities=len(members),
+            population=sum(r.municipality.population or 0 for r in members),
+            ok_cells=[_cell(members, c.code, Status.OK, gf) for c in checks],
+            overall_ok=_cell(members, OVERALL, Status.OK, gf),
+        ))
+    return groups
+
+
+def filtered_rows(report: Report, check: str, status: str) -> list[Row]:
+    """Rows behind one cell; an unknown check or status selects nothing."""
+    codes = {c.code for c in report.checks} | {OVERALL}
+    if check and check not in codes:
+        return []
+    if status and status not in {s.value for s in STATUSES}:
+        return []
+    rows = report.rows
+    if check and status:
+        rows = [r for r in rows if r.status_for(check) == status]
+    return rows
+
+
+# --- Tables for export: the same rows the pages show -----------------------------------
+
+
+def pct(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def table_totals(report: Report) -> tuple[list[str], list[list[Any]]]:
+    from samarbeid.compliance import STATUS_LABELS
+
+    header = [str(_("Rule"))]
+    pop = str(_("population share (%)"))
+    for s in STATUSES:
+        label = str(STATUS_LABELS[s])
+        header += [label, label + " %", label + " " + pop]
+    body = []
+    for check, cells in report.totals:
+        name = str(check.label) if check else str(_("Overall"))
+        line: list[Any] = [name]
+        for cell in cells:
+            line += [cell.count, round(cell.share, 1), round(cell.population_share, 1)]
+        body.append(line)
+    return header, body
+
+
+def table_groups(report: Report) -> tuple[list[str], list[list[Any]]]:
+    first = _("Police district") if report.group_by == "district" else _("County")
+    header = [str(first), str(_("Municipalities")), str(_("Population"))]
+    met = str(_("met"))
+    pop = str(_("population share (%)"))
+    for c in report.checks:
+        header += [str(c.label) + ": " + met, str(c.label) + ": " + pop]
+    header += [str(_("All rules met")), str(_("All rules met")) + ": " + pop]
+    body = []
+    for g in report.groups:
+        line: list[Any] = [g.name, g.municipalities, g.population]
+        for cell in [*g.ok_cells, g.overall_ok]:
+            line += [cell.count, round(cell.population_share, 1)]
+        body.append(line)
+    return header, body
+
+
+def table_municipalities(report: Report, rows: list[Row] | None = None
+                         ) -> tuple[list[str], list[list[Any]]]:
+    header = [str(_("Number")), str(_("Municipality")), str(_("County")),
+              str(_("Police district")), str(_("Population"))]
+    header += [str(c.label) for c in report.checks] + [str(_("Overall"))]
+    body = []
+    for r in report.rows if rows is None else rows:
+        m = r.municipality
+        body.append([m.number, m.name, m.county.name, m.police_district.name, m.population or 0,
+                     *[str(f.label) for f in r.findings],
+                     str(compliance.STATUS_LABELS[r.overall])])
+    return header, body

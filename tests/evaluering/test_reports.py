@@ -1,0 +1,210 @@
+"""Status reports across municipalities, built only on the compliance registry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluering import reports, svgmap
+from samarbeid.models import AuditEvent, Municipality, Participation, Role
+from tests.factories import user_with_role
+
+from .conftest import set_participation
+
+pytestmark = pytest.mark.django_db
+
+TOTAL_POPULATION = 5_550_203
+
+
+def test_national_totals_count_share_and_population_share(world: Any, fake_checks: Any) -> None:
+    set_participation(["Oslo", "Bergen"], Participation.TAKING_PART)
+    report = reports.build(world.admin)
+    assert len(report.rows) == 357
+    cells = dict(report.totals)[fake_checks[0]]
+    ok = cells[reports.STATUSES.index("ok")]
+    assert ok.count == 2
+    assert round(ok.share, 2) == round(200 / 357, 2)
+    oslo_bergen = Municipality.objects.get(name="Oslo").population + world.bergen.population
+    assert ok.population == oslo_bergen
+    assert ok.total_population == TOTAL_POPULATION
+    assert round(ok.population_share, 1) == round(100 * oslo_bergen / TOTAL_POPULATION, 1)
+    assert "check=test_agreement" in ok.url and "status=ok" in ok.url
+
+
+def test_district_admin_sees_only_their_district_and_outsider_only_bergen(
+        world: Any, fake_checks: Any) -> None:
+    names = {r.municipality.name for r in reports.build(world.chief).rows}
+    assert "Stavanger" in names and "Sandnes" in names and "Bergen" not in names
+    assert all(r.municipality.police_district_id == world.stavanger.police_district_id
+               for r in reports.build(world.chief).rows)
+    assert [r.municipality.name for r in reports.build(world.outsider).rows] == ["Bergen"]
+
+
+def test_groups_by_district_then_by_county(world: Any, fake_checks: Any) -> None:
+    national = reports.build(world.admin)
+    assert national.group_by == "district"
+    assert len(national.groups) == 12
+    assert sum(g.municipalities for g in national.groups) == 357
+    sorvest = reports.build(world.admin, district=world.stavanger.police_district)
+    assert sorvest.group_by == "county"
+    assert {g.name for g in sorvest.groups} >= {"Rogaland"}
+
+
+def test_national_page_drills_down_to_district_county_and_municipality(
+        world: Any, client: Any, fake_checks: Any) -> None:
+    client.force_login(world.admin)
+    page = client.get(reverse("evaluering:report_national")).content.decode()
+    district_url = reverse("evaluering:report_district", args=[world.stavanger.police_district.code])
+    assert district_url in page
+    page = client.get(district_url).content.decode()
+    county_url = reverse("evaluering:report_county", args=[world.stavanger.county.number])
+    assert county_url in page
+    assert reverse("municipality_detail", args=[world.stavanger.number]) in page
+    page = client.get(county_url + f"?district={world.stavanger.police_district.code}")
+    assert page.status_code == 200
+    assert "Stavanger" in page.content.decode()
+
+
+def test_each_cell_links_to_the_municipalities_it_counts(world: Any, client: Any,
+                                                          fake_checks: Any) -> None:
+    set_participation(["Stavanger", "Sandnes"], Participation.DECLINED)
+    client.force_login(world.admin)
+    district = world.stavanger.police_district.code
+    url = (reverse("evaluering:report_list")
+           + f"?district={district}&check=test_agreement&status=declined")
+    page = client.get(url).content.decode()
+    rows = re.findall(r'<th scope="row"><a href="/kommuner/(\d{4})/">', page)
+    assert sorted(rows) == sorted([world.stavanger.number, world.sandnes.number])
+
+
+def test_municipal_user_sees_own_status_and_404_for_other_districts(
+        world: Any, client: Any, fake_checks: Any) -> None:
+    client.force_login(world.leader)
+    page = client.get(reverse("evaluering:report_national")).content.decode()
+    assert re.findall(r'<th scope="row"><a href="/kommuner/(\d{4})/">', page) == []
+    listing = client.get(reverse("evaluering:report_list")).content.decode()
+    assert re.findall(r'<th scope="row"><a href="/kommuner/(\d{4})/">', listing) == [
+        world.stavanger.number]
+    response = client.get(reverse("evaluering:report_district", args=[world.bergen.police_district.code]))
+    assert response.status_code == 404
+
+
+def _queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["report_national", "report_list", "report_map"])
+def test_report_query_budget_is_fixed_whatever_the_number_of_municipalities(
+        world: Any, client: Any, fake_checks: Any, name: str,
+        django_assert_max_num_queries: Any) -> None:
+    client.force_login(world.admin)
+    url = reverse(f"evaluering:{name}")
+    many = _queries(client, url)
+    keep = [world.stavanger.pk, world.sandnes.pk, world.bergen.pk]
+    Municipality.objects.exclude(pk__in=keep).exclude(name="Oslo").delete()
+    assert Municipality.objects.count() == 4
+    few = _queries(client, url)
+    assert many == few
+    with django_assert_max_num_queries(14):
+        client.get(url)
+
+
+def test_district_report_query_budget_same_for_district_and_national_admin(
+        world: Any, client: Any, fake_checks: Any) -> None:
+    url = reverse("evaluering:report_district", args=[world.stavanger.police_district.code])
+    client.force_login(world.chief)
+    chief = _queries(client, url)
+    client.force_login(world.admin)
+    admin = _queries(client, url)
+    # The district admin's scope costs one subquery-free roles read more at most.
+    assert abs(chief - admin) <= 1
+
+
+def test_xlsx_export_matches_the_page_and_is_audited(world: Any, client: Any,
+                                                     fake_checks: Any) -> None:
+    client.force_login(world.chief)
+    district = world.stavanger.police_district.code
+    response = client.get(reverse("evaluering:report_export", args=["municipalities", "xlsx"])
+                          + f"?district={district}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Nummer", "Kommune")
+    assert "Evaluering gjort i perioden" in rows[0]
+    names = [r[1] for r in rows[1:]]
+    expected = list(Municipality.objects.filter(police_district__code=district)
+                    .order_by("name", "number").values_list("name", flat=True))
+    assert names == expected
+    assert "Bergen" not in names
+    event = AuditEvent.objects.get(action="export")
+    assert event.actor == world.chief and "xlsx" in event.summary
+
+
+def test_csv_export_of_totals_is_limited_to_what_the_user_sees(world: Any, client: Any,
+                                                               fake_checks: Any) -> None:
+    client.force_login(world.outsider)
+    response = client.get(reverse("evaluering:report_export", args=["totals", "csv"]))
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][0] == "Regel"
+    overall = rows[-1]
+    assert overall[0] == "Samlet"
+    # One municipality (Bergen): every status count adds up to 1.
+    counts = [int(overall[i]) for i in range(1, len(overall), 3)]
+    assert sum(counts) == 1
+
+
+def test_groups_export_has_a_row_per_district(world: Any, client: Any, fake_checks: Any) -> None:
+    client.force_login(world.admin)
+    response = client.get(reverse("evaluering:report_export", args=["groups", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 13
+    assert sum(int(r[1]) for r in rows[1:]) == 357
+
+
+def test_export_of_an_unknown_table_is_404(world: Any, client: Any) -> None:
+    client.force_login(world.admin)
+    assert client.get(reverse("evaluering:report_export", args=["secrets", "csv"])).status_code == 404
+
+
+def test_map_has_a_named_link_per_visible_municipality_and_no_inline_style(
+        world: Any, client: Any, fake_checks: Any) -> None:
+    client.force_login(world.chief)
+    page = client.get(reverse("evaluering:report_map")).content.decode()
+    assert 'aria-label="Stavanger: ' in page
+    assert page.count('<a href="/kommuner/') >= 20  # links in the SVG and rows in the table
+    assert 'aria-label="Bergen' not in page  # outside the district: outline only, no link
+    assert "style=" not in page
+    assert "Kommunegrenser: © Kartverket (CC BY 4.0), bearbeidet/forenklet" in page
+    assert 'class="m m-' in page
+
+
+def test_map_paths_cover_all_357_municipalities() -> None:
+    data = svgmap.paths()
+    assert len(data["municipalities"]) == 357
+    assert all(m["d"].startswith("M") for m in data["municipalities"].values())
+    assert data["municipalities"]["1103"]["name"] == "Stavanger"
+
+
+def test_police_leadership_sees_reports_nav_and_municipal_user_evaluations_nav(
+        world: Any, client: Any) -> None:
+    client.force_login(world.admin)
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/evaluering/rapporter/"' in home
+    client.force_login(world.leader)
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/evaluering/"' in home and 'href="/evaluering/rapporter/"' not in home
+    leadership = user_with_role(Role.POLICE_LEADERSHIP,
+                                operational_unit=world.stavanger.operational_unit)
+    client.force_login(leadership)
+    assert 'href="/evaluering/rapporter/"' in client.get(reverse("home")).content.decode()
