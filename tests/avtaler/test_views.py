@@ -167,7 +167,7 @@ def test_pdf_contains_signatories_fingerprint_and_page_numbers(client: Any, worl
     assert "UTKAST" not in text
     assert "Stavanger" in text and "Sør-Vest" in text
     version.refresh_from_db()
-    assert version.pdf and version.pdf_state == f"in_force:2"  # stored for the next download
+    assert version.pdf and version.pdf_state == "in_force:2"  # stored for the next download
 
 
 def test_draft_pdf_is_marked(client: Any, world: Any) -> None:
