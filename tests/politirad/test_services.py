@@ -1,0 +1,272 @@
+"""Rules of the council workflow, enforced in services and model guards (Veileder §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from icalendar import Calendar
+
+from politirad import selectors, services
+from politirad.models import (
+    AttendanceStatus,
+    Decision,
+    MemberRole,
+    Minutes,
+    MinutesEntry,
+    TaskComment,
+    TaskStatus,
+)
+from samarbeid import access
+from samarbeid.models import Membership, Role
+
+from . import helpers
+
+
+def test_adding_a_portal_user_grants_access_and_removing_ends_it(world: Any) -> None:
+    council = helpers.make_council(world)
+    newcomer = helpers.external_user("naering")
+    assert not selectors.councils(newcomer).exists()
+    member = services.council_member_add(council=council, actor=world.police, user=newcomer,
+                                         role=MemberRole.ORGANISATION_MEMBER)
+    assert Membership.objects.active().filter(user=newcomer, role=Role.COUNCIL_MEMBER,
+                                              municipality=world.stavanger).exists()
+    access.forget(newcomer)
+    assert list(selectors.councils(newcomer)) == [council]
+    services.council_member_remove(member=member, actor=world.police)
+    access.forget(newcomer)
+    assert not selectors.councils(newcomer).exists()
+    with pytest.raises(ValidationError):
+        services.council_member_remove(member=member, actor=world.police)
+
+
+def test_one_chair_at_a_time_and_no_duplicate_members(world: Any) -> None:
+    council = helpers.make_council(world)
+    services.council_member_add(council=council, actor=world.police, user=world.member,
+                                role=MemberRole.OTHER, is_chair=True)
+    assert selectors.is_chair(world.member, council)
+    assert not selectors.is_chair(world.leader, council)
+    with pytest.raises(ValidationError):
+        services.council_member_add(council=council, actor=world.police, user=world.member,
+                                    role=MemberRole.OTHER)
+
+
+def test_regional_council_is_seen_from_each_municipality(world: Any) -> None:
+    council = services.council_create(actor=world.police, name="Regionalt råd", kind="regional",
+                                      municipality=world.stavanger,
+                                      municipalities=[world.sandnes])
+    from tests.factories import user_with_role
+
+    sandnes_mayor = user_with_role(Role.MUNICIPAL_LEADER, municipality=world.sandnes)
+    assert list(selectors.councils(sandnes_mayor)) == [council]
+    assert not selectors.councils(world.outsider).exists()
+    local = services.council_create(actor=world.police, name="Lokalt", kind="local",
+                                    municipality=world.stavanger, municipalities=[world.sandnes])
+    assert local not in selectors.councils(sandnes_mayor)  # only regional councils span several
+
+
+def test_exempt_needs_a_legal_basis(world: Any) -> None:
+    meeting = helpers.make_meeting(world)
+    with pytest.raises(ValidationError) as exc:
+        services.agenda_item_add(meeting=meeting, actor=world.police, title="X",
+                                 access_level="exempt", legal_basis=" ")
+    assert "legal_basis" in exc.value.message_dict
+
+
+def test_agenda_is_sent_to_every_member_with_an_ics_invitation(world: Any) -> None:
+    meeting = helpers.make_meeting(world, days=10)
+    sent = services.agenda_send(meeting=meeting, actor=world.police)
+    assert sent == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["alice@example.no", "paul@example.no", "ekstern@example.no"])
+    name, content, mimetype = mail.outbox[0].attachments[0]
+    assert name == "invitation.ics" and mimetype.startswith("text/calendar")
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
+    meeting.refresh_from_db()
+    assert meeting.agenda_sent_at is not None and not meeting.agenda_sent_late
+    assert "Sak 1" in mail.outbox[0].body
+
+
+def test_late_agenda_is_allowed_but_marked_late(world: Any) -> None:
+    meeting = helpers.make_meeting(world, days=3)  # default lead time 7 days has passed
+    services.agenda_send(meeting=meeting, actor=world.police)
+    meeting.refresh_from_db()
+    assert meeting.agenda_sent_late
+    assert meeting.agenda_deadline == meeting.starts_at - dt.timedelta(days=7)
+
+
+def test_exempt_items_stay_out_of_the_agenda_e_mail(world: Any) -> None:
+    meeting = helpers.make_meeting(world, exempt=True)
+    services.agenda_send(meeting=meeting, actor=world.police)
+    body = mail.outbox[0].body
+    assert "Hemmelig sak" not in body and "offl. § 13" in body
+
+
+def test_empty_agenda_is_not_sent(world: Any) -> None:
+    meeting = helpers.make_meeting(world, items=0)
+    with pytest.raises(ValidationError):
+        services.agenda_send(meeting=meeting, actor=world.police)
+    assert mail.outbox == []
+
+
+def test_open_tasks_from_earlier_meetings_are_followed_up(world: Any) -> None:
+    past = helpers.make_minutes(world, exempt=False)
+    nxt = helpers.make_meeting(world, past.council, days=5)
+    assert [t.title for t in selectors.follow_up_tasks(nxt)] == ["Lage trygghetsplan"]
+    task = helpers.first_task(past)
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE)
+    assert not selectors.follow_up_tasks(nxt).exists()
+
+
+def _flags(meeting: Any) -> list[str]:
+    from politirad.models import Meeting
+
+    return selectors.meeting_leadership_flags(
+        selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get())
+
+
+def test_meeting_without_top_leadership_is_flagged(world: Any) -> None:
+    council = helpers.make_council(world)
+    meeting = helpers.make_meeting(world, council, days=-1)
+    mayor = helpers.member(council, world.leader)
+    contact = helpers.member(council, world.police)
+    services.attendance_record(meeting=meeting, actor=world.police, statuses={
+        mayor.pk: AttendanceStatus.APOLOGIES, contact.pk: AttendanceStatus.PRESENT})
+    assert _flags(meeting) == ["municipal", "police"]
+    leader = services.council_member_add(council=council, actor=world.police, name="Nina",
+                                         email="nina@politiet.no",
+                                         role=MemberRole.SERVICE_UNIT_LEADER)
+    services.attendance_record(meeting=meeting, actor=world.police, statuses={
+        mayor.pk: AttendanceStatus.PRESENT, leader.pk: AttendanceStatus.PRESENT})
+    assert _flags(meeting) == []
+
+
+def test_only_the_chair_approves_and_approved_minutes_never_change(world: Any) -> None:
+    meeting = helpers.make_minutes(world)
+    minutes = Minutes.objects.get(meeting=meeting)
+    with pytest.raises(PermissionDenied):
+        services.minutes_approve(minutes=minutes, actor=world.police)
+    services.minutes_approve(minutes=minutes, actor=world.leader)
+    item = meeting.agenda_items.first()
+    # The service refuses ...
+    with pytest.raises(ValidationError):
+        services.minutes_entry_save(meeting=meeting, agenda_item=item, actor=world.police,
+                                    notes="endret", decisions=[])
+    with pytest.raises(ValidationError):
+        services.task_create(meeting=meeting, actor=world.police, title="Ny",
+                             responsible_member=helpers.member(meeting.council, world.leader),
+                             deadline=timezone.localdate())
+    with pytest.raises(ValidationError):
+        services.attendance_record(meeting=meeting, actor=world.police, statuses={})
+    # ... and so do the model guards (admin, shell).
+    entry = MinutesEntry.objects.filter(minutes__meeting=meeting).first()
+    entry.notes = "endret i admin"
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        Decision.objects.filter(entry=entry).first().delete()
+    minutes.refresh_from_db()
+    minutes.summary = "endret"
+    with pytest.raises(ValidationError):
+        minutes.save()
+    assert MinutesEntry.objects.get(pk=entry.pk).notes.startswith("Notat")
+    # A correction is a new, dated entry.
+    correction = services.minutes_correction_add(minutes=minutes, actor=world.police,
+                                                 text="Riktig dato er 3. mai.")
+    assert correction.made_on == timezone.localdate()
+    correction.text = "endret"
+    with pytest.raises(ValidationError):
+        correction.save()
+
+
+def test_task_status_history_and_completion(world: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    task = helpers.first_task(meeting)
+    assert task.responsible_user == world.leader
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS,
+                                comment="Startet")
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE,
+                                comment="Ferdig")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.completed_at is not None
+    history = list(TaskComment.objects.filter(task=task).values_list("status_to", "text"))
+    assert history == [("in_progress", "Startet"), ("done", "Ferdig")]
+    with pytest.raises(PermissionDenied):
+        services.task_update_status(task=task, actor=world.member, status=TaskStatus.OPEN)
+
+
+def test_task_needs_someone_responsible(world: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    with pytest.raises(ValidationError):
+        services.task_create(meeting=meeting, actor=world.police, title="Uten ansvar",
+                             deadline=timezone.localdate())
+
+
+@pytest.mark.parametrize(("name", "content", "ok"), [
+    ("notat.pdf", b"%PDF-1.7\nrest", True),
+    ("bilde.png", b"\x89PNG\r\n\x1a\nrest", True),
+    ("tekst.txt", "Hei på deg".encode(), True),
+    ("falsk.pdf", b"<html><script>alert(1)</script>", False),
+    ("tekst.txt", b"<html><script>alert(1)</script>", False),
+    ("program.exe", b"MZ\x90\x00", False),
+    ("side.html", b"<html></html>", False),
+])
+def test_attachments_are_content_checked(world: Any, name: str, content: bytes, ok: bool) -> None:
+    meeting = helpers.make_meeting(world)
+    item = meeting.agenda_items.first()
+    upload = SimpleUploadedFile(name, content)
+    if ok:
+        attachment = services.attachment_add(item=item, upload=upload, actor=world.police)
+        assert attachment.filename == name
+    else:
+        with pytest.raises(ValidationError):
+            services.attachment_add(item=item, upload=upload, actor=world.police)
+
+
+def test_attachment_size_limit(world: Any, settings: Any) -> None:
+    settings.MAX_UPLOAD_SIZE = 10
+    item = helpers.make_meeting(world).agenda_items.first()
+    with pytest.raises(ValidationError) as exc:
+        services.attachment_add(item=item, upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 20),
+                                actor=world.police)
+    assert "attachment" in exc.value.message_dict
+
+
+def test_exempt_visibility_decision(world: Any) -> None:
+    council = helpers.make_council(world)
+    assert selectors.can_see_exempt(world.leader, council)  # member (chair)
+    assert selectors.can_see_exempt(world.police, council)  # member and works on it
+    assert selectors.can_see_exempt(world.chief, council)  # district administrator
+    assert not selectors.can_see_exempt(world.member, council)  # reader, not on this council
+    assert not selectors.can_see_exempt(world.admin, council)  # national admin, not a member
+    assert not selectors.can_see_exempt(world.outsider, council)
+
+
+def test_council_facts_for_evaluations(world: Any, django_assert_max_num_queries: Any) -> None:
+    council = helpers.make_council(world)
+    meeting = helpers.make_minutes(world, council=council, exempt=False)
+    meeting.agenda_sent_at = meeting.agenda_deadline - dt.timedelta(hours=1)
+    meeting.save(update_fields=["agenda_sent_at"])
+    late = helpers.make_meeting(world, council, days=-40)
+    late.agenda_sent_at = late.starts_at - dt.timedelta(days=1)
+    late.save(update_fields=["agenda_sent_at"])
+    task = helpers.first_task(meeting)
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE)
+    other = helpers.make_council(world, name="Annet råd")
+    today = timezone.localdate()
+    with django_assert_max_num_queries(4):
+        facts = selectors.council_facts([council.pk, other.pk], today - dt.timedelta(days=364),
+                                        today + dt.timedelta(days=60))
+    f = facts[council.pk]
+    assert f.meetings_held == 2 and f.target == 2
+    assert f.agendas_in_time_share == 0.5
+    assert f.tasks_done_by_deadline_share == 1.0
+    # Attendance recorded at one meeting: the mayor came, but no police leadership.
+    assert f.leadership_attendance_share == 0.0
+    assert facts[other.pk].meetings_held == 0 and facts[other.pk].agendas_in_time_share is None

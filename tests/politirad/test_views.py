@@ -1,0 +1,293 @@
+"""What users see: pages, PDFs, calendar, query budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from politirad import services
+from politirad.models import Meeting, MemberRole, MinutesEntry, Task, TaskStatus
+
+from . import helpers
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# --- Query budgets ---------------------------------------------------------------------------
+
+
+def _add_meetings_and_tasks(world: Any, council: Any, n: int) -> None:
+    leader = helpers.member(council, world.leader)
+    for i in range(n):
+        meeting = Meeting.objects.create(
+            council=council, starts_at=timezone.now() - dt.timedelta(days=i + 1),
+            place="Her", agenda_sent_at=timezone.now(),
+            agenda_deadline=timezone.now() - dt.timedelta(days=i + 3))
+        Task.objects.create(council=council, meeting=meeting, title=f"Oppgave {i}",
+                            responsible_member=leader, responsible_user=world.leader,
+                            deadline=timezone.localdate() + dt.timedelta(days=i - 5),
+                            created_by=world.police)
+
+
+@pytest.mark.parametrize("url_name", ["council_detail", "my_tasks"])
+def test_same_number_of_queries_for_2_and_50_rows(world: Any, client: Any, url_name: str,
+                                                   django_assert_num_queries: Any) -> None:
+    small = helpers.make_council(world, name="Lite råd")
+    big = helpers.make_council(world, name="Stort råd")
+    _add_meetings_and_tasks(world, small, 2)
+    client.force_login(world.leader)
+    if url_name == "my_tasks":
+        few = _count(client, reverse("politirad:my_tasks"))
+        _add_meetings_and_tasks(world, big, 48)
+        with django_assert_num_queries(few):
+            response = client.get(reverse("politirad:my_tasks"))
+        assert response.context["page"].paginator.count == 50
+    else:
+        _add_meetings_and_tasks(world, big, 50)
+        few = _count(client, reverse("politirad:council_detail", args=[small.pk]))
+        with django_assert_num_queries(few):
+            response = client.get(reverse("politirad:council_detail", args=[big.pk]))
+        assert len(response.context["open_tasks"]) == 50
+
+
+def test_council_list_query_budget(world: Any, client: Any) -> None:
+    helpers.make_council(world, name="A")
+    client.force_login(world.leader)
+    few = _count(client, reverse("politirad:council_list"))
+    for i in range(20):
+        helpers.make_council(world, name=f"Råd {i}")
+    assert _count(client, reverse("politirad:council_list")) == few
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_council_page_shows_meetings_tasks_and_flags(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    client.force_login(world.member)
+    body = client.get(reverse("politirad:council_detail", args=[meeting.council_id])).content.decode()
+    assert "Lage trygghetsplan" in body
+    assert "Ingen politiledelse" in body or "No police leadership" in body
+
+
+def test_municipality_page_lists_councils_and_nav_has_links(world: Any, client: Any) -> None:
+    council = helpers.make_council(world)
+    client.force_login(world.leader)
+    body = client.get(reverse("municipality_detail", args=[world.stavanger.number])).content.decode()
+    assert council.name in body
+    assert reverse("politirad:my_tasks") in body and reverse("politirad:council_list") in body
+
+
+def test_home_shows_upcoming_meetings_and_my_open_tasks(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    helpers.make_meeting(world, meeting.council, days=4)
+    client.force_login(world.leader)
+    body = client.get(reverse("home")).content.decode()
+    assert "Lage trygghetsplan" in body
+    assert reverse("politirad:meeting_detail", args=[meeting.pk + 1]) in body
+
+
+def test_exempt_content_is_hidden_from_readers_who_are_not_members(world: Any,
+                                                                    client: Any) -> None:
+    meeting = helpers.make_minutes(world, state="published")
+    client.force_login(world.member)
+    body = client.get(reverse("politirad:minutes", args=[meeting.pk])).content.decode()
+    assert "Lage trygghetsplan" in body and "Hemmelig" not in body and "Taushetsbelagt" not in body
+    client.force_login(world.police)
+    body = client.get(reverse("politirad:minutes", args=[meeting.pk])).content.decode()
+    assert "Hemmelig oppgave" in body
+
+
+def test_minutes_entry_form_keeps_input_and_shows_the_refusal(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world, days=-1)
+    item = meeting.agenda_items.first()
+    client.force_login(world.police)
+    url = reverse("politirad:minutes", args=[meeting.pk])
+    response = client.post(url, {"item": item.pk, f"item{item.pk}-notes": "Mine notater",
+                                 f"item{item.pk}-decisions": "Vedtak A\nVedtak B",
+                                 f"item{item.pk}-access_level": "exempt",
+                                 f"item{item.pk}-legal_basis": ""})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Mine notater" in body and "offl. § 13 jf. fvl. § 13" in body
+    response = client.post(url, {"item": item.pk, f"item{item.pk}-notes": "Mine notater",
+                                 f"item{item.pk}-decisions": "Vedtak A\nVedtak B",
+                                 f"item{item.pk}-access_level": "open",
+                                 f"item{item.pk}-legal_basis": ""})
+    assert response.status_code == 302
+    entry = MinutesEntry.objects.get(agenda_item=item)
+    assert [d.text for d in entry.decisions.all()] == ["Vedtak A", "Vedtak B"]
+
+
+def test_approved_minutes_cannot_be_edited_through_the_page(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, state="approved", exempt=False)
+    item = meeting.agenda_items.first()
+    client.force_login(world.police)
+    response = client.post(reverse("politirad:minutes", args=[meeting.pk]),
+                           {"item": item.pk, f"item{item.pk}-notes": "x",
+                            f"item{item.pk}-access_level": "open"})
+    assert response.status_code == 403
+    assert MinutesEntry.objects.get(agenda_item=item).notes.startswith("Notat")
+
+
+def test_draft_minutes_are_not_shown_to_readers(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    client.force_login(world.member)
+    body = client.get(reverse("politirad:minutes", args=[meeting.pk])).content.decode()
+    assert "Lage trygghetsplan" not in body
+    assert client.get(reverse("politirad:minutes_pdf", args=[meeting.pk])).status_code == 403
+
+
+def test_members_pdf_and_public_pdf(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, state="published")
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).strftime("%d.%m.%Y")
+    client.force_login(world.police)
+    response = client.get(reverse("politirad:minutes_pdf", args=[meeting.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    name = world.leader.get_full_name()
+    assert "Lage trygghetsplan" in text and name in text and deadline in text
+    assert "Hemmelig oppgave" in text and "Vedtak om Sak 1" in text
+    public = _pdf_text(client.get(reverse("politirad:minutes_public_pdf",
+                                          args=[meeting.pk])).content)
+    assert "Lage trygghetsplan" in public and deadline in public
+    assert "Hemmelig" not in public and "Taushetsbelagt" not in public
+
+
+def test_calendar_feed_by_token(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world, days=5)
+    token = world.leader.profile.calendar_token
+    response = client.get(reverse("politirad:calendar_feed", args=[token]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    uids = [str(e["uid"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert uids == [f"politirad-meeting-{meeting.pk}@samarbeidsportalen"]
+    outsider = client.get(reverse("politirad:calendar_feed",
+                                  args=[world.outsider.profile.calendar_token]))
+    assert Calendar.from_ical(outsider.content).walk("VEVENT") == []
+    assert client.get(reverse("politirad:calendar_feed", args=["x" * 43])).status_code == 404
+    world.leader.profile.rotate_calendar_token()
+    assert client.get(reverse("politirad:calendar_feed", args=[token])).status_code == 404
+
+
+def test_meeting_ics_download(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world, days=5)
+    client.force_login(world.member)
+    response = client.get(reverse("politirad:meeting_ics", args=[meeting.pk]))
+    assert "attachment" in response["Content-Disposition"]
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["location"]) == "Rådhuset"
+
+
+def test_attachments_are_downloads_and_exempt_ones_are_protected(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world, exempt=True)
+    open_item, exempt_item = meeting.agenda_items.order_by("number")
+    a = services.attachment_add(item=open_item, upload=SimpleUploadedFile("a.pdf", b"%PDF-1"),
+                                actor=world.police)
+    b = services.attachment_add(item=exempt_item, upload=SimpleUploadedFile("b.pdf", b"%PDF-1"),
+                                actor=world.police)
+    client.force_login(world.member)
+    response = client.get(reverse("politirad:attachment_download", args=[a.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/pdf"
+    assert client.get(reverse("politirad:attachment_download", args=[b.pk])).status_code == 403
+    client.force_login(world.police)
+    assert client.get(reverse("politirad:attachment_download", args=[b.pk])).status_code == 200
+
+
+def test_upload_through_the_form_refuses_disguised_files(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world)
+    client.force_login(world.police)
+    response = client.post(reverse("politirad:agenda_item_add", args=[meeting.pk]), {
+        "title": "Med vedlegg", "access_level": "open",
+        "attachment": SimpleUploadedFile("x.pdf", b"<html>hei</html>")})
+    assert response.status_code == 200
+    assert not meeting.agenda_items.filter(title="Med vedlegg").exists()
+
+
+def test_my_tasks_filters_and_status_update(world: Any, client: Any) -> None:
+    meeting = helpers.make_minutes(world, exempt=False)
+    task = helpers.first_task(meeting)
+    client.force_login(world.leader)
+    url = reverse("politirad:my_tasks")
+    assert "Lage trygghetsplan" in client.get(url).content.decode()
+    assert "Lage trygghetsplan" not in client.get(url, {"state": "overdue"}).content.decode()
+    assert "Lage trygghetsplan" not in client.get(url, {"mine": "created"}).content.decode()
+    client.force_login(world.police)
+    assert "Lage trygghetsplan" in client.get(url, {"mine": "created"}).content.decode()
+    client.force_login(world.leader)
+    response = client.post(reverse("politirad:task_detail", args=[task.pk]),
+                           {"status": "done", "comment": "Levert"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    assert "Lage trygghetsplan" in client.get(url, {"state": "done"}).content.decode()
+    client.force_login(world.member)
+    assert client.post(reverse("politirad:task_detail", args=[task.pk]),
+                       {"status": "open"}).status_code == 403
+
+
+def test_member_added_through_the_page_by_username(world: Any, client: Any) -> None:
+    council = helpers.make_council(world)
+    helpers.external_user("kari")
+    client.force_login(world.police)
+    response = client.post(reverse("politirad:member_add", args=[council.pk]),
+                           {"username": "kari", "role": MemberRole.CHIEF_EXECUTIVE})
+    assert response.status_code == 302
+    response = client.post(reverse("politirad:member_add", args=[council.pk]),
+                           {"username": "finnes-ikke", "role": MemberRole.OTHER})
+    assert response.status_code == 200 and "finnes-ikke" in response.content.decode()
+
+
+# --- Benchmark -----------------------------------------------------------------------------------
+
+
+def test_benchmark_minutes_with_30_items_and_50_tasks(world: Any, client: Any,
+                                                      capsys: Any) -> None:
+    """Issue #4: minutes with 30 agenda items and 50 tasks render in under 1 s (warm)."""
+    council = helpers.make_council(world)
+    meeting = helpers.make_meeting(world, council, days=-3, items=30)
+    leader = helpers.member(council, world.leader)
+    items = list(meeting.agenda_items.all())
+    for item in items:
+        services.minutes_entry_save(meeting=meeting, agenda_item=item, actor=world.police,
+                                    notes="Notater " * 40, decisions=["Vedtak 1", "Vedtak 2"])
+    for i in range(50):
+        services.task_create(meeting=meeting, actor=world.police, agenda_item=items[i % 30],
+                             title=f"Oppgave {i}", responsible_member=leader,
+                             deadline=timezone.localdate() + dt.timedelta(days=i))
+    client.force_login(world.police)
+    url = reverse("politirad:minutes", args=[meeting.pk])
+    client.get(url)  # warm up
+    timings = {}
+    for name, target in (("web (draft, with forms)", url),
+                         ("members PDF", reverse("politirad:minutes_pdf", args=[meeting.pk]))):
+        client.get(target)
+        start = time.perf_counter()
+        response = client.get(target)
+        timings[name] = time.perf_counter() - start
+        assert response.status_code == 200
+    with capsys.disabled():
+        print("\nminutes 30 items / 50 tasks warm:",
+              ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
+    assert timings["web (draft, with forms)"] < 1.0
