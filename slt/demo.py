@@ -22,7 +22,7 @@ from .models import (
 
 def build_demo(demo: Any) -> None:
     """Idempotent: does nothing when Stavanger's SLT model already has measures."""
-    from . import services
+    from . import selectors, services
 
     stavanger = demo.municipality("Stavanger")
     users = demo.users
@@ -37,8 +37,11 @@ def build_demo(demo: Any) -> None:
     )
     levels = {lv.kind: lv for lv in model.levels.all()}
     if not any(lv.members.exists() for lv in levels.values()):
+        # Veileder §6: the police council is often the steering level; link, do not copy.
+        council = selectors.councils_covering(stavanger).first()
         services.level_update(level=levels[LevelKind.STEERING], actor=None,
-                              description="Politirådet i Stavanger er styringsnivået for SLT.")
+                              description="Politirådet i Stavanger er styringsnivået for SLT.",
+                              police_council=council)
         for username in ("ordforer.stavanger", "kommunedirektor.stavanger",
                          "tjenesteleder.sorvest"):
             services.level_member_add(level=levels[LevelKind.STEERING], actor=None,

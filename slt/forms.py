@@ -63,8 +63,18 @@ class SltModelForm(forms.Form):
 class LevelForm(forms.ModelForm):
     class Meta:
         model = SltLevel
-        fields = ["description"]
+        fields = ["description", "police_council"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, councils: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == LevelKind.STEERING:
+            self.fields["police_council"].queryset = councils  # type: ignore[attr-defined]
+        else:
+            del self.fields["police_council"]
+
+    def _post_clean(self) -> None:
+        pass  # the service runs full_clean and its errors come back on the form
 
 
 class LevelMemberForm(forms.Form):
@@ -95,7 +105,7 @@ class MeasureForm(forms.ModelForm):
         fields = [
             "title", "description", "level", "focus_area", "focus_area_other", "age_from",
             "age_to", "target_group", "responsible", "responsible_name", "coordination_step",
-            "starts_on", "ends_on", "status", "action_plan",
+            "starts_on", "ends_on", "status", "action_plan", "council_task",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -104,7 +114,8 @@ class MeasureForm(forms.ModelForm):
         }
         field_classes = {"responsible": PersonChoiceField}
 
-    def __init__(self, *args: Any, slt_model: SltModel, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slt_model: SltModel, people: Any, tasks: Any,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.slt_model = slt_model
         levels = slt_model.levels.all()
@@ -113,6 +124,9 @@ class MeasureForm(forms.ModelForm):
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
         self.fields["action_plan"].queryset = SltActionPlan.objects.filter(  # type: ignore[attr-defined]
             slt_model=slt_model)
+        self.fields["council_task"].queryset = tasks  # type: ignore[attr-defined]
+        self.fields["council_task"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda t: f"{t.title} ({t.deadline:%d.%m.%Y})")
 
     def _post_clean(self) -> None:
         # Leave model validation to the service (which calls full_clean); the view puts its

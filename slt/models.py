@@ -136,6 +136,14 @@ class SltLevel(models.Model):
         _("description"), blank=True,
         help_text=_("Who takes part, how often the level meets, what it decides."),
     )
+    # Veileder §6: "Mange kommuner har organisert det slik at politirådet er styringsnivået
+    # for SLT" — link the council instead of copying its members.
+    police_council = models.ForeignKey(
+        "politirad.PoliceCouncil", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="slt_levels", verbose_name=_("police council"),
+        help_text=_("When the police council is the steering level: its members and meetings "
+                    "count for the level."),
+    )
 
     class Meta:
         ordering = ["slt_model_id", "kind"]
@@ -151,6 +159,26 @@ class SltLevel(models.Model):
     @property
     def position(self) -> int:
         return LEVEL_ORDER.index(LevelKind(self.kind))
+
+    def clean(self) -> None:
+        if not self.police_council_id:
+            return
+        if self.kind != LevelKind.STEERING:
+            raise ValidationError({"police_council": _(
+                "Only the steering level can be the police council.")})
+        if self.slt_model_id and not council_covers(self.police_council_id,
+                                                    self.slt_model.municipality_id):
+            raise ValidationError({"police_council": _(
+                "Choose a police council of the municipality.")})
+
+
+def council_covers(council_id: int, municipality_id: int) -> bool:
+    """Does the police council (local or regional, §4.4) include the municipality?"""
+    from politirad.models import CouncilMunicipality, PoliceCouncil
+
+    return (PoliceCouncil.objects.filter(pk=council_id, municipality_id=municipality_id).exists()
+            or CouncilMunicipality.objects.filter(council_id=council_id,
+                                                  municipality_id=municipality_id).exists())
 
 
 class LevelMember(models.Model):
@@ -286,6 +314,11 @@ class Measure(models.Model):
     ends_on = models.DateField(_("end / deadline"))
     status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices,
                               default=MeasureStatus.PLANNED)
+    council_task = models.ForeignKey(
+        "politirad.Task", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="slt_measures", verbose_name=_("started by council task"),
+        help_text=_("The police council's task or decision that started the measure."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -351,6 +384,11 @@ class Measure(models.Model):
                 and self.action_plan.slt_model_id != self.slt_model_id):
             errors.setdefault("action_plan", []).append(ValidationError(
                 _("Choose an action plan of this municipality's SLT model.")))
+        if (self.council_task_id and self.slt_model_id and self.council_task is not None
+                and not council_covers(self.council_task.council_id,
+                                       self.slt_model.municipality_id)):
+            errors.setdefault("council_task", []).append(ValidationError(
+                _("Choose a task of a police council of this municipality.")))
         if errors:
             raise ValidationError(errors)
 

@@ -57,7 +57,8 @@ def slt_model_detail(*, municipality: Municipality) -> SltModel | None:
         .select_related("coordinator", "municipality")
         .prefetch_related(
             "other_municipalities",
-            Prefetch("levels", queryset=SltLevel.objects.order_by("id").prefetch_related(
+            Prefetch("levels", queryset=SltLevel.objects.order_by("id").select_related(
+                "police_council").prefetch_related(
                 Prefetch("members", queryset=LevelMember.objects.select_related("user")),
                 Prefetch("meetings", queryset=LevelMeeting.objects.order_by("-date", "-id")),
             )),
@@ -103,7 +104,7 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
 def measure_detail_qs() -> QuerySet[Measure]:
     return Measure.objects.select_related(
         "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
-        "action_plan", "created_by",
+        "action_plan", "created_by", "council_task__council",
     ).prefetch_related(
         Prefetch("updates", queryset=MeasureUpdate.objects.select_related("author"))
     )
@@ -115,6 +116,23 @@ def action_plans(*, slt_model: SltModel) -> QuerySet[SltActionPlan]:
         open_count=Count("measures", filter=Q(measures__status__in=OPEN_STATUSES),
                          distinct=True),
     ).order_by("-year")
+
+
+def councils_covering(municipality: Municipality) -> QuerySet[Any]:
+    """Police councils (local or regional, §4.4) that include the municipality."""
+    from politirad.models import CouncilMunicipality, PoliceCouncil
+
+    links = CouncilMunicipality.objects.filter(municipality=municipality).values("council_id")
+    return PoliceCouncil.objects.filter(Q(municipality=municipality) | Q(pk__in=links)).order_by(
+        "name")
+
+
+def council_tasks_for(municipality: Municipality, limit: int = 300) -> QuerySet[Any]:
+    """Tasks of those councils, newest first: candidates for the task that started a measure."""
+    from politirad.models import Task
+
+    return Task.objects.filter(council__in=councils_covering(municipality).values("pk")).order_by(
+        "-created_at")
 
 
 def people_of(municipality: Municipality) -> QuerySet[Any]:
@@ -191,3 +209,17 @@ def coordinates_or_sees_slt(user: Any) -> bool:
         return True
     return any(m.role in (Role.SLT_COORDINATOR, Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT)
                for m in r.memberships)
+
+
+def council_people_and_meetings(level: SltLevel) -> tuple[list[Any], list[Any]]:
+    """Members and recent meetings of the police council linked to the steering level, so
+    they are shown, not copied (§6)."""
+    if not level.police_council_id:
+        return [], []
+    from politirad.models import CouncilMember, Meeting
+
+    members = list(CouncilMember.objects.active().filter(council_id=level.police_council_id)
+                   .select_related("user", "organisation"))
+    meetings = list(Meeting.objects.filter(council_id=level.police_council_id, cancelled=False)
+                    .order_by("-starts_at")[:10])
+    return members, meetings

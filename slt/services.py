@@ -31,7 +31,7 @@ from .models import (
 MEASURE_FIELDS = [
     "title", "description", "age_from", "age_to", "target_group", "focus_area",
     "focus_area_other", "level", "responsible", "responsible_name", "coordination_step",
-    "starts_on", "ends_on", "status", "action_plan",
+    "starts_on", "ends_on", "status", "action_plan", "council_task",
 ]
 
 
@@ -100,10 +100,11 @@ def slt_model_save(
 
 
 @transaction.atomic
-def level_update(*, level: SltLevel, description: str, actor: Any, **extra: Any) -> SltLevel:
+def level_update(*, level: SltLevel, description: str, actor: Any,
+                 police_council: Any = None) -> SltLevel:
+    """Describe a level; the steering level may be linked to the police council (§6)."""
     level.description = description
-    for name, value in extra.items():
-        setattr(level, name, value)
+    level.police_council = police_council
     level.full_clean()
     level.save()
     audit.record(actor=actor, action="change", obj=level, summary=str(level.kind))

@@ -165,16 +165,19 @@ def level_detail(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     people = selectors.people_of(municipality)
     action = request.POST.get("action") if request.method == "POST" else None
     level_form = LevelForm(request.POST if action == "description" else None, instance=level,
-                           prefix="level")
+                           prefix="level", councils=selectors.councils_covering(municipality))
     member_form = LevelMemberForm(request.POST if action == "member" else None, people=people,
                                   prefix="member")
     meeting_form = LevelMeetingForm(request.POST if action == "meeting" else None,
                                     prefix="meeting")
     if action == "description" and level_form.is_valid():
-        services.level_update(level=level, description=level_form.cleaned_data["description"],
-                              actor=request.user)
-        messages.success(request, _("The description of the level is saved."))
-        return redirect("slt:level_detail", number=number, kind=kind)
+        try:
+            services.level_update(level=level, actor=request.user, **level_form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(level_form, exc)
+        else:
+            messages.success(request, _("The level is saved."))
+            return redirect("slt:level_detail", number=number, kind=kind)
     if action == "member" and member_form.is_valid():
         try:
             member = services.level_member_add(level=level, actor=request.user,
@@ -191,9 +194,11 @@ def level_detail(request: HttpRequest, number: str, kind: str) -> HttpResponse:
         return redirect("slt:level_detail", number=number, kind=kind)
     members = list(level.members.select_related("user"))
     meetings = list(level.meetings.all()[:20])
+    council_members, council_meetings = selectors.council_people_and_meetings(level)
     return render(request, "slt/level_detail.html", {
         "municipality": municipality, "slt_model": model, "level": level,
-        "members": members, "meetings": meetings,
+        "members": members, "meetings": meetings, "council_members": council_members,
+        "council_meetings": council_meetings,
         "level_form": level_form, "member_form": member_form, "meeting_form": meeting_form,
         "can_work": access.can(request.user, access.Level.WORK, municipality),
     }, status=400 if action else 200)
@@ -258,7 +263,8 @@ def measure_create(request: HttpRequest, number: str) -> HttpResponse:
     if plan is not None:
         initial["action_plan"] = plan
     form = MeasureForm(request.POST or None, initial=initial, slt_model=model,
-                       people=selectors.people_of(municipality))
+                       people=selectors.people_of(municipality),
+                       tasks=selectors.council_tasks_for(municipality))
     if request.method == "POST" and form.is_valid():
         try:
             measure = services.measure_create(slt_model=model, actor=request.user,
@@ -293,7 +299,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                        access.Level.WORK, path=MEASURE_PATH, pk=pk)
     municipality = measure.slt_model.municipality
     form = MeasureForm(request.POST or None, instance=measure, slt_model=measure.slt_model,
-                       people=selectors.people_of(municipality))
+                       people=selectors.people_of(municipality),
+                       tasks=selectors.council_tasks_for(municipality))
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(measure=measure, actor=request.user, **_measure_fields(form))
