@@ -411,7 +411,8 @@ def _minutes_context(request: HttpRequest, meeting: Meeting, *, public: bool = F
         exempt = item.is_exempt or (entry is not None and entry.is_exempt)
         if exempt and public:
             continue  # the public version leaves exempt items out entirely
-        items.append({"item": item, "entry": entry, "exempt": exempt,
+        basis = item.legal_basis or (entry.legal_basis if entry is not None else "")
+        items.append({"item": item, "entry": entry, "exempt": exempt, "legal_basis": basis,
                       "hidden": exempt and not show_exempt})
     hidden_items = {row["item"].pk for row in items if row["hidden"]}  # type: ignore[union-attr]
     tasks = []
