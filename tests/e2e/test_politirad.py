@@ -20,7 +20,6 @@ from politirad.models import Meeting, Task, TaskStatus
 
 from .conftest import assert_accessible, login
 
-
 LABELS = {"Per Hansen": "Per Hansen (Kommunedirektør)",
           "Nina Dahl": "Nina Dahl (Tjenesteenhetsleder)"}
 
