@@ -25,6 +25,7 @@ class DateInput(forms.DateInput):
 class EvaluationCreateForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), to_field_name="number",
+        required=False, help_text=_("Not needed when you choose a council below."),
     )
     council = forms.ChoiceField(
         label=_("Police council or forum in the portal"), required=False,
@@ -67,7 +68,10 @@ class EvaluationCreateForm(forms.Form):
             data["subject_kind"] = (SubjectKind.THEMATIC_FORUM if council.kind == "thematic"
                                     else SubjectKind.POLICE_COUNCIL)
             data["subject_name"] = council.name
+            self.errors.pop("municipality", None)
             return data
+        if not data.get("municipality") and "municipality" not in self.errors:
+            self.add_error("municipality", _("Choose the municipality."))
         if (data.get("subject_kind") and data["subject_kind"] != SubjectKind.AGREEMENT
                 and not data.get("subject_name")):
             self.add_error("subject_name", _("Name the forum that is evaluated, or choose the "

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samarbeid.models import Municipality
 
@@ -50,9 +51,10 @@ class EvaluationStatus(models.TextChoices):
 # The questions of each method, in order (§7). Codes are stable keys in `answers`.
 QUESTIONS: dict[str, list[tuple[str, Any, Any]]] = {
     Method.GLL: [
-        ("done", _("Done"), _("What have we done?")),
-        ("learned", _("Learned"), _("What have we learned?")),
-        ("smart", _("Smart"), _("What was smart?")),
+        # pgettext: "Done" is also a task status elsewhere in the portal (Utført).
+        ("done", pgettext_lazy("GLL", "Done"), _("What have we done?")),
+        ("learned", pgettext_lazy("GLL", "Learned"), _("What have we learned?")),
+        ("smart", pgettext_lazy("GLL", "Smart"), _("What was smart?")),
     ],
     Method.SIX_QUESTIONS: [
         ("status", _("1. Status"),
