@@ -200,3 +200,42 @@ def test_municipality_page_panel_and_nav(world, client, coordinator):
     client.force_login(world.member)
     html = client.get(reverse("slt:dashboard")).content.decode()
     assert f'href="{reverse("slt:dashboard")}" aria-current' not in html
+
+
+def test_progress_update_errors_and_readers(world, client):
+    m = measure(slt_model(world.stavanger))
+    url = reverse("slt:measure_progress", args=[m.pk])
+    client.force_login(world.police)
+    response = client.post(url, {"text": "", "date": timezone.localdate().isoformat(),
+                                 "status": "active"})
+    assert response.status_code == 400
+    assert "Feltet er påkrevet." in response.content.decode()
+    client.force_login(world.member)
+    assert client.post(url, {"text": "x", "date": timezone.localdate().isoformat(),
+                             "status": "active"}).status_code == 403
+    assert not m.updates.exists()
+
+
+def test_nynorsk_dashboard(world, client):
+    measure(slt_model(world.stavanger), days_left=-1)
+    client.force_login(world.leader)
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    html = client.get(reverse("slt:dashboard")).content.decode()
+    assert 'lang="nn"' in html
+    assert "Opne tiltak, forseinka først" in html
+    assert "Tal på tiltak etter nivå og status" in html
+
+
+def test_edit_measure_status_and_deadline(world, client):
+    model = slt_model(world.stavanger)
+    m = measure(model, days_left=-3)
+    client.force_login(world.police)
+    url = reverse("slt:measure_edit", args=[m.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update({"status": "completed", "starts_on": m.starts_on.isoformat(),
+                 "ends_on": m.ends_on.isoformat(), "level": m.level_id})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "completed" and not m.is_overdue
