@@ -239,3 +239,13 @@ def test_edit_measure_status_and_deadline(world, client):
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.status == "completed" and not m.is_overdue
+
+
+def test_municipality_page_shows_slt_panel_and_status_rows(world, client):
+    model = slt_model(world.stavanger)
+    measure(model, days_left=-1)
+    client.force_login(world.member)
+    html = client.get(reverse("municipality_detail", args=[world.stavanger.number])).content.decode()
+    assert "SLT – samordning av lokale rus- og kriminalitetsforebyggende tiltak" in html
+    assert "SLT er etablert, men har ingen koordinator" in html  # compliance row (FAIL)
+    assert reverse("slt:overview", args=[world.stavanger.number]) in html
