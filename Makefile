@@ -64,6 +64,7 @@ scheduler: venv
 	$(PY) manage.py run_scheduler
 
 bench: venv system-deps
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null)
 	$(PY) -m bench.run
 
 clean:

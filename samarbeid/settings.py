@@ -263,3 +263,6 @@ LOGGING = {
 }
 
 ADMINS: list[tuple[str, str]] = []
+
+# `make bench` only: mounts the bare yardstick view (bench/views.py).
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

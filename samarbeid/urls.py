@@ -53,6 +53,9 @@ handler403 = "samarbeid.views.error_403"
 handler404 = "samarbeid.views.error_404"
 handler500 = "samarbeid.views.error_500"
 
+if settings.BENCH_VIEWS:  # only in `make bench`: the bare yardstick page
+    urlpatterns += [path("", include("bench.views"))]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,0 +1,1 @@
+"""`make bench`: the national-scale benchmark harness (not a test). See bench/run.py."""

@@ -1,0 +1,236 @@
+"""A national-scale dataset for the benchmark: 357 municipalities, 12 districts, ~150
+police contacts, a council per municipality plus a regional one per district, 10 years of
+4 meetings a year with agendas, attendance, minutes, decisions and ~150 000 tasks, SLT
+measures in half the municipalities, evaluations and an agreement in force everywhere.
+
+`scale` (0–1] scales the history: at 0.01 only 1 % of the municipalities have councils,
+meetings and tasks, so query counts can be compared between the two sizes.
+Rows are written with bulk_create (model guards are for users, not for this generator).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+
+from samarbeid.models import (
+    Membership,
+    Municipality,
+    MunicipalityUserObjectPermission,
+    PoliceDistrict,
+    Role,
+)
+
+PASSWORD = "Bench-passord-2026"  # noqa: S105
+YEARS = 10
+MEETINGS_PER_YEAR = 4
+ITEMS_PER_MEETING = 5
+TASKS_PER_MEETING = 10  # 357 × 40 × 10 ≈ 143 000, plus the regional councils ≈ 150 000
+BATCH = 5000
+
+
+def _bulk(model: Any, rows: list[Any]) -> list[Any]:
+    return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+@transaction.atomic
+def generate(scale: float = 1.0) -> dict[str, int]:
+    from avtaler.models import Agreement, AgreementVersion, Signature
+    from evaluering.models import Evaluation
+    from politikontakt.models import Assignment
+    from politirad import models as pr
+    from slt.models import LevelKind, SltLevel, SltModel
+    from slt.models import Measure as SltMeasure
+
+    User = get_user_model()
+    if User.objects.filter(username="bench.national").exists():
+        return {"already": 1}
+    today = timezone.localdate()
+    now = timezone.now()
+    password = make_password(PASSWORD)
+    all_munis = list(Municipality.objects.select_related("police_district").order_by("number"))
+    stavanger = next(m for m in all_munis if m.name == "Stavanger")
+    n = max(4, math.ceil(len(all_munis) * scale))
+    chosen = [stavanger] + [m for m in all_munis if m.pk != stavanger.pk][: n - 1]
+
+    # --- users and roles ---------------------------------------------------------------
+    users: dict[str, Any] = {}
+
+    def user(username: str) -> Any:
+        users[username] = User(username=username, password=password, email=f"{username}@bench.no",
+                               first_name=username.split(".")[0].title(), last_name="Bench")
+        return users[username]
+
+    user("bench.national")
+    districts = list(PoliceDistrict.objects.order_by("code"))
+    for d in districts:
+        user(f"bench.district.{d.code}")
+    for m in all_munis:
+        user(f"bench.mayor.{m.number}")
+    n_contacts = max(2, math.ceil(150 * len(chosen) / len(all_munis)))
+    for i in range(n_contacts):
+        user(f"bench.contact.{i}")
+    _bulk(User, list(users.values()))
+    users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
+
+    memberships = [Membership(user=users["bench.national"], role=Role.NATIONAL_ADMIN)]
+    memberships += [Membership(user=users[f"bench.district.{d.code}"], role=Role.DISTRICT_ADMIN,
+                               police_district=d, can_sign=True) for d in districts]
+    memberships += [Membership(user=users[f"bench.mayor.{m.number}"], role=Role.MUNICIPAL_LEADER,
+                               municipality=m, can_sign=True, title="Ordfører") for m in all_munis]
+    contact_of: dict[int, Any] = {}
+    for idx, m in enumerate(all_munis):
+        contact = users[f"bench.contact.{(idx // 3) % n_contacts}"]
+        contact_of[m.pk] = contact
+        memberships.append(Membership(user=contact, role=Role.POLICE_CONTACT, municipality=m))
+    memberships = _bulk(Membership, memberships)
+    view = Permission.objects.get(codename="view_municipality")
+    work = Permission.objects.get(codename="work_in_municipality")
+    perms = []
+    for ms in memberships:
+        if ms.municipality_id:
+            perms += [MunicipalityUserObjectPermission(user=ms.user, permission=p,
+                                                       content_object_id=ms.municipality_id)
+                      for p in (view, work)]
+    _bulk(MunicipalityUserObjectPermission, perms)
+    _bulk(Assignment, [
+        Assignment(contact=ms.user, municipality_id=ms.municipality_id, starts_on=today.replace(year=today.year - 2),
+                   share_of_position=100, mandate="Mandat avklart ved oppstart (§5.2).", membership=ms)
+        for ms in memberships if ms.role == Role.POLICE_CONTACT
+    ])
+
+    # --- agreements in force -------------------------------------------------------------
+    agreements = _bulk(Agreement, [
+        Agreement(kind="municipality", municipality=m, police_district=m.police_district,
+                  status="in_force") for m in all_munis])
+    versions = _bulk(AgreementVersion, [
+        AgreementVersion(agreement=a, number=1, status="in_force", strategies="Felles innsats.",
+                         meetings_per_year=4, agenda_lead_days=14, evaluation_interval_months=12,
+                         evaluation_method="gll", revision_interval_months=24,
+                         revision_due=today + dt.timedelta(days=400),
+                         fingerprint=hashlib.sha256(str(a.pk).encode()).hexdigest(),
+                         in_force_from=now - dt.timedelta(days=300)) for a in agreements])
+    for a, v in zip(agreements, versions, strict=True):
+        a.in_force_version = v
+        a.latest_version = v
+    Agreement.objects.bulk_update(agreements, ["in_force_version", "latest_version"], batch_size=BATCH)
+    _bulk(Signature, [
+        Signature(version=v, party=party, user=users[u], name=u, role_title=title,
+                  signed_at=now - dt.timedelta(days=300), fingerprint=v.fingerprint)
+        for v, a in zip(versions, agreements, strict=True)
+        for party, u, title in (("municipality", f"bench.mayor.{a.municipality.number}", "Ordfører"),
+                                ("police", f"bench.district.{a.municipality.police_district.code}",
+                                 "Politimester"))])
+
+    # --- councils, meetings, minutes, tasks ---------------------------------------------
+    councils = [pr.PoliceCouncil(name=f"Politirådet i {m.name}", kind="local", municipality=m)
+                for m in chosen]
+    by_district: dict[int, list[Municipality]] = {}
+    for m in chosen:
+        by_district.setdefault(m.police_district_id, []).append(m)
+    regional_members = []
+    for munis in by_district.values():
+        if len(munis) > 1:
+            councils.append(pr.PoliceCouncil(name=f"Regionalt politiråd {munis[0].police_district}",
+                                             kind="regional", municipality=munis[0]))
+            regional_members.append(munis)
+    councils = _bulk(pr.PoliceCouncil, councils)
+    regional = [c for c in councils if c.kind == "regional"]
+    # Every council is linked to its municipalities (politirad scopes through these rows).
+    links = [pr.CouncilMunicipality(council=c, municipality=c.municipality)
+             for c in councils if c.kind == "local"]
+    links += [pr.CouncilMunicipality(council=c, municipality=m)
+              for c, munis in zip(regional, regional_members, strict=True) for m in munis]
+    _bulk(pr.CouncilMunicipality, links)
+    members = []
+    for c in councils:
+        members += [
+            pr.CouncilMember(council=c, user=users[f"bench.mayor.{c.municipality.number}"],
+                             role="mayor", is_chair=True),
+            pr.CouncilMember(council=c, user=contact_of[c.municipality_id], role="police_contact",
+                             is_secretary=True),
+            pr.CouncilMember(council=c, name="Kommunedirektør", email="kd@bench.no",
+                             role="chief_executive"),
+            pr.CouncilMember(council=c, name="Tjenesteenhetsleder", email="tel@bench.no",
+                             role="service_unit_leader"),
+        ]
+    members = _bulk(pr.CouncilMember, members)
+    members_of: dict[int, list[Any]] = {}
+    for mem in members:
+        members_of.setdefault(mem.council_id, []).append(mem)
+
+    meetings = []
+    for c in councils:
+        for k in range(YEARS * MEETINGS_PER_YEAR):
+            when = now - dt.timedelta(days=91 * k) + dt.timedelta(days=30)
+            meetings.append(pr.Meeting(council=c, title=f"Møte {k}", starts_at=when, place="Rådhuset",
+                                       agenda_sent_at=when - dt.timedelta(days=10) if when < now else None,
+                                       agenda_deadline=when - dt.timedelta(days=7)))
+    meetings = _bulk(pr.Meeting, meetings)
+    past = [mt for mt in meetings if mt.starts_at < now]
+    items = _bulk(pr.AgendaItem, [pr.AgendaItem(meeting=mt, number=i + 1, title=f"Sak {i + 1}",
+                                                description="Orientering.", access_level="open")
+                                  for mt in meetings for i in range(ITEMS_PER_MEETING)])
+    _bulk(pr.Attendance, [pr.Attendance(meeting=mt, member=mem, status="present")
+                          for mt in past for mem in members_of[mt.council_id]])
+    chair_of = {c.pk: users[f"bench.mayor.{c.municipality.number}"] for c in councils}
+    minutes = _bulk(pr.Minutes, [pr.Minutes(meeting=mt, status="published", approved_at=mt.starts_at,
+                                            approved_by=chair_of[mt.council_id],
+                                            published_at=mt.starts_at) for mt in past])
+    minutes_of = {mi.meeting_id: mi for mi in minutes}
+    entries = _bulk(pr.MinutesEntry, [pr.MinutesEntry(minutes=minutes_of[it.meeting_id], agenda_item=it,
+                                                      notes="Drøftet.", access_level="open")
+                                      for it in items if it.meeting_id in minutes_of])
+    _bulk(pr.Decision, [pr.Decision(entry=e, number=1, text="Vedtatt.") for e in entries])
+    entry_of = {}
+    for e in entries:
+        entry_of.setdefault(e.minutes_id, e)
+    council_of = {mt.pk: mt.council_id for mt in past}
+    tasks = []
+    for mt in past:
+        mems = members_of[council_of[mt.pk]]
+        for t in range(TASKS_PER_MEETING):
+            deadline = (mt.starts_at + dt.timedelta(days=30 + t)).date()
+            done = deadline < today - dt.timedelta(days=60)
+            tasks.append(pr.Task(council_id=mt.council_id, meeting=mt, entry=entry_of.get(minutes_of[mt.pk].pk),
+                                 title=f"Oppgave {t + 1}", responsible_member=mems[t % 2],
+                                 responsible_user=mems[t % 2].user, deadline=deadline,
+                                 status="done" if done else "open",
+                                 completed_at=mt.starts_at + dt.timedelta(days=20) if done else None))
+    _bulk(pr.Task, tasks)
+
+    # --- SLT in half the municipalities ------------------------------------------------
+    slt_munis = chosen[::2]
+    models_ = _bulk(SltModel, [SltModel(municipality=m, status="established",
+                                        coordinator=users[f"bench.mayor.{m.number}"],
+                                        coordinator_title="SLT-koordinator") for m in slt_munis])
+    levels = _bulk(SltLevel, [SltLevel(slt_model=sm, kind=k) for sm in models_ for k in LevelKind.values])
+    executing = {lv.slt_model_id: lv for lv in levels if lv.kind == "executing"}
+    _bulk(SltMeasure, [SltMeasure(slt_model=sm, title=f"Tiltak {i}", focus_area="youth_crime",
+                                  level=executing[sm.pk], responsible_name="Koordinator",
+                                  coordination_step=1 + i % 4, age_from=12, age_to=18,
+                                  starts_on=today - dt.timedelta(days=200),
+                                  ends_on=today + dt.timedelta(days=i * 10 - 30), status="active")
+                       for sm in models_ for i in range(10)])
+
+    # --- evaluations: one a year per council ----------------------------------------------
+    _bulk(Evaluation, [Evaluation(municipality=c.municipality, subject_kind="police_council",
+                                  subject_id=c.pk, subject_name=c.name,
+                                  period_start=today.replace(year=today.year - y - 1),
+                                  period_end=today.replace(year=today.year - y), method="gll",
+                                  mode="joint", answers={"done": "Møter", "learned": "Mye",
+                                                         "smart": "Felles plan"},
+                                  summary="Godt samarbeid.", status="completed",
+                                  completed_at=now - dt.timedelta(days=365 * y))
+                       for c in councils for y in range(YEARS)])
+    return {"municipalities_with_history": len(chosen), "councils": len(councils),
+            "meetings": len(meetings), "agenda_items": len(items), "tasks": len(tasks),
+            "slt_measures": len(models_) * 10, "police_contacts": n_contacts, "users": len(users)}

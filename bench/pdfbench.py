@@ -1,0 +1,97 @@
+"""PDF render times on the bench database: a 10-page agreement and minutes with 30 agenda
+items and 50 tasks, rendered the way users get them (service / view), warm (second run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+from pypdf import PdfReader
+
+PARAGRAPH = ("Kommunen og politiet skal i fellesskap arbeide for trygge lokalsamfunn, forebygge "
+             "kriminalitet blant barn og unge og styrke samordningen av tiltak. ") * 6
+
+
+def _agreement_version() -> Any:
+    from avtaler.models import Agreement, AgreementVersion, Measure
+
+    version = AgreementVersion.objects.filter(agreement__municipality__number="1103").first()
+    agreement = Agreement.objects.get(pk=version.agreement_id)
+    long_version = AgreementVersion.objects.filter(agreement=agreement, number=99).first()
+    if long_version is None:
+        long_version = AgreementVersion.objects.bulk_create([AgreementVersion(
+            agreement=agreement, number=99, status="superseded",
+            strategies="\n\n".join([PARAGRAPH] * 18), meetings_per_year=4, agenda_lead_days=14,
+            evaluation_interval_months=12, evaluation_method="gll",
+            extended_council_participants="Næringsforeningen, frivilligsentralen, Hetland vgs.",
+            revision_interval_months=24, fingerprint=version.fingerprint)])[0]
+        Measure.objects.bulk_create([Measure(version=long_version, title=f"Tiltak {i}",
+                                             description=PARAGRAPH[:300], responsible="Kommunen",
+                                             coordination_step=1 + i % 4, order=i)
+                                     for i in range(40)])
+    return long_version
+
+
+def _meeting() -> Any:
+    from politirad import models as pr
+
+    council = pr.PoliceCouncil.objects.filter(municipality__number="1103", kind="local").first()
+    meeting = pr.Meeting.objects.filter(council=council, title="Benchmøte").first()
+    if meeting is None:
+        when = timezone.now() - dt.timedelta(days=3)
+        meeting = pr.Meeting.objects.create(council=council, title="Benchmøte", starts_at=when,
+                                            agenda_sent_at=when - dt.timedelta(days=9))
+        items = pr.AgendaItem.objects.bulk_create([pr.AgendaItem(
+            meeting=meeting, number=i + 1, title=f"Sak {i + 1}", description=PARAGRAPH[:200])
+            for i in range(30)])
+        chair = get_user_model().objects.get(username="bench.mayor.1103")
+        minutes = pr.Minutes.objects.create(meeting=meeting, status="published", approved_by=chair,
+                                            approved_at=when, published_at=when)
+        entries = pr.MinutesEntry.objects.bulk_create([pr.MinutesEntry(
+            minutes=minutes, agenda_item=it, notes=PARAGRAPH[:400]) for it in items])
+        pr.Decision.objects.bulk_create([pr.Decision(entry=e, text="Vedtatt som foreslått.")
+                                         for e in entries])
+        members = list(council.members.all())
+        pr.Task.objects.bulk_create([pr.Task(
+            council=council, meeting=meeting, entry=entries[i % 30], title=f"Følg opp sak {i}",
+            responsible_member=members[i % len(members)], deadline=when.date() + dt.timedelta(days=30),
+            status="open") for i in range(50)])
+    return meeting
+
+
+def _timed(fn: Any) -> tuple[float, bytes]:
+    fn()  # cold: fonts, templates
+    start = time.perf_counter()
+    data = fn()
+    return time.perf_counter() - start, data
+
+
+def measure() -> dict[str, Any]:
+    from avtaler import services
+
+    version = _agreement_version()
+
+    def agreement() -> bytes:
+        v = services.version_render_pdf(version_id=version.pk)
+        return bytes(v.pdf.read())
+
+    seconds_a, data_a = _timed(agreement)
+    meeting = _meeting()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench.mayor.1103"))
+
+    def minutes() -> bytes:
+        response = client.get(f"/politirad/moter/{meeting.pk}/referat.pdf")
+        assert response.status_code == 200, response.status_code
+        return bytes(response.content)
+
+    seconds_m, data_m = _timed(minutes)
+    return {
+        "agreement": {"seconds": round(seconds_a, 3), "pages": len(PdfReader(io.BytesIO(data_a)).pages)},
+        "minutes": {"seconds": round(seconds_m, 3), "pages": len(PdfReader(io.BytesIO(data_m)).pages)},
+    }
