@@ -88,3 +88,33 @@ def test_council_member_reads_slt_without_changing(page: Any, portal: Any) -> No
     response = page.goto(f"{portal.url}/slt/kommune/1103/tiltak/nytt/")
     assert response.status == 403
     assert_accessible(page)
+
+
+def test_every_slt_page_of_stavanger_is_accessible(page: Any, portal: Any) -> None:
+    from slt.models import Measure, SltActionPlan
+
+    measure = Measure.objects.filter(slt_model__municipality__number="1103").first()
+    plan = SltActionPlan.objects.filter(slt_model__municipality__number="1103").first()
+    assert measure is not None and plan is not None
+    login(page, portal.url, "slt.stavanger")
+    for path, heading in [
+        ("/slt/kommune/1103/rediger/", "SLT-modell – Stavanger"),
+        ("/slt/kommune/1103/niva/steering/", "Styringsnivå"),
+        ("/slt/kommune/1103/niva/coordinating/", "Koordineringsnivå"),
+        ("/slt/kommune/1103/handlingsplaner/", "SLT-handlingsplaner – Stavanger"),
+        (f"/slt/handlingsplaner/{plan.pk}/", str(plan.year)),
+        (f"/slt/tiltak/{measure.pk}/rediger/", "Rediger tiltak"),
+        ("/slt/kommune/1103/tiltak/?status=active&level=executing&q=natt", "SLT-tiltak"),
+        ("/slt/?municipality=1103", "SLT-oversikt"),
+        ("/kommuner/1103/", "Stavanger"),
+    ]:
+        response = page.goto(portal.url + path)
+        assert response is not None and response.status == 200, path
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page)
+    # A refused change keeps the input and says why, accessibly.
+    page.goto(portal.url + "/slt/kommune/1103/handlingsplaner/")
+    page.get_by_label("År").fill(str(plan.year))
+    page.get_by_role("button", name="Opprett handlingsplan").click()
+    expect(page.get_by_text(f"Det finnes allerede en handlingsplan for {plan.year}")).to_be_visible()
+    assert_accessible(page)
