@@ -189,6 +189,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root on every start
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -259,6 +260,8 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "samarbeid.audit": {"level": env.str("AUDIT_LOG_LEVEL", default="WARNING")},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
