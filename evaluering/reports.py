@@ -112,9 +112,9 @@ def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
     municipalities = list(qs.order_by("name", "number"))
     if not municipalities:
         return []
-    ids = [m.pk for m in municipalities]
-    # The queryset for the checks is a plain pk filter: each check runs its own batch query.
-    results = compliance.evaluate(Municipality.objects.filter(pk__in=ids),
+    # The checks get the scoped queryset itself (a subquery), not a list of 357 ids: each
+    # check runs its own batch query, and PostgreSQL plans a join faster than a long IN list.
+    results = compliance.evaluate(qs.select_related(None).order_by(),
                                   codes=[c.code for c in checks])
     rows = []
     for m in municipalities:

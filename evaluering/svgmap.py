@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
 
 GEOJSON = Path(settings.BASE_DIR) / "samarbeid" / "data" / "kommuner-2024.geojson"
 PATHS_FILE = Path(__file__).parent / "static" / "evaluering" / "municipality-paths.json"
@@ -143,6 +145,21 @@ def paths() -> dict[str, Any]:
     if PATHS_FILE.exists():
         return json.loads(PATHS_FILE.read_text(encoding="utf-8"))
     return build_paths()
+
+
+_PATH_DATA = re.compile(r"^[Mlz0-9 .\-]*$")
+
+
+@lru_cache(maxsize=1)
+def safe_paths() -> dict[str, tuple[str, SafeString]]:
+    """{number: (name, path data)} with the path data checked once to hold only path
+    commands and numbers, so templates can skip escaping 200 KB on every request."""
+    out: dict[str, tuple[str, SafeString]] = {}
+    for number, outline in paths()["municipalities"].items():
+        if not _PATH_DATA.match(outline["d"]):
+            raise ValueError(f"unexpected characters in the outline of {number}")
+        out[number] = (outline["name"], mark_safe(outline["d"]))  # noqa: S308 — checked above
+    return out
 
 
 def viewbox_for(numbers: list[str], pad: float = 12.0) -> str:

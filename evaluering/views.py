@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -323,14 +324,15 @@ def report_map(request: HttpRequest) -> HttpResponse:
     code = form.cleaned_data.get("check", "") if form.is_valid() else ""
     code = code or reports.OVERALL
     check = next((c for c in report.checks if c.code == code), None)
-    outlines = svgmap.paths()["municipalities"]
+    outlines = svgmap.safe_paths()
     shown = {r.municipality.number: r for r in report.rows}
+    detail = reverse("municipality_detail", args=["0000"])[:-5]
     areas = []
-    for number, outline in outlines.items():
+    for number, (name, d) in outlines.items():
         row = shown.get(number)
         status = row.status_for(code) if row else None
-        areas.append({"number": number, "name": outline["name"], "d": outline["d"],
-                      "row": row, "status": status,
+        areas.append({"number": number, "name": name, "d": d, "row": row, "status": status,
+                      "href": f"{detail}{number}/",
                       "label": compliance.STATUS_LABELS[status] if status else ""})
     return render(request, "evaluering/report_map.html", {
         **_report_context(report), "form": form, "areas": areas, "check": check,
