@@ -33,16 +33,17 @@ def test_ten_page_agreement_renders_warm_under_the_target(world: Any, capsys: An
 
     version = ten_page_version(world)
     services.version_render_pdf(version_id=version.pk)  # cold: fonts and templates load
-    timings = []
+    timings, cpu = [], []
     for _ in range(3):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         version = services.version_render_pdf(version_id=version.pk)
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     pages = len(PdfReader(io.BytesIO(version.pdf.read())).pages)
     warm = min(timings)
     with capsys.disabled():
         print(f"\n10-page agreement PDF: {pages} pages, warm render {warm:.3f} s "
-              f"(runs {', '.join(f'{t:.3f}' for t in timings)})")
+              f"(runs {', '.join(f'{t:.3f}' for t in timings)}; CPU {min(cpu):.3f} s)")
     assert 9 <= pages <= 12
     # Target under 1 s warm (measured ~1.1 s with the machine under load); the bound leaves
     # headroom for a busy CI machine while still catching a layout regression (2–3x).

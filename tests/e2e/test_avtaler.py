@@ -5,6 +5,7 @@ the signed text cannot be edited, and a revision draft shows what changed."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -113,3 +114,26 @@ def test_draft_sign_pdf_refuse_edit_and_revise(page: Any, portal: Any) -> None:
     page.get_by_role("button", name="Kontroller").click()
     expect(page.get_by_role("status").first).to_contain_text("Det stemmer med versjon 1")
     assert_accessible(page)
+
+
+def test_offer_then_decline_is_shown_as_a_choice(page: Any, portal: Any) -> None:
+    """The police offer Sola an agreement; Sola declines, which is shown as legitimate (§2.3)."""
+    base = portal.url
+    sola = Municipality.objects.get(name="Sola")
+    login(page, base, "politikontakt.sorvest")
+    page.goto(f"{base}/kommuner/{sola.number}/")
+    page.get_by_role("link", name="Lag utkast til avtale").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ny samarbeidsavtale for Sola")
+    assert_accessible(page)
+    page.get_by_role("button", name="Opprett utkast").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rediger versjon 1")
+    page.get_by_role("link", name="Avbryt").click()
+    page.get_by_role("link", name="Registrer at kommunen takker nei").click()
+    assert_accessible(page)
+    page.get_by_label(re.compile(r"^\s*Vedtak\*?\s*$")).fill("Formannskapet vedtok å samarbeide gjennom SLT.")
+    page.get_by_role("button", name="Registrer vedtaket").click()
+    expect(page.get_by_role("status").first).to_contain_text("takke nei er registrert")
+    expect(page.get_by_text("Deltakelse er frivillig for kommunen").first).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{base}/kommuner/{sola.number}/")
+    expect(page.get_by_text("Kommunen har takket nei").first).to_be_visible()
