@@ -524,6 +524,20 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Once the minutes are approved, what they say about a task (title, responsible,
+        deadline) never changes; its status and comments still do."""
+        if self.pk and self.meeting_id:
+            frozen = ("title", "description", "deadline", "responsible_member_id",
+                      "responsible_organisation_id", "responsible_user_id")
+            stored = Task.objects.filter(pk=self.pk).values(*frozen, "meeting__minutes__status"
+                                                            ).first()
+            status = stored and stored.pop("meeting__minutes__status")
+            if stored and status and status != MinutesStatus.DRAFT and any(
+                    stored[f] != getattr(self, f) for f in frozen):
+                raise _approved_refusal()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TASK_STATUSES

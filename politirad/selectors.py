@@ -37,6 +37,7 @@ from .models import (
     MUNICIPAL_LEADERSHIP_ROLES,
     OPEN_TASK_STATUSES,
     POLICE_LEADERSHIP_ROLES,
+    AccessLevel,
     AgendaItem,
     Attendance,
     AttendanceStatus,
@@ -197,8 +198,15 @@ def _task_related(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def open_tasks(council: PoliceCouncil) -> QuerySet[Task]:
-    return _task_related(council.tasks.filter(status__in=OPEN_TASK_STATUSES))
+def without_exempt(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """Leave out tasks recorded under exempt items (for readers who may not see them)."""
+    return qs.exclude(Q(entry__access_level=AccessLevel.EXEMPT)
+                      | Q(entry__agenda_item__access_level=AccessLevel.EXEMPT))
+
+
+def open_tasks(council: PoliceCouncil, *, include_exempt: bool = True) -> QuerySet[Task]:
+    qs = council.tasks.filter(status__in=OPEN_TASK_STATUSES)
+    return _task_related(qs if include_exempt else without_exempt(qs))
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:

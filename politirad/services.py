@@ -284,7 +284,8 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     if not members:
         raise ValidationError(_("No member of the council has an e-mail address. Add members "
                                 "before you send the agenda."))
-    follow_up = list(selectors.follow_up_tasks(meeting))
+    # E-mail leaves the portal: exempt content (and tasks under exempt items) stays out.
+    follow_up = list(selectors.without_exempt(selectors.follow_up_tasks(meeting)))
     ics = calendar.calendar_bytes([meeting], method="REQUEST")
     url = settings.SITE_URL.rstrip("/") + reverse("politirad:meeting_detail", args=[meeting.pk])
     subject = _("Agenda: %(council)s %(date)s") % {

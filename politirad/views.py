@@ -109,7 +109,8 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("municipality__name"),
         "members": selectors.council_members(council),
         "meetings": meetings,
-        "open_tasks": selectors.open_tasks(council)[:100],
+        "open_tasks": selectors.open_tasks(
+            council, include_exempt=selectors.can_see_exempt(request.user, council))[:100],
         "plans": council.plans.prefetch_related("measures"),
         "knowledge_requests": council.knowledge_requests.all(),
         "terms": terms,
@@ -244,16 +245,18 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
     can_work = selectors.can_work(request.user, council)
     minutes = Minutes.objects.filter(meeting=meeting).first()
+    can_see_exempt = selectors.can_see_exempt(request.user, council)
+    follow_up = selectors.follow_up_tasks(meeting)
     return render(request, "politirad/meeting_detail.html", {
         "meeting": flagged,
         "council": council,
         "items": selectors.agenda_items(meeting, request.user),
-        "follow_up": selectors.follow_up_tasks(meeting),
+        "follow_up": follow_up if can_see_exempt else selectors.without_exempt(follow_up),
         "attendance": meeting.attendances.select_related("member__user").order_by(
             "member__role"),
         "flags": selectors.meeting_leadership_flags(flagged),
         "can_work": can_work,
-        "can_see_exempt": selectors.can_see_exempt(request.user, council),
+        "can_see_exempt": can_see_exempt,
         "minutes": minutes,
         "now": timezone.now(),
     })

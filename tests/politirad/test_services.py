@@ -270,3 +270,43 @@ def test_council_facts_for_evaluations(world: Any, django_assert_max_num_queries
     # Attendance recorded at one meeting: the mayor came, but no police leadership.
     assert f.leadership_attendance_share == 0.0
     assert facts[other.pk].meetings_held == 0 and facts[other.pk].agendas_in_time_share is None
+
+
+def test_approved_minutes_freeze_what_they_say_about_tasks(world: Any) -> None:
+    meeting = helpers.make_minutes(world, state="approved", exempt=False)
+    task = helpers.first_task(meeting)
+    task.deadline = task.deadline + dt.timedelta(days=30)
+    with pytest.raises(ValidationError):
+        task.save()
+    task.refresh_from_db()
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.IN_PROGRESS
+
+
+def test_exempt_tasks_stay_out_of_readers_lists_and_the_agenda_e_mail(world: Any) -> None:
+    past = helpers.make_minutes(world)  # one open, one exempt task
+    council = past.council
+    assert {t.title for t in selectors.open_tasks(council)} == {"Lage trygghetsplan",
+                                                                "Hemmelig oppgave"}
+    assert [t.title for t in selectors.open_tasks(council, include_exempt=False)] == [
+        "Lage trygghetsplan"]
+    nxt = helpers.make_meeting(world, council, days=10)
+    services.agenda_send(meeting=nxt, actor=world.police)
+    assert "Lage trygghetsplan" in mail.outbox[0].body
+    assert "Hemmelig" not in mail.outbox[0].body
+
+
+def test_demo_builder_is_idempotent(world: Any) -> None:
+    from samarbeid import demo as core_demo
+
+    core_demo.build()
+    core_demo.build()
+    from politirad.models import PoliceCouncil
+
+    council = PoliceCouncil.objects.get(name="Politirådet i Stavanger")
+    assert council.members.count() == 5
+    assert selectors.is_chair(council.members.get(is_chair=True).user, council)
+    minutes = Minutes.objects.get(meeting__council=council)
+    assert minutes.status == "published" and minutes.meeting.tasks.count() == 2
+    assert council.meetings.filter(starts_at__gt=timezone.now()).count() == 1
