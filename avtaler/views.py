@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samarbeid import access
+from samarbeid import access, audit
 
 from . import canonical, selectors, services
 from .forms import (
@@ -275,6 +275,8 @@ def pdf(request: HttpRequest, pk: int, number: int) -> FileResponse:
         # Not rendered yet (or the task is behind): render now rather than make the user wait.
         version = services.version_render_pdf(version_id=version.pk)
     filename = f"samarbeidsavtale-{version.agreement.municipality.number}-v{version.number}.pdf"
+    audit.record(actor=request.user, action="export", obj=version, summary=filename,
+                 request=request)
     return FileResponse(version.pdf.open("rb"), as_attachment=True, filename=filename,
                         content_type="application/pdf")
 

@@ -168,6 +168,9 @@ def test_pdf_contains_signatories_fingerprint_and_page_numbers(client: Any, worl
     assert "Stavanger" in text and "Sør-Vest" in text
     version.refresh_from_db()
     assert version.pdf and version.pdf_state == "in_force:2"  # stored for the next download
+    from samarbeid.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="export", actor=world.member).exists()
 
 
 def test_draft_pdf_is_marked(client: Any, world: Any) -> None:
