@@ -181,8 +181,9 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
     return groups
 
 
-def filtered_rows(report: Report, check: str, status: str) -> list[Row]:
-    """Rows behind one cell; an unknown check or status selects nothing."""
+def filtered_rows(report: Report, check: str, status: str, q: str = "") -> list[Row]:
+    """Rows behind one cell (and a name/number search); an unknown check or status selects
+    nothing."""
     codes = {c.code for c in report.checks} | {OVERALL}
     if check and check not in codes:
         return []
@@ -191,6 +192,10 @@ def filtered_rows(report: Report, check: str, status: str) -> list[Row]:
     rows = report.rows
     if check and status:
         rows = [r for r in rows if r.status_for(check) == status]
+    if q:
+        needle = q.strip().lower()
+        rows = [r for r in rows if needle in r.municipality.name.lower()
+                or r.municipality.number.startswith(needle)]
     return rows
 
 

@@ -297,11 +297,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     report = reports.build(request.user, district=district, county=county)
     form = ReportListFilterForm(request.GET or None, checks=report.checks)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = reports.filtered_rows(report, data.get("check", ""), data.get("status", ""))
-    if data.get("q"):
-        q = data["q"].lower()
-        rows = [r for r in rows if q in r.municipality.name.lower()
-                or r.municipality.number.startswith(q)]
+    rows = reports.filtered_rows(report, data.get("check", ""), data.get("status", ""),
+                                 data.get("q", ""))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -364,7 +361,7 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         header, body = reports.table_groups(report)
     else:
         rows = reports.filtered_rows(report, request.GET.get("check", ""),
-                                     request.GET.get("status", ""))
+                                     request.GET.get("status", ""), request.GET.get("q", "")[:100])
         header, body = reports.table_municipalities(report, rows)
     scope_name = county.number if county else district.code if district else "norge"
     filename = f"status-{table}-{scope_name}.{fmt}"
