@@ -202,10 +202,18 @@ class Agreement(models.Model):
 
 
 class VersionQuerySet(models.QuerySet["AgreementVersion"]):
+    """Bulk writes obey the same guard as save()/delete() (§3: signed text never changes)."""
+
     def delete(self) -> Any:
         if self.filter(status__in=LOCKED_STATUSES).exists():
             raise SignedVersionError()
         return super().delete()
+
+    def update(self, **kwargs: Any) -> int:
+        touches_text = set(kwargs) & set(CONTENT_FIELDS) or kwargs.get("status") == "draft"
+        if touches_text and self.filter(status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().update(**kwargs)
 
 
 # Fields that make up the agreed text; frozen once a version is sent for signing.
@@ -356,6 +364,28 @@ class AgreementVersion(models.Model):
             raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
 
 
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def _refuse_if_any_locked(self) -> None:
+        if AgreementVersion.objects.filter(pk__in=self.values("version_id"),
+                                           status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+
+    def delete(self) -> Any:
+        self._refuse_if_any_locked()
+        return super().delete()
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_if_any_locked()
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        if AgreementVersion.objects.filter(pk__in={o.version_id for o in objs},
+                                           status__in=LOCKED_STATUSES).exists():
+            raise SignedVersionError()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Measure(models.Model):
     """Tiltak, placed on the coordination staircase (§2.3)."""
 
@@ -368,6 +398,8 @@ class Measure(models.Model):
         _("coordination step"), choices=CoordinationStep.choices, default=CoordinationStep.EXCHANGE,
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["version_id", "order", "pk"]

@@ -57,6 +57,15 @@ def test_delete_is_refused_on_instance_queryset_and_agreement(signed: AgreementV
     assert AgreementVersion.objects.filter(pk=signed.pk).exists()
 
 
+def test_bulk_update_of_the_text_is_refused(signed: AgreementVersion) -> None:
+    with pytest.raises(SignedVersionError):
+        AgreementVersion.objects.filter(pk=signed.pk).update(strategies="Bulk")
+    with pytest.raises(SignedVersionError):
+        AgreementVersion.objects.filter(pk=signed.pk).update(status="draft")
+    # Lifecycle fields are not the text: the services and scans may write them.
+    assert AgreementVersion.objects.filter(pk=signed.pk).update(revision_due="2030-01-01") == 1
+
+
 def test_measures_and_focus_areas_are_frozen(signed: AgreementVersion) -> None:
     measure = signed.measures.get()
     measure.title = "Endret"
@@ -66,6 +75,12 @@ def test_measures_and_focus_areas_are_frozen(signed: AgreementVersion) -> None:
         measure.delete()
     with pytest.raises(SignedVersionError):
         Measure.objects.create(version=signed, title="Nytt tiltak")
+    with pytest.raises(SignedVersionError):
+        Measure.objects.filter(version=signed).update(title="Bulk")
+    with pytest.raises(SignedVersionError):
+        signed.measures.all().delete()
+    with pytest.raises(SignedVersionError):
+        Measure.objects.bulk_create([Measure(version=signed, title="Bulk")])
     other = FocusArea.objects.get(name="Hatkriminalitet")
     # M2M writes run in the caller's transaction: a savepoint keeps the test's usable.
     with pytest.raises(SignedVersionError), transaction.atomic():
