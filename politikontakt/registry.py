@@ -32,3 +32,12 @@ notify.register_kind(services.REMINDER_KIND,
                      _("A directorate approval for a police contact has expired"), optional=False)
 notify.register_scan("politikontakt_approval_expiry", services.approval_expiry_scan)
 demo.register_builder(build_demo, order=40)
+
+
+def _reminders(user: Any) -> list[sections.Item]:
+    """National administrators: requests awaiting their decision. District administrators:
+    municipalities of their district without a police contact (§5)."""
+    return selectors.home_reminders(user)
+
+
+sections.register("reminders", _reminders)

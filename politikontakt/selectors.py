@@ -207,3 +207,43 @@ def panel(*, municipality: Municipality) -> dict[str, Any]:
     functions = list(PreventiveFunction.objects.filter(
         police_district_id=municipality.police_district_id).order_by("kind", "holder_name"))
     return {"assignments": assignments, "functions": functions}
+
+
+def home_reminders(user: Any) -> list[Any]:
+    """Items for the home page's reminders section (at most 2 queries)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from samarbeid.sections import Item
+
+    from .models import ApprovalStatus
+
+    r = access.roles(user)
+    items: list[Item] = []
+    if r.national_admin:
+        pending = list(DirectorateApproval.objects.filter(status=ApprovalStatus.PENDING)
+                       .select_related("contact").order_by("requested_at")[:5])
+        for a in pending:
+            items.append(Item(
+                title=_("Decide on approval for %(name)s") % {
+                    "name": a.contact.get_full_name() or a.contact.get_username()},
+                url=reverse("politikontakt:approval_decide", args=[a.pk]),
+                when=a.requested_at.date(),
+                detail=_("A police contact for more than three municipalities (guide §5)."),
+            ))
+    elif r.admin_districts:
+        today = timezone.localdate()
+        uncovered = Municipality.objects.filter(police_district_id__in=r.admin_districts).exclude(
+            pk__in=Assignment.objects.active(today).values("municipality_id")).exclude(
+            pk__in=Membership.objects.active(today).filter(role=Role.POLICE_CONTACT)
+            .values("municipality_id")).count()
+        if uncovered:
+            items.append(Item(
+                title=ngettext("%(n)d municipality has no police contact",
+                               "%(n)d municipalities have no police contact", uncovered)
+                % {"n": uncovered},
+                url=reverse("politikontakt:coverage"),
+                detail=_("Every municipality shall have a police contact (guide §5)."),
+            ))
+    return items

@@ -244,3 +244,14 @@ def test_municipality_page_panel_queries_do_not_grow(client: Any, world: Any, so
     small = _count(client, url)
     _functions(sorvest, 48)
     assert _count(client, url) == small
+
+
+def test_home_page_reminds_administrators(client: Any, officer: Any, sorvest: Any,
+                                          district_admin: Any, national_admin: Any) -> None:
+    services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                              max_municipalities=4)
+    client.force_login(national_admin)
+    assert f"Avgjør godkjenning for {officer.get_full_name()}" in client.get("/").content.decode()
+    client.force_login(district_admin)
+    total = Municipality.objects.filter(police_district=sorvest).count()
+    assert f"{total} kommuner har ingen politikontakt" in client.get("/").content.decode()
