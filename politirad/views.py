@@ -272,6 +272,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Personal feed: token auth, no login (calendar programs cannot log in). A rotated
     token no longer works (the core's settings page rotates it)."""

@@ -291,3 +291,72 @@ def test_benchmark_minutes_with_30_items_and_50_tasks(world: Any, client: Any,
         print("\nminutes 30 items / 50 tasks warm:",
               ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
     assert timings["web (draft, with forms)"] < 1.0
+
+
+@pytest.mark.parametrize("url_name", ["meeting_detail", "minutes"])
+def test_meeting_and_minutes_pages_query_budget(world: Any, client: Any, url_name: str,
+                                                django_assert_num_queries: Any) -> None:
+    council = helpers.make_council(world)
+    small = helpers.make_minutes(world, council=council, exempt=True)  # 2 items, 2 tasks
+    big = helpers.make_meeting(world, council, days=-10, items=20)
+    leader = helpers.member(council, world.leader)
+    for item in big.agenda_items.all():
+        services.minutes_entry_save(meeting=big, agenda_item=item, actor=world.police,
+                                    notes="n", decisions=["a", "b"])
+        services.attachment_add(item=item, upload=SimpleUploadedFile("a.pdf", b"%PDF-1"),
+                                actor=world.police)
+        services.task_create(meeting=big, actor=world.police, agenda_item=item, title="T",
+                             responsible_member=leader, deadline=timezone.localdate())
+    services.attachment_add(item=small.agenda_items.first(),
+                            upload=SimpleUploadedFile("a.pdf", b"%PDF-1"), actor=world.police)
+    client.force_login(world.police)
+    few = _count(client, reverse(f"politirad:{url_name}", args=[small.pk]))
+    with django_assert_num_queries(few):
+        client.get(reverse(f"politirad:{url_name}", args=[big.pk]))
+
+
+def test_plans_measures_and_knowledge_requests_through_the_pages(world: Any, client: Any) -> None:
+    council = helpers.make_council(world)
+    client.force_login(world.police)
+    response = client.post(reverse("politirad:plan_create", args=[council.pk]), {
+        "kind": "action", "title": "Handlingsplan 2027", "starts_on": "2027-01-01",
+        "ends_on": "2026-01-01"})
+    assert response.status_code == 200  # ends before it starts: refused next to the field
+    response = client.post(reverse("politirad:plan_create", args=[council.pk]), {
+        "kind": "action", "title": "Handlingsplan 2027", "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31"})
+    plan_url = response["Location"]
+    response = client.post(plan_url, {
+        "title": "Felles vakthold", "focus_area": "Trygt uteliv", "coordination_step": "4",
+        "responsible": "Politiet og kommunen", "starts_on": "2027-01-01",
+        "ends_on": "2027-06-30", "status": "planned"})
+    assert response.status_code == 302
+    body = client.get(plan_url).content.decode()
+    assert "Felles vakthold" in body and "4 – felles plan" in body
+    response = client.post(reverse("politirad:knowledge_request_add", args=[council.pk]), {
+        "agency": "police", "topic": "Ungdomskriminalitet i sentrum", "due_on": "2027-02-01"})
+    assert response.status_code == 302
+    body = client.get(reverse("politirad:council_detail", args=[council.pk])).content.decode()
+    assert "Ungdomskriminalitet i sentrum" in body and "Handlingsplan 2027" in body
+    client.force_login(world.member)
+    assert client.post(plan_url, {"title": "x"}).status_code == 403
+
+
+def test_thematic_forum_needs_a_theme(world: Any, client: Any) -> None:
+    client.force_login(world.police)
+    url = reverse("politirad:council_create", args=[world.stavanger.number])
+    response = client.post(url, {"name": "Forum for uteliv", "kind": "thematic", "theme": ""})
+    assert response.status_code == 200 and "tema" in response.content.decode()
+    response = client.post(url, {"name": "Forum for uteliv", "kind": "thematic",
+                                 "theme": "Trygt uteliv"})
+    assert response.status_code == 302
+
+
+def test_home_reminds_the_police_contact_to_send_the_agenda(world: Any, client: Any) -> None:
+    meeting = helpers.make_meeting(world, days=8)  # agenda due within 3 days
+    client.force_login(world.police)
+    body = client.get(reverse("home")).content.decode()
+    assert "Send dagsordenen: Politirådet i Stavanger" in body
+    services.agenda_send(meeting=meeting, actor=world.police)
+    body = client.get(reverse("home")).content.decode()
+    assert "Send dagsordenen" not in body
