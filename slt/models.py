@@ -374,6 +374,11 @@ class Measure(models.Model):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors.setdefault("ends_on", []).append(ValidationError(
                 _("The end must be on or after the start.")))
+        if not self.responsible_id and not self.responsible_name.strip():
+            # The coordinator follows measures up with the person responsible (§6).
+            errors.setdefault("responsible", []).append(ValidationError(
+                _("Every measure needs someone responsible: choose a portal user or write the "
+                  "name of the person.")))
         if self.focus_area == FocusArea.OTHER and not self.focus_area_other.strip():
             errors.setdefault("focus_area_other", []).append(ValidationError(
                 _("Describe the focus area, or choose one from the list.")))

@@ -26,6 +26,7 @@ def measure(model: SltModel, *, kind: str = LevelKind.EXECUTING, days_left: int 
         "title": title, "level": model.levels.get(kind=kind),
         "focus_area": FocusArea.YOUTH_CRIME, "starts_on": today - dt.timedelta(days=10),
         "ends_on": today + dt.timedelta(days=days_left), "status": "active",
+        "responsible_name": "Ola Nordmann",
     }
     fields.update(kwargs)
     return services.measure_create(slt_model=model, actor=None, **fields)

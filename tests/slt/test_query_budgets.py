@@ -42,8 +42,8 @@ def _add_updates(m, start, n):
         services.measure_add_update(measure=m, text=f"Oppdatering {i}", actor=None)
 
 
-@pytest.mark.parametrize("page", ["plans", "level", "overview", "measure", "plan_detail"])
-def test_same_queries_for_2_and_50_rows(world, client, page):
+@pytest.mark.parametrize("which", ["plans", "level", "overview", "measure", "plan_detail"])
+def test_same_queries_for_2_and_50_rows(world, client, which):
     model = slt_model(world.stavanger)
     m = measure(model, title="Med oppdateringer")
     plan = services.action_plan_create(slt_model=model, year=2099, actor=None)
@@ -60,7 +60,7 @@ def test_same_queries_for_2_and_50_rows(world, client, page):
         "plan_detail": (reverse("slt:action_plan_detail", args=[plan.pk]),
                         lambda s, n: [measure(model, action_plan=plan, title=f"P{i}")
                                       for i in range(s, s + n)]),
-    }[page]
+    }[which]
     client.force_login(world.leader)
     grow(0, 2)
     few = _count(client, url)

@@ -127,3 +127,9 @@ def test_coordinator_role_may_work(world):
 
     assert access.can(coordinator, access.Level.WORK, world.stavanger)
     assert model.is_established
+
+
+def test_every_measure_needs_someone_responsible(world):
+    with pytest.raises(ValidationError) as exc:
+        measure(slt_model(world.stavanger), responsible_name="  ")
+    assert "Alle tiltak trenger en ansvarlig" in exc.value.message_dict["responsible"][0]
