@@ -274,7 +274,8 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     """E-mail every member the agenda with an .ics invitation; record when it went out.
 
     Sending after the lead time is allowed but the meeting shows it as late (§4.1.2).
-    Returns the number of members it was sent to.
+    Returns the number of members it reached; if some addresses failed, the view says so and
+    the agenda can be sent again.
     """
     meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
     items = list(meeting.agenda_items.all())
@@ -292,20 +293,29 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
         "council": meeting.council.name,
         "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
     }
+    sent = 0
     for member in members:
-        notify.send_mail_now(
-            recipient=member.contact_email, subject=subject,
-            template="politirad/email/agenda.txt",
-            context={"meeting": meeting, "items": items, "follow_up": follow_up, "url": url,
-                     "member": member},
-            attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
-        )
+        try:
+            notify.send_mail_now(
+                recipient=member.contact_email, subject=subject,
+                template="politirad/email/agenda.txt",
+                context={"meeting": meeting, "items": items, "follow_up": follow_up, "url": url,
+                         "member": member},
+                attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
+            )
+            sent += 1
+        except Exception as exc:  # one bad address or a mail-server hiccup must not lose the rest
+            logger.warning("agenda for meeting #%s to member #%s failed: %s", meeting.pk,
+                           member.pk, type(exc).__name__)
+    if not sent:
+        raise ValidationError(_("The e-mail server did not accept the agenda. Nothing was "
+                                "sent; try again in a few minutes."))
     if meeting.agenda_sent_at is None:
         meeting.agenda_sent_at = timezone.now()
         meeting.save(update_fields=["agenda_sent_at"])
     audit.record(actor=actor, action="send", obj=meeting,
-                 summary=f"agenda to {len(members)} members")
-    return len(members)
+                 summary=f"agenda to {sent} of {len(members)} members")
+    return sent
 
 
 @transaction.atomic

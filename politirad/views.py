@@ -360,6 +360,11 @@ def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         meeting.refresh_from_db()
+        total = len([m for m in selectors.council_members(meeting.council) if m.contact_email])
+        if count < total:
+            messages.warning(request, _("The agenda reached %(n)d of %(total)d members. Send it "
+                                        "again later to reach the rest.")
+                             % {"n": count, "total": total})
         if meeting.agenda_sent_late:
             messages.warning(request, _("The agenda is sent to %(n)d members, later than the "
                                         "agreed lead time.") % {"n": count})

@@ -310,3 +310,15 @@ def test_demo_builder_is_idempotent(world: Any) -> None:
     minutes = Minutes.objects.get(meeting__council=council)
     assert minutes.status == "published" and minutes.meeting.tasks.count() == 2
     assert council.meetings.filter(starts_at__gt=timezone.now()).count() == 1
+
+
+def test_agenda_send_when_the_mail_server_fails(world: Any) -> None:
+    from unittest import mock
+
+    meeting = helpers.make_meeting(world)
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
+                    side_effect=OSError("down")), pytest.raises(ValidationError):
+        services.agenda_send(meeting=meeting, actor=world.police)
+    meeting.refresh_from_db()
+    assert meeting.agenda_sent_at is None
+    assert services.agenda_send(meeting=meeting, actor=world.police) == 3
