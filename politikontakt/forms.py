@@ -119,7 +119,7 @@ class ApprovalRequestForm(forms.Form):
 
 
 class ApprovalDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+    decision = forms.ChoiceField(label=_("Your decision"), widget=forms.RadioSelect, choices=[
         ("approve", _("Approve")), ("reject", _("Reject"))])
     expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DATE,
                                  help_text=_("Optional. Leave empty for no expiry."))

@@ -178,7 +178,7 @@ class DirectorateApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_at = models.DateTimeField(_("date of request"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("decided by"),

@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from samarbeid import access
 from samarbeid.models import Membership, Municipality, PoliceDistrict, Role
 
-from .models import Assignment, DirectorateApproval, PreventiveFunction
+from .models import Assignment, DirectorateApproval, PreventiveFunction, PreventiveFunctionKind
+
+# The functions in the order the guide names them (§2.1), "other" last.
+KIND_ORDER = Case(*[When(kind=value, then=Value(i))
+                    for i, value in enumerate(PreventiveFunctionKind.values)],
+                  default=Value(len(PreventiveFunctionKind.values)), output_field=IntegerField())
 
 
 def municipality_pairs(*, contact_ids: Iterable[int],
@@ -122,7 +127,7 @@ def directory(*, police_district: PoliceDistrict, kind: str = "",
     if q:
         qs = qs.filter(Q(holder_name__icontains=q) | Q(other_name__icontains=q)
                        | Q(note__icontains=q))
-    return qs.order_by("kind", "holder_name", "pk")
+    return qs.order_by(KIND_ORDER, "holder_name", "pk")
 
 
 @dataclass
@@ -205,7 +210,7 @@ def panel(*, municipality: Municipality) -> dict[str, Any]:
     assignments = list(Assignment.objects.active(today).filter(municipality=municipality)
                        .select_related("contact").order_by("starts_on", "pk"))
     functions = list(PreventiveFunction.objects.filter(
-        police_district_id=municipality.police_district_id).order_by("kind", "holder_name"))
+        police_district_id=municipality.police_district_id).order_by(KIND_ORDER, "holder_name"))
     return {"assignments": assignments, "functions": functions}
 
 
