@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,22 +19,23 @@ from . import selectors
 from .models import MAX_MUNICIPALITIES_WITHOUT_APPROVAL, Assignment, DirectorateApproval
 
 
-def _list_url() -> str:
-    return reverse("politikontakt:assignment_list")
+def _list_url(name: str = "") -> str:
+    url = reverse("politikontakt:assignment_list")
+    return f"{url}?{urlencode({'q': name, 'status': 'all'})}" if name else url
 
 
 def evaluate_has_contact(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
     """§5: every municipality shall have a police contact ("skal": FAIL, 3 queries)."""
     today = timezone.localdate()
-    ids = list(municipalities.values_list("pk", flat=True))
+    names = dict(municipalities.values_list("pk", "name"))
+    ids = list(names)
     covered = set(Assignment.objects.active(today).filter(municipality_id__in=ids)
                   .values_list("municipality_id", flat=True))
     covered |= set(Membership.objects.active(today).filter(
         role=Role.POLICE_CONTACT, municipality_id__in=ids).values_list("municipality_id", flat=True))
-    url = _list_url()
     return {
         pk: Finding(Status.OK) if pk in covered else Finding(
-            Status.FAIL, _("No police contact is assigned."), url)
+            Status.FAIL, _("No police contact is assigned."), _list_url(names[pk]))
         for pk in ids
     }
 

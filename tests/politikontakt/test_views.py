@@ -255,3 +255,22 @@ def test_home_page_reminds_administrators(client: Any, officer: Any, sorvest: An
     client.force_login(district_admin)
     total = Municipality.objects.filter(police_district=sorvest).count()
     assert f"{total} kommuner har ingen politikontakt" in client.get("/").content.decode()
+
+
+def test_other_districts_administrator_does_not_see_the_request(client: Any, officer: Any,
+                                                                sorvest: Any) -> None:
+    from samarbeid.models import PoliceDistrict
+    from tests.factories import user_with_role
+
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    vest = PoliceDistrict.objects.get(name="Vest")
+    client.force_login(user_with_role(Role.DISTRICT_ADMIN, police_district=vest))
+    assert client.get(reverse("politikontakt:approval_decide", args=[approval.pk])).status_code == 404
+    assert officer.get_full_name() not in client.get(
+        reverse("politikontakt:approval_list")).content.decode()
+    # …and cannot request approval for a contact outside their district.
+    response = client.post(reverse("politikontakt:approval_request"), {
+        "contact": officer.pk, "max_municipalities": 4, "reason": "r"})
+    assert response.status_code == 200
+    assert DirectorateApproval.objects.count() == 1
