@@ -21,6 +21,7 @@ def build(demo: Any) -> None:
     end = today - dt.timedelta(days=60)
     Evaluation.objects.create(
         municipality=stavanger, subject_kind=SubjectKind.POLICE_COUNCIL, subject_name=FORUM,
+        subject_id=_council_id(stavanger),
         period_start=end - dt.timedelta(days=364), period_end=end, method=Method.GLL,
         mode=Mode.JOINT, status=EvaluationStatus.COMPLETED,
         answers={
@@ -38,3 +39,15 @@ def build(demo: Any) -> None:
         completed_by=demo.users.get("ordforer.stavanger"),
         completed_at=timezone.now(),
     )
+
+
+def _council_id(municipality: Any) -> int | None:
+    """The demo council of Stavanger, when the council app has built one (its builder runs
+    before ours), so the facts beside the questions come from its meetings and tasks."""
+    try:
+        from politirad.models import PoliceCouncil
+    except ImportError:
+        return None
+    council = (PoliceCouncil.objects.filter(municipality=municipality)
+               .exclude(kind="thematic").order_by("pk").first())
+    return council.pk if council else None

@@ -50,6 +50,17 @@ def _panel(user: Any, municipality: Any) -> dict[str, Any] | None:
     }
 
 
+def _reminders(user: Any) -> list[sections.Item]:
+    """Home page: evaluations due within 30 days or overdue in the user's municipalities.
+    Administrators follow this in the reports instead of a list of hundreds."""
+    from . import selectors
+
+    if reads_reports(user):
+        return []
+    return selectors.due_items(user)
+
+
+sections.register("reminders", _reminders)
 sections.register_panel(sections.Panel("evaluering", 800, "evaluering/panel.html", _panel))
 
 notify.register_kind(reminders.KIND_DUE, _("Evaluation due soon"), optional=True)

@@ -203,3 +203,24 @@ def next_due_label(plan: schedule.Schedule) -> str:
 
 def schedule_for(municipality: Municipality, today: dt.date | None = None) -> schedule.Schedule:
     return schedule.schedules([municipality.pk], today)[municipality.pk]
+
+
+def due_items(user: Any, limit: int = 20) -> list[Any]:
+    """Home-page reminders: evaluations due soon or overdue where the user works (§7)."""
+    from samarbeid.sections import Item
+
+    municipalities = list(access.municipalities(user, access.Level.WORK)
+                          .order_by("name").values_list("pk", "number", "name")[:limit])
+    plans = schedule.schedules([pk for pk, _n, _name in municipalities])
+    base = reverse("evaluering:municipality_history", args=["0000"])[:-5]
+    items = []
+    for pk, number, name in municipalities:
+        plan = plans[pk]
+        if plan.state not in (schedule.State.DUE_SOON, schedule.State.OVERDUE):
+            continue
+        overdue = plan.state == schedule.State.OVERDUE
+        items.append(Item(
+            title=_("Evaluate the cooperation in %(name)s") % {"name": name},
+            url=f"{base}{number}/", when=plan.next_due,
+            detail=str(_("Overdue.") if overdue else _("Due soon.")), overdue=overdue))
+    return items

@@ -112,3 +112,22 @@ def test_admin_drills_down_and_the_xlsx_matches_the_page(page: Any, portal: Any)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Stavanger")
     expect(page.get_by_role("heading", name="Evaluering", exact=True)).to_be_visible()
     assert_accessible(page)
+
+
+def test_evaluation_and_report_pages_obey_the_csp(browser: Any, portal: Any) -> None:
+    context = browser.new_context()  # keeps the CSP, unlike the default test context
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    login(page, portal.url, "admin.pod")
+    for path in ["/evaluering/rapporter/", "/evaluering/rapporter/kart/",
+                 "/evaluering/rapporter/kommuner/", "/evaluering/", "/evaluering/kommune/1103/"]:
+        page.goto(portal.url + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(portal.url + "/evaluering/kommune/1103/")
+    page.get_by_role("link", name="Politirådet i Stavanger").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Evaluering")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert violations == []

@@ -87,3 +87,12 @@ def test_scan_is_registered_with_the_core() -> None:
     from samarbeid import notify
 
     assert notify.scans()["evaluering.evaluation_due"] is reminders.scan
+
+
+def test_home_page_lists_an_overdue_evaluation_for_the_mayor(world: Any, client: Any) -> None:
+    _completed(world, timezone.localdate() - dt.timedelta(days=400))
+    client.force_login(world.leader)
+    page = client.get("/").content.decode()
+    assert "Evaluer samarbeidet i Stavanger" in page
+    client.force_login(world.outsider)
+    assert "Evaluer samarbeidet i Stavanger" not in client.get("/").content.decode()
