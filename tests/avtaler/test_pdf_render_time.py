@@ -45,6 +45,7 @@ def test_ten_page_agreement_renders_warm_under_the_target(world: Any, capsys: An
         print(f"\n10-page agreement PDF: {pages} pages, warm render {warm:.3f} s "
               f"(runs {', '.join(f'{t:.3f}' for t in timings)}; CPU {min(cpu):.3f} s)")
     assert 9 <= pages <= 12
-    # Target under 1 s warm (measured ~1.1 s with the machine under load); the bound leaves
-    # headroom for a busy CI machine while still catching a layout regression (2–3x).
-    assert warm < 3.0
+    # Target under 1 s warm. Wall time swings with the machine's load (other suites share the
+    # CPUs), so the bound is on the process's CPU time: ~0.5 s measured, 1.5 s still catches a
+    # layout regression (auto table layout, grid) without flaking on a busy CI machine.
+    assert min(cpu) < 1.5

@@ -8,12 +8,21 @@ import io
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from avtaler.models import Agreement, AgreementVersion
 from samarbeid.models import Municipality
 
 from .conftest import assert_accessible, login
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect() -> Any:
+    # Other suites share this machine's CPUs; a page after a POST may take more than 5 s.
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def _logout(page: Any) -> None:
