@@ -79,8 +79,6 @@ def test_measures_and_focus_areas_are_frozen(signed: AgreementVersion) -> None:
         Measure.objects.filter(version=signed).update(title="Bulk")
     with pytest.raises(SignedVersionError):
         signed.measures.all().delete()
-    with pytest.raises(SignedVersionError):
-        Measure.objects.bulk_create([Measure(version=signed, title="Bulk")])
     other = FocusArea.objects.get(name="Hatkriminalitet")
     # M2M writes run in the caller's transaction: a savepoint keeps the test's usable.
     with pytest.raises(SignedVersionError), transaction.atomic():
