@@ -204,11 +204,14 @@ def approvals_for(user: Any) -> QuerySet[DirectorateApproval]:
     return qs.filter(police_district_id__in=r.admin_districts)
 
 
+def panel_assignments(*, municipality: Municipality) -> list[Assignment]:
+    return list(Assignment.objects.active().filter(municipality=municipality)
+                .select_related("contact").order_by("starts_on", "pk"))
+
+
 def panel(*, municipality: Municipality) -> dict[str, Any]:
     """The municipality page's "your police contact" panel: 2 queries."""
-    today = timezone.localdate()
-    assignments = list(Assignment.objects.active(today).filter(municipality=municipality)
-                       .select_related("contact").order_by("starts_on", "pk"))
+    assignments = panel_assignments(municipality=municipality)
     functions = list(PreventiveFunction.objects.filter(
         police_district_id=municipality.police_district_id).order_by(KIND_ORDER, "holder_name"))
     return {"assignments": assignments, "functions": functions}

@@ -113,6 +113,7 @@ def assignment_create(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("politikontakt:assignment_detail", pk=assignment.pk)
     return render(request, "politikontakt/assignment_form.html", {
         "municipality": municipality, "form": form, "approval_url": approval_url,
+        "current": selectors.panel_assignments(municipality=municipality),
     })
 
 

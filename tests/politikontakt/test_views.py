@@ -93,6 +93,10 @@ def test_assign_form_offers_only_police_users_of_the_district(client: Any, offic
     assert f'value="{world.leader.pk}"' not in page  # the mayor is not police
     response = _post_assign(client, places["Sola"], world.leader)
     assert response.status_code == 200 and not Assignment.objects.exists()
+    assign(officer, places["Sola"])
+    url = reverse("politikontakt:assignment_create", args=[places["Sola"].number])
+    page = client.get(url).content.decode()
+    assert "Politikontakt nå: <a" in page and officer.get_full_name() in page
 
 
 def test_end_assignment_keeps_history(client: Any, officer: Any, places: Any,
