@@ -181,6 +181,22 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
     return groups
 
 
+def chart_bars(report: Report) -> list[dict[str, Any]]:
+    """Stacked bars per rule (share of municipalities per status), for a server-side SVG
+    chart; segment offsets are percentages of the bar width."""
+    bars = []
+    for check, cells in report.totals:
+        offset = 0.0
+        segments = []
+        for status, cell in zip(STATUSES, cells, strict=True):
+            if cell.count:
+                segments.append({"status": status.value, "x": round(offset, 2),
+                                 "width": round(cell.share, 2)})
+                offset += cell.share
+        bars.append({"label": check.label if check else _("Overall"), "segments": segments})
+    return bars
+
+
 def filtered_rows(report: Report, check: str, status: str, q: str = "") -> list[Row]:
     """Rows behind one cell (and a name/number search); an unknown check or status selects
     nothing."""

@@ -237,7 +237,8 @@ def _report_context(report: reports.Report) -> dict[str, Any]:
     if report.group_by == "county" and not report.filters:
         params["group"] = "county"
     return {"report": report, "statuses": reports.STATUSES,
-            "status_labels": compliance.STATUS_LABELS, "export_query": urlencode(params)}
+            "status_labels": compliance.STATUS_LABELS, "export_query": urlencode(params),
+            "bars": reports.chart_bars(report)}
 
 
 @login_required

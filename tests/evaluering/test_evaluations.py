@@ -203,3 +203,17 @@ def test_evaluation_list_same_queries_for_2_and_50_rows(world: Any, client: Any,
     assert two == fifty
     with django_assert_num_queries(two):
         client.get(reverse("evaluering:index"))
+
+
+def test_admin_shows_a_completed_evaluation_read_only(world: Any, client: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    e = _evaluation(world)
+    services.evaluation_save_answers(evaluation=e, actor=world.leader, answers=GLL)
+    services.evaluation_complete(evaluation=e, actor=world.leader)
+    superuser = get_user_model().objects.create_superuser("root", "root@example.no", "x")
+    client.force_login(superuser)
+    assert client.get(reverse("admin:evaluering_evaluation_changelist")).status_code == 200
+    page = client.get(reverse("admin:evaluering_evaluation_change", args=[e.pk]))
+    assert page.status_code == 200
+    assert 'name="summary"' not in page.content.decode()

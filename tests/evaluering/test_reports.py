@@ -231,3 +231,18 @@ def test_translations_are_complete(lang: str) -> None:
                           / "django.po"))
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
+
+
+def test_national_page_draws_a_stacked_bar_per_rule(world: Any, client: Any,
+                                                    fake_checks: Any) -> None:
+    set_participation(["Oslo"], Participation.TAKING_PART)
+    set_participation(["Bergen"], Participation.DECLINED)
+    client.force_login(world.admin)
+    page = client.get(reverse("evaluering:report_national")).content.decode()
+    chart = page[page.index('class="status-chart"'):page.index("</figure>")]
+    assert chart.count('class="status-chart-row"') == len(fake_checks) + 1
+    first_bar = chart.split('class="status-chart-row"')[1]
+    widths = [float(w) for w in re.findall(r'width="([\d.]+)"', first_bar)]
+    assert sum(widths) == pytest.approx(100, abs=0.1)
+    assert 'class="m-ok"' in first_bar and 'class="m-declined"' in first_bar
+    assert "style=" not in page
