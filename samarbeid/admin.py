@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     OperationalUnit,
     Organisation,
     PoliceDistrict,
+    Role,
     SentReminder,
 )
 
@@ -59,8 +62,25 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality", "county"]
 
 
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = "__all__"
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if role == Role.POLICE_CONTACT and (self.instance.pk is None
+                                            or self.instance.role != Role.POLICE_CONTACT):
+            # Veileder §5: the rule of three lives in politikontakt's assignment service.
+            raise forms.ValidationError(_(
+                "Police contacts are assigned under Police contacts → Assignments, where the "
+                "rule of at most three municipalities is checked."))
+        return str(role)
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "role", "municipality", "operational_unit", "police_district",
                     "can_sign", "starts_on", "ends_on"]
     list_filter = ["role", "police_district", "can_sign"]

@@ -8,4 +8,7 @@ class SamarbeidConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import notify, services, signals  # noqa: F401
+
+        # Not a reminder, but it rides on the same periodic scan: dated roles take effect.
+        notify.register_scan("samarbeid.membership_sync", lambda: services.membership_sync_due() and 0)

@@ -16,11 +16,12 @@ from .models import Membership, Municipality, OperationalUnit, Participation, Po
 AbstractBaseUser = Any  # users and AnonymousUser alike; access decides, not the type
 
 
-def _sync_municipality_perms(*, user: AbstractBaseUser, municipality: Municipality) -> None:
+def _sync_municipality_perms(*, user: AbstractBaseUser, municipality: Municipality,
+                             on: dt.date | None = None) -> None:
     """Grant exactly the guardian perms the user's active memberships give on `municipality`."""
     wanted: set[str] = set()
     for role in (
-        Membership.objects.active()
+        Membership.objects.active(on)
         .filter(user=user, municipality=municipality)
         .values_list("role", flat=True)
     ):
@@ -72,6 +73,22 @@ def membership_end(*, membership: Membership, ends_on: dt.date | None = None,
     access.forget(membership.user)
     audit.record(actor=actor, action="end", obj=membership, summary=str(membership))
     return membership
+
+
+def membership_sync_due(*, on: dt.date | None = None) -> int:
+    """Grant or revoke the permissions of roles that start or end today (or did yesterday,
+    in case a scan was missed): dated assignments take effect without anyone acting."""
+    today = on or timezone.localdate()
+    window = [today - dt.timedelta(days=1), today]
+    from django.db.models import Q
+
+    rows = (Membership.objects.exclude(municipality=None)
+            .filter(Q(starts_on__in=window) | Q(ends_on__in=window))
+            .select_related("user", "municipality"))
+    pairs = {(m.user, m.municipality) for m in rows if m.municipality is not None}
+    for user, municipality in pairs:
+        _sync_municipality_perms(user=user, municipality=municipality, on=today)
+    return len(pairs)
 
 
 def membership_sync_all() -> int:

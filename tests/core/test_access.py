@@ -105,3 +105,36 @@ def test_inactive_user_sees_nothing(world: Any) -> None:
     world.leader.save()
     access.forget(world.leader)
     assert names(world.leader) == set()
+
+
+def test_dated_roles_take_effect_on_their_day(world: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    future = user_with_role(Role.MUNICIPAL_LEADER, municipality=world.sandnes)
+    membership = Membership.objects.get(user=future)
+    Membership.objects.filter(pk=membership.pk).update(starts_on=today + dt.timedelta(days=3))
+    services.membership_sync_all()
+    access.forget(future)
+    assert names(future) == set()
+    assert services.membership_sync_due(on=today + dt.timedelta(days=3)) == 1
+    access.forget(future)
+    # guardian perms follow on the start day (roles() reads the date as well)
+    from django.contrib.auth import get_user_model
+
+    fresh = get_user_model().objects.get(pk=future.pk)
+    assert fresh.has_perm("samarbeid.view_municipality", world.sandnes) is True
+
+
+def test_core_admin_refuses_police_contact_roles(world: Any, client: Any) -> None:
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    client.force_login(world.admin)
+    response = client.post("/admin/samarbeid/membership/add/", {
+        "user": world.outsider.pk, "role": "police_contact", "municipality": world.sandnes.pk,
+        "starts_on": "2026-01-01"})
+    assert response.status_code == 200
+    assert "tre kommuner" in response.content.decode()
+    assert not Membership.objects.filter(user=world.outsider, role="police_contact").exists()
