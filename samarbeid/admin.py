@@ -65,7 +65,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = "__all__"
+        fields = ["user", "role", "municipality", "operational_unit", "police_district", "title",
+                  "can_sign", "starts_on", "ends_on"]
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
