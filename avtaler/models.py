@@ -46,10 +46,12 @@ class VersionStatus(models.TextChoices):
     SENT_FOR_SIGNING = "sent_for_signing", _("Sent for signing")
     IN_FORCE = "in_force", _("In force")
     SUPERSEDED = "superseded", _("Superseded")
+    WITHDRAWN = "withdrawn", _("Withdrawn from signing")
 
 
 # Versions in these states are frozen: their text is what the parties sign or signed.
-LOCKED_STATUSES = {VersionStatus.SENT_FOR_SIGNING, VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED}
+LOCKED_STATUSES = {VersionStatus.SENT_FOR_SIGNING, VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED,
+                   VersionStatus.WITHDRAWN}
 SIGNED_STATUSES = {VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED}
 
 

@@ -362,6 +362,23 @@ def agreement_decline(*, agreement: Agreement, actor: Any, note: str,
     return agreement
 
 
+@transaction.atomic
+def version_withdraw(*, version: AgreementVersion, actor: Any) -> AgreementVersion:
+    """Take a version back from signing when the parties want to change it before it is in
+    force. Its text stays as it was sent (signatures made on it keep pointing at that text);
+    the changes go into a new draft copied from it (§3)."""
+    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    _require_work(actor, version.agreement.municipality)
+    if version.status != VersionStatus.SENT_FOR_SIGNING:
+        raise ValidationError(_("Only a version that is waiting for signatures can be taken back."),
+                              code="state")
+    version.status = VersionStatus.WITHDRAWN
+    version.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="withdraw", obj=version,
+                 summary=f"{version.agreement} v{version.number}")
+    return version_create_revision(agreement=version.agreement, actor=actor)
+
+
 def pdf_state(version: AgreementVersion) -> str:
     """What the stored PDF shows: it is stale when the status or signatures change."""
     return f"{version.status}:{version.signatures.count()}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/versjon/<int:number>/rediger/", views.edit, name="edit"),
     path("<int:pk>/versjon/<int:number>/send/", views.send, name="send"),
     path("<int:pk>/versjon/<int:number>/signer/", views.sign, name="sign"),
+    path("<int:pk>/versjon/<int:number>/trekk-tilbake/", views.withdraw, name="withdraw"),
     path("<int:pk>/versjon/<int:number>/pdf/", views.pdf, name="pdf"),
     path("<int:pk>/versjon/<int:number>/signert/<str:party>/", views.signed_copy,
          name="signed_copy"),

@@ -236,6 +236,26 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _version(request, pk, number, access.Level.WORK)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            draft = services.version_withdraw(version=version, actor=request.user)
+        except ValidationError as exc:
+            errors = _error_text(exc)
+        else:
+            messages.success(request, _("Version %(old)s is taken back from signing. Make the "
+                                        "changes in version %(new)s.") % {
+                                            "old": version.number, "new": draft.number})
+            return redirect("avtaler:edit", pk=pk, number=draft.number)
+    return render(request, "avtaler/withdraw.html", {"version": version,
+                                                     "agreement": version.agreement,
+                                                     "errors": errors})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, access.Level.WORK)
     errors: list[str] = []

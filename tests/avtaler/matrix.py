@@ -31,6 +31,11 @@ def _sign_url(w: Any) -> str:
     return reverse("avtaler:sign", args=[version.agreement_id, version.number])
 
 
+def _withdraw_url(w: Any) -> str:
+    version = sent_version(w)
+    return reverse("avtaler:withdraw", args=[version.agreement_id, version.number])
+
+
 def _signed_copy_url(w: Any) -> str:
     version = sent_version(w)
     services.version_sign(version=version, actor=w.leader, signed_pdf=SimpleUploadedFile(
@@ -51,6 +56,7 @@ MATRIX = {
     # Only those with authority to sign for a party may open the signing page (§3).
     "avtaler:sign": Case(_sign_url, {"anonymous": LOGIN, "outsider": 404, "member": 403,
                                      "leader": 200, "admin": 403}),
+    "avtaler:withdraw": Case(_withdraw_url, scoped(change=200)),
     "avtaler:pdf": Case(_draft_url("avtaler:pdf"), scoped()),
     "avtaler:signed_copy": Case(_signed_copy_url, scoped()),
     "avtaler:revise": Case(_agreement_url("avtaler:revise"), scoped(change=200)),

@@ -195,3 +195,23 @@ def test_county_and_school_variants(world: Any) -> None:
         services.agreement_create(municipality=world.stavanger, actor=world.police, kind="school")
     # The municipality agreement is still possible beside the variants.
     assert services.agreement_create(municipality=world.stavanger, actor=world.police).pk
+
+
+def test_withdraw_keeps_the_sent_text_and_opens_a_new_draft(world: Any) -> None:
+    version = sent_version(world)
+    services.version_sign(version=version, actor=world.leader)
+    with pytest.raises(ValidationError):
+        services.version_withdraw(version=version, actor=world.member)
+    new_draft = services.version_withdraw(version=version, actor=world.police)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.WITHDRAWN and version.is_locked
+    assert version.signatures.count() == 1  # the record of what was signed stays
+    assert new_draft.number == 2 and new_draft.status == VersionStatus.DRAFT
+    assert new_draft.strategies == version.strategies
+    with pytest.raises(ValidationError) as exc:
+        services.version_sign(version=version, actor=world.chief)
+    assert exc.value.code == "state"
+    with pytest.raises(ValidationError) as exc:
+        services.version_withdraw(version=new_draft, actor=world.police)
+    assert exc.value.code == "state"
+    assert Agreement.objects.get().status == AgreementStatus.DRAFT

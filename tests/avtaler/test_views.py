@@ -236,3 +236,15 @@ def test_compliance_checks_in_fixed_queries(world: Any, django_assert_max_num_qu
     AgreementVersion.objects.filter(pk=version.pk).update(revision_due="2020-01-01")
     assert compliance.evaluate(qs, codes=["agreement_revision"])[world.stavanger.pk][
         "agreement_revision"].status == "fail"
+
+
+def test_withdraw_view_leads_to_the_new_draft(client: Any, world: Any) -> None:
+    version = sent_version(world)
+    client.force_login(world.police)
+    detail = client.get(reverse("avtaler:version_detail", args=[version.agreement_id, 1]))
+    url = reverse("avtaler:withdraw", args=[version.agreement_id, 1])
+    assert url in detail.content.decode()
+    response = client.post(url)
+    assert response.url == reverse("avtaler:edit", args=[version.agreement_id, 2])
+    page = client.get(response.url).content.decode()
+    assert "Versjon 1 er trukket tilbake fra signering" in page
