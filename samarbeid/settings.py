@@ -267,5 +267,8 @@ LOGGING = {
 
 ADMINS: list[tuple[str, str]] = []
 
+# Compliance findings are cached per municipality, invalidated by every write (0 = off).
+COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=600)
+
 # `make bench` only: mounts the bare yardstick view (bench/views.py).
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)

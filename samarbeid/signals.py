@@ -7,9 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import compliance
 from .models import UserProfile
 
 security_log = logging.getLogger("samarbeid.security")
@@ -27,3 +28,9 @@ def log_failed_login(sender: Any, credentials: dict[str, Any], request: Any = No
     # Django already masks the password in `credentials`; log only the username.
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     security_log.warning("failed login for %r from %s", credentials.get("username"), ip)
+
+
+# Any write to the portal's models invalidates the cached compliance findings.
+post_save.connect(compliance.invalidate, dispatch_uid="compliance_post_save")
+post_delete.connect(compliance.invalidate, dispatch_uid="compliance_post_delete")
+m2m_changed.connect(compliance.invalidate, dispatch_uid="compliance_m2m")

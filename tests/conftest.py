@@ -23,6 +23,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_password_hasher(settings: Any) -> None:
     # Real hashing costs ~0.2 s a user; the login behaviour under test does not depend on it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change rows with queryset.update() too; the cache is tested on its own
+    # (tests/core/test_compliance_cache.py).
+    settings.COMPLIANCE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
