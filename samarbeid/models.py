@@ -321,6 +321,26 @@ class SentReminder(models.Model):
         return f"{self.key} → {self.recipient} ({self.status})"
 
 
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    DELETE = "delete", _("Deleted")
+    END = "end", _("Ended")
+    SEND = "send", _("Sent")
+    SIGN = "sign", _("Signed")
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    PUBLISH = "publish", _("Published")
+    DECLINE = "decline", _("Declined")
+    EXPORT = "export", _("Exported")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    REFUSED = "refused", _("Access refused")
+    IN_FORCE = "in_force", _("Came into force")
+    PROGRESS = "progress", _("Progress recorded")
+    REQUEST = "request", _("Requested")
+    WITHDRAW = "withdraw", _("Withdrawn")
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when (UTC). Written by `samarbeid.audit.record`."""
 
@@ -329,7 +349,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     summary = models.CharField(max_length=300, blank=True)

@@ -72,6 +72,7 @@ def test_participation_declined_is_shown_as_legitimate(world: Any, login: Any) -
     html = client.get(response["Location"]).content.decode()
     assert "Deltakelse for Stavanger er lagret" in html
     assert "Takket nei" in html and "frivillig" in html
+    assert "Historikk" in html and "participation=declined" in html  # the audit trail
     assert Municipality.objects.get(number="1103").participation == Participation.DECLINED
 
 
