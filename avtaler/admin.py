@@ -7,7 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from samarbeid import audit
 
 from .models import (
     CONTENT_FIELDS,
@@ -18,6 +21,28 @@ from .models import (
     Signature,
     SignedVersionError,
 )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes and deletions made in the admin enter the audit trail too (issue 7 §3), so an
+    agreement's history is complete whichever way it was changed."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.has_changed() or any(fs.has_changed() for fs in formsets):
+            audit.record(actor=request.user, action="change" if change else "create",
+                         obj=form.instance, summary=f"{form.instance} (admin)", request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(actor=request.user, action="delete", obj=obj, summary=f"{obj} (admin)",
+                     request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            audit.record(actor=request.user, action="delete", obj=obj, summary=f"{obj} (admin)",
+                         request=request)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(FocusArea)
@@ -72,7 +97,7 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(AgreementVersion)
-class AgreementVersionAdmin(admin.ModelAdmin):
+class AgreementVersionAdmin(AuditedAdmin):
     form = VersionAdminForm
     list_display = ["agreement", "number", "status", "in_force_from", "revision_due"]
     list_filter = ["status"]
@@ -97,7 +122,7 @@ class AgreementVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["__str__", "kind", "status", "municipality", "police_district"]
     list_filter = ["kind", "status", "police_district"]
     list_select_related = ["municipality", "police_district", "county", "organisation"]

@@ -310,9 +310,13 @@ def signed_copy(request: HttpRequest, pk: int, number: int, party: str) -> FileR
     signature = version.signatures.filter(party=party).exclude(wet_ink_pdf="").first()
     if signature is None:
         raise Http404
+    # The stored name is fixed by the model (never the uploader's file name), so the download
+    # name is too; the scanned copy is served as an attachment (issue 7 §2).
+    filename = f"signert-{party}-v{version.number}.pdf"
+    audit.record(actor=request.user, action="export", obj=version, summary=filename,
+                 request=request)
     return FileResponse(signature.wet_ink_pdf.open("rb"), as_attachment=True,
-                        filename=f"signert-{party}-v{version.number}.pdf",
-                        content_type="application/pdf")
+                        filename=filename, content_type="application/pdf")
 
 
 @login_required
