@@ -114,8 +114,8 @@ def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
         return []
     # The checks get the scoped queryset itself (a subquery), not a list of 357 ids: each
     # check runs its own batch query, and PostgreSQL plans a join faster than a long IN list.
-    results = compliance.evaluate(qs.select_related(None).order_by(),
-                                  codes=[c.code for c in checks])
+    # All registered checks (codes=None) so the core's per-municipality cache is used.
+    results = compliance.evaluate(qs.select_related(None).order_by())
     rows = []
     for m in municipalities:
         found = results.get(m.pk, {})
@@ -125,11 +125,28 @@ def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
     return rows
 
 
-def _cell(rows: list[Row], code: str, status: str, filters: dict[str, str]) -> Cell:
+def _tally(rows: list[Row], codes: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(check code, status) → (municipalities, population), in one pass over the rows."""
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in rows:
+        pop = r.municipality.population or 0
+        for code in codes:
+            key = (code, r.overall if code == OVERALL else r.by_code[code].status)
+            n, p = counts.get(key, (0, 0))
+            counts[key] = (n + 1, p + pop)
+    return counts
+
+
+def _cells(rows: list[Row], codes: list[str], statuses: list[Status],
+           filters: dict[str, str]) -> dict[str, list[Cell]]:
+    counts = _tally(rows, codes)
     total_pop = sum(r.municipality.population or 0 for r in rows)
-    hits = [r for r in rows if r.status_for(code) == status]
-    return Cell(len(hits), len(rows), sum(r.municipality.population or 0 for r in hits),
-                total_pop, list_url(filters, code, status))
+
+    def cell(code: str, status: str) -> Cell:
+        count, population = counts.get((code, status), (0, 0))
+        return Cell(count, len(rows), population, total_pop, list_url(filters, code, status))
+
+    return {code: [cell(code, s) for s in statuses] for code in codes}
 
 
 def build(user: Any, *, district: PoliceDistrict | None = None, county: County | None = None,
@@ -146,8 +163,9 @@ def build(user: Any, *, district: PoliceDistrict | None = None, county: County |
     checks = compliance.checks()
     rows = _rows(qs, checks)
     report = Report(checks=checks, rows=rows, filters=filters)
-    report.totals = [(c, [_cell(rows, c.code, s, filters) for s in STATUSES]) for c in checks]
-    report.totals.append((None, [_cell(rows, OVERALL, s, filters) for s in STATUSES]))
+    codes = [c.code for c in checks] + [OVERALL]
+    cells = _cells(rows, codes, STATUSES, filters)
+    report.totals = [(c, cells[c.code]) for c in checks] + [(None, cells[OVERALL])]
     if county is None:
         report.group_by = "county" if district is not None or group_by == "county" else "district"
         report.groups = _groups(rows, checks, filters, report.group_by)
@@ -161,6 +179,7 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
         key = r.municipality.police_district if by == "district" else r.municipality.county
         buckets.setdefault(key, []).append(r)
     groups = []
+    codes = [c.code for c in checks] + [OVERALL]
     for key, members in sorted(buckets.items(), key=lambda kv: kv[0].name):
         if by == "district":
             gf = {**filters, "district": key.code}
@@ -172,11 +191,11 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
             if "district" in filters:
                 url += "?" + urlencode({"district": filters["district"]})
             gkey = key.number
+        ok = _cells(members, codes, [Status.OK], gf)
         groups.append(Group(
             key=gkey, name=key.name, url=url, municipalities=len(members),
             population=sum(r.municipality.population or 0 for r in members),
-            ok_cells=[_cell(members, c.code, Status.OK, gf) for c in checks],
-            overall_ok=_cell(members, OVERALL, Status.OK, gf),
+            ok_cells=[ok[c.code][0] for c in checks], overall_ok=ok[OVERALL][0],
         ))
     return groups
 
