@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
@@ -98,3 +99,15 @@ class PreventiveFunctionAdmin(admin.ModelAdmin):
     list_display = ["kind", "holder_name", "police_district", "phone", "email"]
     list_filter = ["police_district", "kind"]
     search_fields = ["holder_name", "other_name"]
+
+    # Through the services, so admin changes enter the audit trail too (issue 7 §3).
+    def save_model(self, request: HttpRequest, obj: PreventiveFunction, form: Any,
+                   change: bool) -> None:
+        services.preventive_function_save(function=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: PreventiveFunction) -> None:
+        services.preventive_function_delete(function=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PreventiveFunction]) -> None:
+        for function in queryset:
+            services.preventive_function_delete(function=function, actor=request.user)

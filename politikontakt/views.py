@@ -12,18 +12,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access, audit
+from samarbeid import access
 from samarbeid.models import Municipality, PoliceDistrict
 
 from . import forms, selectors, services
 from .models import ApprovalStatus, Assignment, PreventiveFunction
 
 PAGE_SIZE = 25
-HISTORY_LABELS = {"create": gettext_lazy("Assigned"), "change": gettext_lazy("Changed"),
-                  "end": gettext_lazy("Ended")}
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -75,8 +72,6 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "politikontakt/assignment_detail.html", {
         "assignment": assignment,
         "can_admin": access.can(request.user, access.Level.ADMIN, assignment.municipality),
-        "history": [(e, HISTORY_LABELS.get(e.action, e.action))
-                    for e in audit.history(assignment)[:20]],
     })
 
 
