@@ -188,3 +188,11 @@ def test_admin_is_for_staff_and_norwegian(world: Any, client: Client) -> None:
     client.force_login(world.admin)
     html = client.get("/admin/samarbeid/municipality/").content.decode()
     assert "kommune" in html.lower() and "Samarbeidsportalen – administrasjon" in html
+
+
+def test_history_names_the_system_when_no_user_acted(world: Any, login: Any) -> None:
+    from samarbeid import audit
+
+    audit.record(actor=None, action="change", obj=world.stavanger, summary="import")
+    html = login("leader").get(reverse("municipality_detail", args=["1103"])).content.decode()
+    assert "Systemet" in html and "import" in html
