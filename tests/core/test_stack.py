@@ -29,7 +29,7 @@ def test_a_real_celery_worker_runs_a_task_through_redis() -> None:
     try:
         client = Celery(broker=redis_url, backend=redis_url)
         result = client.send_task("samarbeid.tasks.ping", args=["hei"])
-        assert result.get(timeout=60) == "pong:hei"
+        assert result.get(timeout=180) == "pong:hei"  # the worker boots Django first
     finally:
         worker.terminate()
         try:
