@@ -73,6 +73,11 @@ def register(check: Check) -> Check:
     return check
 
 
+def unregister(code: str) -> Check | None:
+    """Remove a check (tests that swap in their own checks put them back afterwards)."""
+    return _registry.pop(code, None)
+
+
 def checks() -> list[Check]:
     return sorted(_registry.values(), key=lambda c: (c.order, c.code))
 
