@@ -19,6 +19,7 @@ from .models import (
     FocusArea,
     Measure,
     Signature,
+    SignedFocusAreaError,
     SignedVersionError,
 )
 
@@ -45,11 +46,30 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class FocusAreaAdminForm(forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["name", "is_standard", "order"]
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if self.instance.pk and name != self.instance.name and \
+                self.instance._used_by_locked_version():
+            raise SignedFocusAreaError()
+        return name
+
+
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(AuditedAdmin):
+    form = FocusAreaAdminForm
     list_display = ["name", "is_standard", "order"]
     list_filter = ["is_standard"]
     search_fields = ["name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the text of signed versions (§3): FocusArea.delete() refuses too.
+        return not (obj is not None and obj._used_by_locked_version()) and \
+            super().has_delete_permission(request, obj)
 
 
 class VersionAdminForm(forms.ModelForm):

@@ -97,12 +97,45 @@ class SignedVersionError(ValidationError):
         )
 
 
+class SignedFocusAreaError(SignedVersionError):
+    """Raised when a focus area that signed text uses would be renamed or deleted."""
+
+    def __init__(self) -> None:
+        ValidationError.__init__(
+            self,
+            _("This focus area is part of an agreement that is sent for signing or signed, so "
+              "it cannot be renamed or deleted. Add a new focus area instead."),
+            code="locked",
+        )
+
+
+class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
+    """A focus area's name is part of the text of every version that chose it (§3: signed text
+    never changes), so bulk renames and deletions obey the same guard as save()/delete()."""
+
+    def _refuse_if_signed(self) -> None:
+        if AgreementVersion.objects.filter(focus_areas__in=self,
+                                           status__in=LOCKED_STATUSES).exists():
+            raise SignedFocusAreaError()
+
+    def delete(self) -> Any:
+        self._refuse_if_signed()
+        return super().delete()
+
+    def update(self, **kwargs: Any) -> int:
+        if "name" in kwargs:
+            self._refuse_if_signed()
+        return super().update(**kwargs)
+
+
 class FocusArea(models.Model):
     """Satsingsområde. The guide's list of common challenges (§2) is seeded as standard."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     is_standard = models.BooleanField(_("from the guide's list"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = FocusAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_standard", "order", "name"]
@@ -111,6 +144,23 @@ class FocusArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Renaming would change the printed text of signed versions behind their fingerprint
+        # (§3); deleting would drop it from them (the M2M rows go without m2m_changed).
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values_list("name", flat=True).first()
+            if stored is not None and stored != self.name and self._used_by_locked_version():
+                raise SignedFocusAreaError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.pk and self._used_by_locked_version():
+            raise SignedFocusAreaError()
+        return super().delete(*args, **kwargs)
+
+    def _used_by_locked_version(self) -> bool:
+        return self.versions.filter(status__in=LOCKED_STATUSES).exists()
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
