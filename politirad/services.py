@@ -401,6 +401,26 @@ def task_create(*, meeting: Meeting, actor: Any, title: str, deadline: dt.date,
 
 
 @transaction.atomic
+def council_task_create(*, council: PoliceCouncil, actor: Any, title: str, deadline: dt.date,
+                        description: str = "", responsible_user: Any = None,
+                        responsible_member: CouncilMember | None = None,
+                        responsible_organisation: Organisation | None = None) -> Task:
+    """A council task that does not come from minutes (e.g. a lesson from an evaluation, §7).
+    It shows up as follow-up on the council's next agenda."""
+    if responsible_member is not None and responsible_member.council_id != council.pk:
+        raise ValidationError({"responsible_member": _("Choose a member of this council.")})
+    task = Task(council=council, title=title, description=description, deadline=deadline,
+                created_by=actor, responsible_member=responsible_member,
+                responsible_organisation=responsible_organisation,
+                responsible_user=responsible_user or (
+                    responsible_member.user if responsible_member else None))
+    task.full_clean()
+    task.save()
+    audit.record(actor=actor, action="create", obj=task, summary=title)
+    return task
+
+
+@transaction.atomic
 def minutes_approve(*, minutes: Minutes, actor: Any) -> Minutes:
     """The chair approves the minutes; from then on they never change."""
     minutes = Minutes.objects.select_for_update().select_related("meeting__council").get(

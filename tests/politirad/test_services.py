@@ -322,3 +322,14 @@ def test_agenda_send_when_the_mail_server_fails(world: Any) -> None:
     meeting.refresh_from_db()
     assert meeting.agenda_sent_at is None
     assert services.agenda_send(meeting=meeting, actor=world.police) == 3
+
+
+def test_council_task_without_minutes_is_followed_up_at_the_next_meeting(world: Any) -> None:
+    council = helpers.make_council(world)
+    task = services.council_task_create(council=council, actor=world.leader,
+                                        title="Lærdom fra evalueringen",
+                                        deadline=timezone.localdate() + dt.timedelta(days=20),
+                                        responsible_user=world.leader)
+    meeting = helpers.make_meeting(world, council, days=10)
+    assert list(selectors.follow_up_tasks(meeting)) == [task]
+    assert list(selectors.my_tasks(world.leader)) == [task]
