@@ -84,7 +84,8 @@ def test_draft_sign_pdf_refuse_edit_and_revise(page: Any, portal: Any) -> None:
     # The PDF downloads and carries both signatories and the fingerprint.
     login(page, base, "politikontakt.sorvest")
     _open_agreement(page, base, agreement)
-    expect(page.get_by_text("Ingrid Larsen")).to_be_visible()
+    # The signature table (the page's history below names the signatories too).
+    expect(page.locator(".signatures").get_by_text("Ingrid Larsen")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned PDF").click()
     pdf_path = download_info.value.path()
