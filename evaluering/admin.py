@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext as _
 
+from samarbeid import audit
+from samarbeid.models import AuditAction
+
+from . import services
 from .models import Evaluation, EvaluationResponse, FollowUp
 
 
@@ -40,3 +46,36 @@ class EvaluationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: Any, obj: Evaluation | None = None) -> bool:
         return not (obj is not None and obj.is_completed) and super().has_delete_permission(
             request, obj)
+
+    # Edits in the admin are audited like those in the portal (issue 7 §3): who, what, when
+    # and the object, never the typed text.
+    def save_model(self, request: Any, obj: Evaluation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action=AuditAction.CHANGE if change
+                     else AuditAction.CREATE, obj=obj, summary=_("Changed in the admin"),
+                     request=request)
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        parent = form.instance
+        for item in formset.new_objects:
+            audit.record(actor=request.user, action=AuditAction.CREATE, obj=parent,
+                         summary=_("%(what)s %(id)s added in the admin")
+                         % {"what": item._meta.verbose_name, "id": item.pk}, request=request)
+        for item, _fields in formset.changed_objects:
+            audit.record(actor=request.user, action=AuditAction.CHANGE, obj=parent,
+                         summary=_("%(what)s %(id)s changed in the admin")
+                         % {"what": item._meta.verbose_name, "id": item.pk}, request=request)
+        for item in formset.deleted_objects:
+            audit.record(actor=request.user, action=AuditAction.DELETE, obj=parent,
+                         summary=_("%(what)s deleted in the admin")
+                         % {"what": item._meta.verbose_name}, request=request)
+
+    def delete_model(self, request: Any, obj: Evaluation) -> None:
+        services.evaluation_delete(evaluation=obj, actor=request.user)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        # One by one, so the model's guard and the audit trail see every evaluation.
+        with transaction.atomic():
+            for obj in queryset:
+                services.evaluation_delete(evaluation=obj, actor=request.user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samarbeid import audit
-from samarbeid.models import Municipality
+from samarbeid.models import AuditAction, Municipality
 
 from . import selectors
 from .models import (
@@ -23,6 +23,14 @@ from .models import (
     SubjectKind,
     question_codes,
 )
+
+
+def _audit_label(evaluation: Evaluation) -> str:
+    """What the audit trail says about an evaluation: the kind of forum, the method and
+    the period, never typed text (names of forums, answers, summaries may name people,
+    and the history is shown to every reader of the evaluation)."""
+    return (f"{evaluation.get_subject_kind_display()}, {evaluation.get_method_display()}, "
+            f"{evaluation.period_start:%d.%m.%Y}–{evaluation.period_end:%d.%m.%Y}")
 
 
 def _clean_answers(method: str, answers: dict[str, Any]) -> dict[str, str]:
@@ -44,7 +52,8 @@ def evaluation_create(*, municipality: Municipality, actor: Any, period_start: d
     )
     evaluation.full_clean()
     evaluation.save()
-    audit.record(actor=actor, action="create", obj=evaluation, summary=str(evaluation))
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=evaluation,
+                 summary=_audit_label(evaluation))
     return evaluation
 
 
@@ -59,7 +68,9 @@ def evaluation_save_answers(*, evaluation: Evaluation, actor: Any, answers: dict
         fields.append("summary")
     evaluation.full_clean()
     evaluation.save(update_fields=fields)  # the model refuses a completed evaluation
-    audit.record(actor=actor, action="change", obj=evaluation, summary=str(evaluation))
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=evaluation,
+                 summary=_("Answers and summary saved") if summary is not None
+                 else _("Answers saved"))
     return evaluation
 
 
@@ -74,11 +85,18 @@ def response_submit(*, evaluation: Evaluation, respondent: Any,
     if evaluation.mode != Mode.INDIVIDUAL:
         raise ValidationError(_("This evaluation has one joint answer; members do not answer "
                                 "one by one."))
-    response, _created = EvaluationResponse.objects.update_or_create(
+    response, created = EvaluationResponse.objects.update_or_create(
         evaluation=evaluation, respondent=respondent,
         defaults={"answers": _clean_answers(evaluation.method, answers),
                   "submitted_at": timezone.now()},
     )
+    # Recorded on the evaluation, whose page shows its history to those who may read it;
+    # the summary names the response, never its text.
+    audit.record(actor=respondent, action=AuditAction.CREATE if created else AuditAction.CHANGE,
+                 obj=evaluation,
+                 summary=(_("Member's answers given (response %(id)s)") if created
+                          else _("Member's answers changed (response %(id)s)"))
+                 % {"id": response.pk})
     return response
 
 
@@ -108,7 +126,7 @@ def evaluation_complete(*, evaluation: Evaluation, actor: Any) -> Evaluation:
     evaluation.completed_by = actor
     evaluation.full_clean()
     evaluation.save(update_fields=["facts", "status", "completed_at", "completed_by"])
-    audit.record(actor=actor, action="approve", obj=evaluation,
+    audit.record(actor=actor, action=AuditAction.APPROVE, obj=evaluation,
                  summary=_("Evaluation completed"))
     return evaluation
 
@@ -134,7 +152,8 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
                 deadline=deadline, created_by=actor, responsible_user=actor)
     task.full_clean()
     task.save()
-    audit.record(actor=actor, action="create", obj=task, summary=title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=task,
+                 summary=_("Task from evaluation %(id)s") % {"id": evaluation.pk})
     return task.pk
 
 
@@ -152,5 +171,18 @@ def follow_up_create(*, evaluation: Evaluation, actor: Any, title: str, responsi
                                         responsible=item.responsible, deadline=deadline,
                                         actor=actor)
     item.save()
-    audit.record(actor=actor, action="create", obj=item, summary=item.title)
+    # On the evaluation, so its page shows the follow-up in its history; the title is typed
+    # text that may name people, so the summary names the item by its number only.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=evaluation,
+                 summary=_("Follow-up item %(id)s added") % {"id": item.pk})
     return item
+
+
+@transaction.atomic
+def evaluation_delete(*, evaluation: Evaluation, actor: Any) -> None:
+    """Delete an evaluation in progress (the model refuses a completed one, §7)."""
+    pk = evaluation.pk
+    label = _audit_label(evaluation)
+    evaluation.delete()
+    evaluation.pk = pk  # the audit trail keeps the id of what was deleted
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=evaluation, summary=label)
