@@ -57,3 +57,15 @@ def test_directory_names_and_note_are_escaped(client: Any, world: Any, sorvest: 
     body = client.get(reverse("politikontakt:function_edit",
                               args=[sorvest.code, function.pk])).content.decode()
     assert_escaped(body, at_least=2)
+
+
+def test_search_terms_are_reflected_as_text(client: Any, world: Any, sorvest: Any) -> None:
+    """Reflected XSS: the search box and the pagination links carry the user's query back."""
+    client.force_login(world.chief)
+    for url in (reverse("avtaler:register"), reverse("politikontakt:assignment_list"),
+                reverse("politikontakt:directory", args=[sorvest.code])):
+        response = client.get(url, {"q": HOSTILE[:100]})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<script>alert(1)</script>" not in body and "<img src=x" not in body, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
