@@ -119,3 +119,36 @@ def test_remote_and_file_urls_in_the_text_are_not_fetched(world: Any,
 def test_project_only_fetcher_refuses_everything_outside_static(url: str) -> None:
     with pytest.raises(core_pdf.ForbiddenResource):
         core_pdf.url_fetcher(url)
+
+
+def test_fetcher_refuses_remote_and_file_urls_even_if_markup_got_through(
+        monkeypatch: Any) -> None:
+    """Defence in depth: should a template ever print raw markup, WeasyPrint still opens no
+    connection and reads no file outside the static files."""
+    import socket
+
+    from weasyprint import HTML
+
+    connections: list[Any] = []
+    monkeypatch.setattr(socket.socket, "connect",
+                        lambda self, address: connections.append(address))
+    refused: list[str] = []
+    original = core_pdf.ProjectOnlyFetcher.fetch
+
+    def spy(self: Any, url: str, headers: Any = None) -> Any:
+        try:
+            return original(self, url, headers)
+        except core_pdf.ForbiddenResource:
+            refused.append(url)
+            raise
+
+    monkeypatch.setattr(core_pdf.ProjectOnlyFetcher, "fetch", spy)
+    html = ('<link rel="stylesheet" href="file:///etc/passwd">'
+            '<img src="http://example.com/x.png"><img src="file:///etc/passwd">'
+            '<p style="background: url(https://example.com/y.png)">x</p>')
+    content = HTML(string=html, base_url=core_pdf.BASE_URL,
+                   url_fetcher=core_pdf.ProjectOnlyFetcher()).write_pdf()
+    assert content.startswith(b"%PDF-")
+    assert connections == []
+    assert {"file:///etc/passwd", "http://example.com/x.png",
+            "https://example.com/y.png"} <= set(refused)
