@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samarbeid import audit
-from samarbeid.models import Municipality
+from samarbeid.models import AuditAction, Municipality
 
 from .models import (
     LEVEL_ORDER,
@@ -33,6 +33,18 @@ MEASURE_FIELDS = [
     "focus_area_other", "level", "responsible", "responsible_name", "coordination_step",
     "starts_on", "ends_on", "status", "action_plan", "council_task",
 ]
+
+
+# What the audit summary names when it changed (issue 7 §3). Values of free-text fields stay
+# out of the trail: it is shown to every reader and kept after the text is corrected.
+_MODEL_AUDITED = ["status", "status_note", "coordinator_id", "coordinator_title"]
+
+
+def _summary(*parts: str | list[str]) -> str:
+    words: list[str] = []
+    for part in parts:
+        words.extend([part] if isinstance(part, str) else part)
+    return ", ".join(w for w in words if w)
 
 
 def _check_shared(*, slt_model: SltModel, others: Iterable[Municipality]) -> None:
@@ -73,6 +85,9 @@ def slt_model_save(
     created = slt_model is None
     if slt_model is None:
         slt_model = SltModel(municipality=municipality)
+    before = {name: getattr(slt_model, name) for name in _MODEL_AUDITED}
+    before_others = (set() if created else
+                     set(slt_model.other_municipalities.values_list("pk", flat=True)))
     slt_model.status = status
     slt_model.status_note = status_note
     slt_model.coordinator = coordinator
@@ -94,8 +109,12 @@ def slt_model_save(
     SltLevel.objects.bulk_create(
         [SltLevel(slt_model=slt_model, kind=kind) for kind in LEVEL_ORDER if kind not in existing]
     )
-    audit.record(actor=actor, action="create" if created else "change", obj=slt_model,
-                 summary=f"status={status}")
+    changed = [name for name in _MODEL_AUDITED if getattr(slt_model, name) != before[name]]
+    if {m.pk for m in others} != before_others:
+        changed.append("other_municipalities")
+    # Issue 7 §3: field names and the status code only, never the free-text note.
+    audit.record(actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE,
+                 obj=slt_model, summary=_summary(f"status={status}", changed))
     return slt_model
 
 
@@ -103,11 +122,15 @@ def slt_model_save(
 def level_update(*, level: SltLevel, description: str, actor: Any,
                  police_council: Any = None) -> SltLevel:
     """Describe a level; the steering level may be linked to the police council (§6)."""
+    changed = [name for name, value in (("description", description),
+                                        ("police_council", police_council))
+               if getattr(level, name) != value]
     level.description = description
     level.police_council = police_council
     level.full_clean()
     level.save()
-    audit.record(actor=actor, action="change", obj=level, summary=str(level.kind))
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=level,
+                 summary=_summary(str(level.kind), changed))
     return level
 
 
@@ -122,14 +145,23 @@ def level_member_add(*, level: SltLevel, actor: Any, user: Any = None, name: str
                          organisation=organisation, role=role)
     member.full_clean()
     member.save()
-    audit.record(actor=actor, action="create", obj=member, summary=member.display_name)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=member,
+                 summary=_member_summary(member))
     return member
 
 
 @transaction.atomic
 def level_member_remove(*, member: LevelMember, actor: Any) -> None:
-    audit.record(actor=actor, action="delete", obj=member, summary=member.display_name)
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=member,
+                 summary=_member_summary(member))
     member.delete()
+
+
+def _member_summary(member: LevelMember) -> str:
+    """The level and who: a portal user by username, someone outside the portal by name (the
+    member list shows that name too); never the e-mail address."""
+    who = member.user.get_username() if member.user_id and member.user else member.name
+    return f"{member.level.kind}: {who}"
 
 
 @transaction.atomic
@@ -137,7 +169,9 @@ def level_meeting_add(*, level: SltLevel, date: dt.date, notes: str, actor: Any)
     meeting = LevelMeeting(level=level, date=date, notes=notes)
     meeting.full_clean()
     meeting.save()
-    audit.record(actor=actor, action="create", obj=meeting, summary=str(meeting))
+    # The notes may hold personal data (§4.1.5): the date and level only.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=meeting,
+                 summary=f"{level.kind}: {meeting.date:%Y-%m-%d}")
     return meeting
 
 
@@ -151,7 +185,7 @@ def action_plan_create(*, slt_model: SltModel, year: int, actor: Any, title: str
     plan = SltActionPlan(slt_model=slt_model, year=year, title=title, goals=goals)
     plan.full_clean()
     plan.save()
-    audit.record(actor=actor, action="create", obj=plan, summary=str(year))
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan, summary=str(year))
     return plan
 
 
@@ -173,7 +207,8 @@ def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> Measure
     measure = Measure(slt_model=slt_model, created_by=actor, **fields)
     measure.full_clean()
     measure.save()
-    audit.record(actor=actor, action="create", obj=measure, summary=measure.title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=measure,
+                 summary=_summary(f"status={measure.status}", f"level={measure.level.kind}"))
     return measure
 
 
@@ -187,8 +222,9 @@ def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
         setattr(measure, name, value)
     measure.full_clean()
     measure.save()
-    audit.record(actor=actor, action="change", obj=measure,
-                 summary=", ".join(changed) or measure.title)
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=measure,
+                 summary=_summary(changed, [f"status={measure.status}"] if "status" in changed
+                                  else []))
     return measure
 
 
@@ -202,12 +238,17 @@ def measure_add_update(*, measure: Measure, text: str, actor: Any,
                           date=date or timezone.localdate())
     entry.full_clean()
     entry.save()
+    previous = measure.status
     if status and status != measure.status:
         measure.status = status
         measure.full_clean()
     # Touch updated_at so the dashboard shows the measure as changed.
     measure.save()
-    audit.record(actor=actor, action="progress", obj=measure, summary=text[:200])
+    # The progress text is free text that may name children or families: it stays on the
+    # measure (where access is checked), not in the trail (issue 7 §3).
+    audit.record(actor=actor, action=AuditAction.PROGRESS, obj=measure, summary=_summary(
+        f"{entry.date:%Y-%m-%d}",
+        f"status {previous}->{measure.status}" if previous != measure.status else ""))
     return entry
 
 

@@ -15,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access
-from samarbeid.models import Municipality
+from samarbeid import access, audit
+from samarbeid.models import AuditAction, Municipality
 from samarbeid.pdf import render_pdf
 
 from . import selectors, services
@@ -397,9 +397,11 @@ def action_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same template as the web page, rendered by WeasyPrint."""
     context = {**_plan_context(request, pk), "pdf": True}
     pdf = render_pdf("slt/action_plan_detail.html", context)
-    response = HttpResponse(pdf, content_type="application/pdf")
     plan = context["plan"]
-    response["Content-Disposition"] = (
-        f'attachment; filename="slt-handlingsplan-{plan.slt_model.municipality.number}-'
-        f'{plan.year}.pdf"')
+    filename = f"slt-handlingsplan-{plan.slt_model.municipality.number}-{plan.year}.pdf"
+    # Issue 7 §3: an export is recorded with who, when and from where.
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=plan, summary=filename,
+                 request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
