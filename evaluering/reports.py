@@ -237,6 +237,19 @@ def filtered_rows(report: Report, check: str, status: str, q: str = "") -> list[
 # --- Tables for export: the same rows the pages show -----------------------------------
 
 
+# Characters that make a spreadsheet read a cell as a formula or a DDE command (OWASP CSV
+# injection), also after leading blanks or control characters.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value that no spreadsheet evaluates: text that could start a formula gets a
+    leading single quote; numbers stay numbers."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def pct(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samarbeid import access, audit, compliance
-from samarbeid.models import County, PoliceDistrict
+from samarbeid.models import AuditAction, County, PoliceDistrict
 from samarbeid.pdf import render_pdf
 
 from . import reports, selectors, services, svgmap
@@ -208,9 +208,12 @@ def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
     pdf = render_pdf("evaluering/evaluation_pdf.html", _detail_context(request, evaluation),
                      language=getattr(request, "LANGUAGE_CODE", None))
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = slugify(f"evaluering-{evaluation.municipality.name}-{evaluation.period_end}")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    # An export like the report tables (issue 7 §3): recorded, and sent as a download.
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=evaluation,
+                 summary=f"{name}.pdf", request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
 
@@ -356,6 +359,8 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     report = reports.build(request.user, district=district, county=county,
                            group_by="county" if request.GET.get("group") == "county"
                            else "district")
+    if (district or county) and not report.rows:  # a scope the user may not see, as the pages
+        raise Http404
     if table == "totals":
         header, body = reports.table_totals(report)
     elif table == "groups":
@@ -367,8 +372,12 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     scope_name = county.number if county else district.code if district else "norge"
     filename = f"status-{table}-{scope_name}.{fmt}"
     target: Any = county or district or request.user
-    audit.record(actor=request.user, action="export", obj=target,
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=target,
                  summary=f"{filename} ({len(body)} rows)", request=request)
+    # Cells typed by people (or names) could start a formula in a spreadsheet (OWASP CSV
+    # injection): neutralise them before writing either format.
+    header = [reports.spreadsheet_safe(v) for v in header]
+    body = [[reports.spreadsheet_safe(v) for v in line] for line in body]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
@@ -396,6 +405,10 @@ def _xlsx(header: list[str], body: list[list[Any]], title: str) -> bytes:
         cell.font = Font(bold=True)
     for line in body:
         sheet.append(line)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text is text: openpyxl would store "=..." as a formula
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
