@@ -5,21 +5,39 @@ Never pass passwords or tokens in `summary`: it is stored and shown to readers.
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Model, QuerySet
 
 from .models import AuditEvent
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
+from django.http import HttpRequest
 
 logger = logging.getLogger("samarbeid.audit")
+
+# The request being handled, so services deep down can record the client's address.
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "audit_request", default=None)
+
+
+class AuditRequestMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
 
 def record(*, actor: Any, action: str, obj: Model, summary: str = "",
            request: HttpRequest | None = None) -> AuditEvent:
+    request = request if request is not None else _current_request.get()
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     event = AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,

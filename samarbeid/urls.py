@@ -56,7 +56,5 @@ handler500 = "samarbeid.views.error_500"
 if settings.BENCH_VIEWS:  # only in `make bench`: the bare yardstick page
     urlpatterns += [path("", include("bench.views"))]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: each app serves its files through a view
+# that checks access and sends them as attachments. No proxy may serve /media/ either.

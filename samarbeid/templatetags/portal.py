@@ -13,7 +13,15 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/history.html")
-def object_history(obj: Model, limit: int = 20) -> dict[str, Any]:
+def object_history(obj: Model, label: str = "", limit: int = 50) -> dict[str, Any]:
     """The audit trail of an object. Only place it on pages whose object the reader may see:
-    the page's own access check is the history's access check."""
-    return {"events": list(audit.history(obj)[:limit])}
+    the page's own access check is the history's access check.
+
+    Downloads are counted, not listed, so they cannot push signings and approvals out of view.
+    """
+    events = audit.history(obj)
+    return {
+        "events": list(events.exclude(action="export")[:limit]),
+        "exports": events.filter(action="export").count(),
+        "label": label,
+    }

@@ -196,3 +196,18 @@ def test_history_names_the_system_when_no_user_acted(world: Any, login: Any) -> 
     audit.record(actor=None, action="change", obj=world.stavanger, summary="import")
     html = login("leader").get(reverse("municipality_detail", args=["1103"])).content.decode()
     assert "Systemet" in html and "import" in html
+
+
+def test_audit_records_the_client_address_without_being_given_the_request(world: Any,
+                                                                          client: Any) -> None:
+    from samarbeid.models import AuditEvent
+
+    client.force_login(world.leader)
+    client.post(reverse("municipality_participation", args=["1103"]),
+                {"participation": "taking_part"}, REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.get(object_type="samarbeid.municipality")
+    assert event.ip_address == "10.1.2.3" and event.actor == world.leader
+
+
+def test_uploaded_files_are_not_served_from_media(world: Any, login: Any) -> None:
+    assert login("leader").get("/media/avtaler/signert/1/municipality.pdf").status_code == 404
