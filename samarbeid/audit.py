@@ -11,10 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from .models import AuditEvent
-
-from django.http import HttpRequest
 
 logger = logging.getLogger("samarbeid.audit")
 
