@@ -160,3 +160,32 @@ def test_history_is_shown_to_a_member_and_hidden_from_an_outsider(world: Any,
 
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_adding_a_follow_up_in_the_admin_is_recorded_on_the_evaluation(world: Any,
+                                                                      client: Any) -> None:
+    evaluation = _evaluation(world)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    url = reverse("admin:evaluering_evaluation_change", args=[evaluation.pk])
+    data = {
+        "municipality": world.stavanger.pk, "subject_kind": "police_council",
+        "subject_id": "", "subject_name": "Rådet", "period_start": "2025-01-01",
+        "period_end": "2025-12-31", "method": "gll", "mode": "joint", "answers": "{}",
+        "summary": "", "created_by": world.leader.pk, "created_at_0": "2025-01-01",
+        "created_at_1": "10:00:00",
+        "responses-TOTAL_FORMS": "0", "responses-INITIAL_FORMS": "0",
+        "follow_ups-TOTAL_FORMS": "1", "follow_ups-INITIAL_FORMS": "0",
+        "follow_ups-0-title": SECRET, "follow_ups-0-responsible": "", "follow_ups-0-deadline": "",
+        "follow_ups-0-status": "open", "follow_ups-0-task_id": "",
+        "follow_ups-0-evaluation": evaluation.pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = evaluation.follow_ups.get()
+    events = AuditEvent.objects.filter(object_type="evaluering.evaluation",
+                                       object_id=str(evaluation.pk), actor=staff)
+    assert sorted(events.values_list("action", flat=True)) == [AuditAction.CHANGE,
+                                                               AuditAction.CREATE]
+    created = events.get(action=AuditAction.CREATE)
+    assert str(item.pk) in created.summary and SECRET not in created.summary
