@@ -71,5 +71,5 @@ def test_dashboard_query_budget(world, client, django_assert_num_queries, coordi
     measure(model)
     client.force_login(coordinator)
     client.get(reverse("slt:dashboard"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(reverse("slt:dashboard"))

@@ -72,8 +72,8 @@ def test_measure_detail_query_budget(world, client, django_assert_num_queries):
     m = measure(slt_model(world.stavanger))
     services.measure_add_update(measure=m, text="Startet", actor=world.leader)
     client.force_login(world.leader)
-    # 6 for the page, 1 for its audit history (issue 7 §3).
-    with django_assert_num_queries(7):
+    # 6 for the page, 2 for its audit history: events and the count of exports (issue 7 §3).
+    with django_assert_num_queries(8):
         client.get(reverse("slt:measure_detail", args=[m.pk]))
 
 
