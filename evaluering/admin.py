@@ -72,10 +72,10 @@ class EvaluationAdmin(admin.ModelAdmin):
                          % {"what": item._meta.verbose_name}, request=request)
 
     def delete_model(self, request: Any, obj: Evaluation) -> None:
-        services.evaluation_delete(evaluation=obj, actor=request.user)
+        services.evaluation_delete(evaluation=obj, actor=request.user, request=request)
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:
         # One by one, so the model's guard and the audit trail see every evaluation.
         with transaction.atomic():
             for obj in queryset:
-                services.evaluation_delete(evaluation=obj, actor=request.user)
+                services.evaluation_delete(evaluation=obj, actor=request.user, request=request)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +24,9 @@ from .models import (
     question_codes,
 )
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 
 def _audit_label(evaluation: Evaluation) -> str:
     """What the audit trail says about an evaluation: the kind of forum, the method and
@@ -41,7 +44,8 @@ def _clean_answers(method: str, answers: dict[str, Any]) -> dict[str, str]:
 def evaluation_create(*, municipality: Municipality, actor: Any, period_start: dt.date,
                       period_end: dt.date, method: str, mode: str,
                       subject_kind: str = SubjectKind.AGREEMENT, subject_id: int | None = None,
-                      subject_name: str = "") -> Evaluation:
+                      subject_name: str = "", request: HttpRequest | None = None
+                      ) -> Evaluation:
     """Start an evaluation of a forum (or the agreement as a whole) for a period."""
     if subject_kind == SubjectKind.AGREEMENT:
         subject_id, subject_name = None, ""
@@ -53,13 +57,14 @@ def evaluation_create(*, municipality: Municipality, actor: Any, period_start: d
     evaluation.full_clean()
     evaluation.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=evaluation,
-                 summary=_audit_label(evaluation))
+                 summary=_audit_label(evaluation), request=request)
     return evaluation
 
 
 @transaction.atomic
 def evaluation_save_answers(*, evaluation: Evaluation, actor: Any, answers: dict[str, Any],
-                            summary: str | None = None) -> Evaluation:
+                            summary: str | None = None,
+                            request: HttpRequest | None = None) -> Evaluation:
     """Save the joint answers (and the summary) of an evaluation in progress."""
     evaluation.answers = _clean_answers(evaluation.method, answers)
     fields = ["answers"]
@@ -70,13 +75,13 @@ def evaluation_save_answers(*, evaluation: Evaluation, actor: Any, answers: dict
     evaluation.save(update_fields=fields)  # the model refuses a completed evaluation
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=evaluation,
                  summary=_("Answers and summary saved") if summary is not None
-                 else _("Answers saved"))
+                 else _("Answers saved"), request=request)
     return evaluation
 
 
 @transaction.atomic
-def response_submit(*, evaluation: Evaluation, respondent: Any,
-                    answers: dict[str, Any]) -> EvaluationResponse:
+def response_submit(*, evaluation: Evaluation, respondent: Any, answers: dict[str, Any],
+                    request: HttpRequest | None = None) -> EvaluationResponse:
     """A member's own answers; submitting again replaces them until the forum completes."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.is_completed:
@@ -96,12 +101,13 @@ def response_submit(*, evaluation: Evaluation, respondent: Any,
                  obj=evaluation,
                  summary=(_("Member's answers given (response %(id)s)") if created
                           else _("Member's answers changed (response %(id)s)"))
-                 % {"id": response.pk})
+                 % {"id": response.pk}, request=request)
     return response
 
 
 @transaction.atomic
-def evaluation_complete(*, evaluation: Evaluation, actor: Any) -> Evaluation:
+def evaluation_complete(*, evaluation: Evaluation, actor: Any,
+                        request: HttpRequest | None = None) -> Evaluation:
     """Close the evaluation: the facts of the period are kept with it and it never changes.
 
     Joint answers must answer every question; when members answer one by one, the forum's
@@ -127,7 +133,7 @@ def evaluation_complete(*, evaluation: Evaluation, actor: Any) -> Evaluation:
     evaluation.full_clean()
     evaluation.save(update_fields=["facts", "status", "completed_at", "completed_by"])
     audit.record(actor=actor, action=AuditAction.APPROVE, obj=evaluation,
-                 summary=_("Evaluation completed"))
+                 summary=_("Evaluation completed"), request=request)
     return evaluation
 
 
@@ -159,7 +165,8 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
 
 @transaction.atomic
 def follow_up_create(*, evaluation: Evaluation, actor: Any, title: str, responsible: str = "",
-                     deadline: dt.date | None = None) -> FollowUp:
+                     deadline: dt.date | None = None,
+                     request: HttpRequest | None = None) -> FollowUp:
     """A lesson turned into something to do (§7: the evaluation adjusts the cooperation).
 
     Allowed on completed evaluations too: the follow-up is a new row, not a change to the
@@ -174,15 +181,17 @@ def follow_up_create(*, evaluation: Evaluation, actor: Any, title: str, responsi
     # On the evaluation, so its page shows the follow-up in its history; the title is typed
     # text that may name people, so the summary names the item by its number only.
     audit.record(actor=actor, action=AuditAction.CREATE, obj=evaluation,
-                 summary=_("Follow-up item %(id)s added") % {"id": item.pk})
+                 summary=_("Follow-up item %(id)s added") % {"id": item.pk}, request=request)
     return item
 
 
 @transaction.atomic
-def evaluation_delete(*, evaluation: Evaluation, actor: Any) -> None:
+def evaluation_delete(*, evaluation: Evaluation, actor: Any,
+                      request: HttpRequest | None = None) -> None:
     """Delete an evaluation in progress (the model refuses a completed one, §7)."""
     pk = evaluation.pk
     label = _audit_label(evaluation)
     evaluation.delete()
     evaluation.pk = pk  # the audit trail keeps the id of what was deleted
-    audit.record(actor=actor, action=AuditAction.DELETE, obj=evaluation, summary=label)
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=evaluation, summary=label,
+                 request=request)

@@ -90,7 +90,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 municipality=data["municipality"], actor=request.user,
                 period_start=data["period_start"], period_end=data["period_end"],
                 method=data["method"], mode=data["mode"], subject_kind=data["subject_kind"],
-                subject_name=data.get("subject_name", ""),
+                subject_name=data.get("subject_name", ""), request=request,
             )
         except ValidationError as exc:
             for message in _errors(exc):
@@ -140,9 +140,11 @@ def evaluation_answer(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.evaluation_save_answers(evaluation=evaluation, actor=request.user,
-                                             answers=data, summary=data.get("summary", ""))
+                                             answers=data, summary=data.get("summary", ""),
+                                             request=request)
             if "complete" in request.POST:
-                services.evaluation_complete(evaluation=evaluation, actor=request.user)
+                services.evaluation_complete(evaluation=evaluation, actor=request.user,
+                                             request=request)
                 messages.success(request, _("The evaluation is completed and saved."))
             else:
                 messages.success(request, _("The answers are saved."))
@@ -168,7 +170,7 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.response_submit(evaluation=evaluation, respondent=request.user,
-                                     answers=form.cleaned_data)
+                                     answers=form.cleaned_data, request=request)
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
@@ -187,7 +189,7 @@ def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = services.follow_up_create(evaluation=evaluation, actor=request.user,
-                                             **form.cleaned_data)
+                                             request=request, **form.cleaned_data)
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)

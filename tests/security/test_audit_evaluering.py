@@ -89,6 +89,9 @@ def test_view_posts_create_answer_complete_and_follow_up_are_recorded(world: Any
         AuditAction.CREATE, AuditAction.CHANGE, AuditAction.APPROVE, AuditAction.CREATE]
     assert {actor for _, actor in _events(evaluation)} == {world.leader.pk}
     assert evaluation.follow_ups.count() == 1
+    # The request's address is kept with each event, for the portal's own forms too.
+    assert set(AuditEvent.objects.filter(object_id=str(evaluation.pk))
+               .values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 
 def test_pdf_download_is_an_audited_export_sent_as_attachment(world: Any, client: Any) -> None:
