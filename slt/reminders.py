@@ -58,12 +58,15 @@ def scan_measure_deadlines(today: dt.date | None = None) -> int:
         overdue = measure.ends_on < today
         kind = KIND_OVERDUE if overdue else KIND_DUE
         key = f"slt:measure:{measure.pk}:{'overdue' if overdue else 'due'}:{measure.ends_on:%Y-%m-%d}"
+        # A title posted with a line break would make the subject an invalid header
+        # (BadHeaderError): the reminder would fail on every scan and never be sent.
+        title = " ".join(measure.title.split())
         with translation.override(settings.LANGUAGE_CODE):
             if overdue:
-                subject = _("SLT measure overdue: %(title)s") % {"title": measure.title}
+                subject = _("SLT measure overdue: %(title)s") % {"title": title}
             else:
                 subject = _("SLT measure deadline in %(days)s days: %(title)s") % {
-                    "days": (measure.ends_on - today).days, "title": measure.title}
+                    "days": (measure.ends_on - today).days, "title": title}
         for user in _recipients(measure):
             try:
                 if notify.send_once(
