@@ -133,3 +133,35 @@ def test_action_plan_pdf_prints_the_text_literally(client: Any, world: Any) -> N
         # The plan's title (twice: heading and nothing hides it) and goals at full width;
         # table cells may wrap inside a word, so they are not counted.
         assert text.count(payload) >= 2, (payload, text[:1000])
+
+
+def test_urls_in_the_action_plan_are_printed_not_fetched(client: Any, world: Any,
+                                                         monkeypatch: Any) -> None:
+    """WeasyPrint loads nothing a user wrote: remote and file URLs in plan and measure text
+    are printed as characters (issue 7 §2)."""
+    from samarbeid import pdf as core_pdf
+
+    requested: list[str] = []
+    original = core_pdf.ProjectOnlyFetcher.fetch
+
+    def spy(self: Any, url: str, headers: Any = None) -> Any:
+        requested.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(core_pdf.ProjectOnlyFetcher, "fetch", spy)
+    remote = ('<img src="http://example.com/x.png"> <img src="file:///etc/passwd"> '
+              '<link rel="stylesheet" href="file:///etc/passwd">')
+    model = services.slt_model_save(municipality=world.stavanger, actor=world.leader,
+                                    status=SltStatus.ESTABLISHED)
+    plan = services.action_plan_create(slt_model=model, year=2026, actor=world.leader,
+                                       title="Plan", goals=remote)
+    today = timezone.localdate()
+    services.measure_create(
+        slt_model=model, actor=world.leader, title='<img src="http://example.com/m.png">',
+        level=model.levels.get(kind=LevelKind.EXECUTING), focus_area=FocusArea.YOUTH_CRIME,
+        responsible_name="Ola", action_plan=plan, starts_on=today, ends_on=today)
+    client.force_login(world.leader)
+    response = client.get(reverse("slt:action_plan_pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    assert not [u for u in requested if "example.com" in u or u.startswith("file:")], requested
+    assert 'src="http://example.com/x.png"' in _pdf_text(response.content)
