@@ -213,6 +213,25 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
     return Task.objects.filter(council__in=councils(user).values("pk"))
 
 
+def exempt_visible_councils(user: Any) -> QuerySet[PoliceCouncil]:
+    """The councils whose exempt content the user may read: `can_see_exempt` as a subquery,
+    so lists can filter without a query per row."""
+    if not user.is_authenticated or not user.is_active:
+        return PoliceCouncil.objects.none()
+    member = Q(pk__in=CouncilMember.objects.active().filter(user=user).values("council_id"))
+    if access.roles(user).national_admin:
+        return PoliceCouncil.objects.filter(member)
+    return PoliceCouncil.objects.filter(member | council_ids_q(user, access.Level.WORK))
+
+
+def readable_tasks(qs: QuerySet[Task], user: Any) -> QuerySet[Task]:
+    """Leave out tasks under exempt items on councils whose exempt content the user may not
+    read: a task's title can give away an exempt matter (offl. § 13, guide §4.1.5)."""
+    exempt = Q(entry__access_level=AccessLevel.EXEMPT) | Q(
+        entry__agenda_item__access_level=AccessLevel.EXEMPT)
+    return qs.filter(~exempt | Q(council__in=exempt_visible_councils(user).values("pk")))
+
+
 def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
              q: str = "") -> QuerySet[Task]:
     """Tasks assigned to the user (as user or as council member) or created by them."""
@@ -221,7 +240,7 @@ def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
     else:
         qs = Task.objects.filter(Q(responsible_user=user) | Q(responsible_member__user=user))
     # Scoping still applies: a user who lost access to the municipality no longer sees them.
-    qs = qs.filter(council__in=councils(user).values("pk"))
+    qs = readable_tasks(qs.filter(council__in=councils(user).values("pk")), user)
     today = timezone.localdate()
     if state == "open":
         qs = qs.filter(status__in=OPEN_TASK_STATUSES)

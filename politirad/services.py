@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from samarbeid import audit, notify
 from samarbeid import services as core_services
-from samarbeid.models import Membership, Municipality, Organisation, Role
+from samarbeid.models import AuditAction, Membership, Municipality, Organisation, Role
 
 from . import calendar, selectors
 from .models import (
@@ -48,6 +48,47 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
+# --- Audit trail (issue 7 §3) -----------------------------------------------------------------
+# Summaries hold codes, dates, counts and field names, never typed text: titles, notes,
+# decisions and names may be personal or exempt (offl. § 13, guide §4.1.5), and the trail is
+# read by people who may not see the object's content.
+
+_COUNCIL_FIELDS = ("name", "kind", "theme", "description", "bylaws_review_on")
+_MEETING_FIELDS = ("starts_at", "ends_at", "place", "video_url", "title", "cancelled")
+_ITEM_FIELDS = ("title", "description", "presenter", "access_level", "legal_basis")
+
+
+def _values(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+def _fields_summary(changed: Sequence[str]) -> str:
+    return ", ".join(changed) if changed else "no change"
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+def _member_summary(member: CouncilMember) -> str:
+    who = f"user #{member.user_id}" if member.user_id else "external"
+    flags = "".join([", chair" if member.is_chair else "",
+                     ", secretary" if member.is_secretary else ""])
+    return f"role={member.role}, {who}{flags}"
+
+
+def _task_summary(task: Task) -> str:
+    who = (f"member #{task.responsible_member_id}" if task.responsible_member_id
+           else f"organisation #{task.responsible_organisation_id}"
+           if task.responsible_organisation_id else f"user #{task.responsible_user_id}"
+           if task.responsible_user_id else "no one")
+    return f"deadline={task.deadline:%Y-%m-%d}, responsible={who}"
+
+
 # --- Councils -------------------------------------------------------------------------------
 
 
@@ -73,7 +114,8 @@ def council_create(*, actor: Any, name: str, kind: str, municipality: Municipali
     council.full_clean()
     council.save()
     _set_municipalities(council, municipalities)
-    audit.record(actor=actor, action="create", obj=council, summary=name)
+    # Issue 7 §3: codes and field names only; names and descriptions stay on the object.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=council, summary=f"kind={kind}")
     return council
 
 
@@ -81,12 +123,20 @@ def council_create(*, actor: Any, name: str, kind: str, municipality: Municipali
 def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, theme: str = "",
                    description: str = "", bylaws_review_on: dt.date | None = None,
                    municipalities: Iterable[Municipality] = ()) -> PoliceCouncil:
+    before = _values(council, _COUNCIL_FIELDS)
+    before_municipalities = set(council.council_municipalities.values_list("municipality_id",
+                                                                           flat=True))
     council.name, council.kind, council.theme = name, kind, theme
     council.description, council.bylaws_review_on = description, bylaws_review_on
     council.full_clean()
     council.save()
     _set_municipalities(council, municipalities)
-    audit.record(actor=actor, action="change", obj=council, summary=name)
+    changed = _changed(before, _values(council, _COUNCIL_FIELDS))
+    if set(council.council_municipalities.values_list("municipality_id", flat=True)) \
+            != before_municipalities:
+        changed.append("municipalities")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=council,
+                 summary=_fields_summary(changed))
     return council
 
 
@@ -114,7 +164,8 @@ def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: A
             title=str(member.get_role_display()), actor=actor,
         )
     member.save()
-    audit.record(actor=actor, action="create", obj=member, summary=member.display_name)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=member,
+                 summary=_member_summary(member))
     return member
 
 
@@ -131,7 +182,8 @@ def council_member_remove(*, member: CouncilMember, actor: Any) -> CouncilMember
             pk=member.membership_id)
         if membership.ends_on is None:
             core_services.membership_end(membership=membership, actor=actor)
-    audit.record(actor=actor, action="delete", obj=member, summary=member.display_name)
+    audit.record(actor=actor, action=AuditAction.END, obj=member,
+                 summary=_member_summary(member))
     return member
 
 
@@ -153,7 +205,8 @@ def meeting_create(*, council: PoliceCouncil, actor: Any, starts_at: dt.datetime
                       agenda_deadline=_agenda_deadline(council, starts_at))
     meeting.full_clean()
     meeting.save()
-    audit.record(actor=actor, action="create", obj=meeting, summary=str(meeting))
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=meeting,
+                 summary=_when(meeting.starts_at))
     return meeting
 
 
@@ -161,13 +214,15 @@ def meeting_create(*, council: PoliceCouncil, actor: Any, starts_at: dt.datetime
 def meeting_update(*, meeting: Meeting, actor: Any, starts_at: dt.datetime,
                    ends_at: dt.datetime | None, place: str, video_url: str, title: str,
                    cancelled: bool = False) -> Meeting:
+    before = _values(meeting, _MEETING_FIELDS)
     meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
     meeting.video_url, meeting.title, meeting.cancelled = video_url, title, cancelled
     meeting.agenda_deadline = _agenda_deadline(meeting.council, starts_at)
     meeting.sequence += 1  # calendars replace the earlier version of the event
     meeting.full_clean()
     meeting.save()
-    audit.record(actor=actor, action="change", obj=meeting, summary=str(meeting))
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
+                 summary=_fields_summary(_changed(before, _values(meeting, _MEETING_FIELDS))))
     return meeting
 
 
@@ -198,7 +253,7 @@ ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...]]] = {
 def check_attachment(upload: UploadedFile) -> tuple[str, str]:
     """(clean file name, content type) or ValidationError: size limit, known type, and the
     content must match the type (no HTML or executables behind a .pdf name)."""
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = _clean_filename(upload.name or "")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
         raise ValidationError({"attachment": _("The file is too large (at most %(mb)d MB).")
@@ -217,6 +272,17 @@ def check_attachment(upload: UploadedFile) -> tuple[str, str]:
             "The file's content does not match its type. Save it again as a real %(ext)s "
             "file and upload it again.") % {"ext": ext.upper()}})
     return name, content_type
+
+
+def _clean_filename(raw: str) -> str:
+    """The last path part without control characters or leading dots: no path traversal
+    (`../../x`, `C:\\x`), no header injection in Content-Disposition, no hidden files."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    if len(name) > 200:
+        stem, _dot, ext = name.rpartition(".")
+        name = f"{stem[:190]}.{ext[:9]}" if stem else name[:200]
+    return name or "vedlegg"
 
 
 def _is_text(head: bytes) -> bool:
@@ -241,7 +307,11 @@ def agenda_item_add(*, meeting: Meeting, actor: Any, title: str, description: st
     item.save()
     for upload in attachments:
         attachment_add(item=item, upload=upload, actor=actor)
-    audit.record(actor=actor, action="create", obj=item, summary=title)
+    # The title may name people or exempt matters (offl. § 13): number and level only.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=item,
+                 summary=f"item {number}, access={access_level}")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
+                 summary=f"agenda item {number} added")
     return item
 
 
@@ -250,13 +320,20 @@ def agenda_item_update(*, item: AgendaItem, actor: Any, title: str, description:
                        presenter: str, access_level: str, legal_basis: str,
                        attachments: Sequence[UploadedFile] = ()) -> AgendaItem:
     _refuse_if_minutes_approved(item.meeting)
+    before = _values(item, _ITEM_FIELDS)
     item.title, item.description, item.presenter = title, description, presenter
     item.access_level, item.legal_basis = access_level, legal_basis
     item.full_clean()
     item.save()
     for upload in attachments:
         attachment_add(item=item, upload=upload, actor=actor)
-    audit.record(actor=actor, action="change", obj=item, summary=title)
+    changed = _changed(before, _values(item, _ITEM_FIELDS))
+    if attachments:
+        changed.append("attachments")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=item,
+                 summary=_fields_summary(changed))
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=item.meeting,
+                 summary=f"agenda item {item.number}: {_fields_summary(changed)}")
     return item
 
 
@@ -266,6 +343,9 @@ def attachment_add(*, item: AgendaItem, upload: UploadedFile, actor: Any) -> Age
                                   size=upload.size or 0, uploaded_by=actor)
     attachment.file.save(name, upload, save=False)
     attachment.save()
+    # The file name may say what the document is about: type and size only.
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=attachment,
+                 summary=f"item {item.number}: {content_type}, {attachment.size} bytes")
     return attachment
 
 
@@ -313,7 +393,7 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     if meeting.agenda_sent_at is None:
         meeting.agenda_sent_at = timezone.now()
         meeting.save(update_fields=["agenda_sent_at"])
-    audit.record(actor=actor, action="send", obj=meeting,
+    audit.record(actor=actor, action=AuditAction.SEND, obj=meeting,
                  summary=f"agenda to {sent} of {len(members)} members")
     return sent
 
@@ -328,7 +408,8 @@ def attendance_record(*, meeting: Meeting, actor: Any, statuses: dict[int, str])
             raise ValidationError(_("Unknown member or attendance status."))
         Attendance.objects.update_or_create(meeting=meeting, member_id=member_id,
                                             defaults={"status": status})
-    audit.record(actor=actor, action="change", obj=meeting, summary="attendance")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
+                 summary=f"attendance for {len(statuses)} members")
 
 
 # --- Minutes ------------------------------------------------------------------------------------
@@ -353,16 +434,22 @@ def minutes_entry_save(*, meeting: Meeting, agenda_item: AgendaItem, actor: Any,
         raise ValidationError(_("The agenda item belongs to another meeting."))
     minutes = minutes_for(meeting)
     _require_draft(minutes)
-    entry = MinutesEntry.objects.filter(minutes=minutes, agenda_item=agenda_item).first() \
-        or MinutesEntry(minutes=minutes, agenda_item=agenda_item)
+    existing = MinutesEntry.objects.filter(minutes=minutes, agenda_item=agenda_item).first()
+    entry = existing or MinutesEntry(minutes=minutes, agenda_item=agenda_item)
     entry.notes, entry.access_level, entry.legal_basis = notes, access_level, legal_basis
     entry.full_clean()
     entry.save()
     for decision in entry.decisions.all():
         decision.delete()
-    for number, text in enumerate([d.strip() for d in decisions if d.strip()], start=1):
+    texts = [d.strip() for d in decisions if d.strip()]
+    for number, text in enumerate(texts, start=1):
         Decision.objects.create(entry=entry, number=number, text=text)
-    audit.record(actor=actor, action="change", obj=minutes, summary=str(agenda_item))
+    # Notes and decisions may be exempt (offl. § 13): item number, level and counts only.
+    audit.record(actor=actor, action=AuditAction.CHANGE if existing else AuditAction.CREATE,
+                 obj=entry, summary=f"access={access_level}, {len(texts)} decisions")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=minutes,
+                 summary=f"item {agenda_item.number}: entry {'changed' if existing else 'created'}"
+                         f", access={access_level}, {len(texts)} decisions")
     return entry
 
 
@@ -396,7 +483,9 @@ def task_create(*, meeting: Meeting, actor: Any, title: str, deadline: dt.date,
     )
     task.full_clean()
     task.save()
-    audit.record(actor=actor, action="create", obj=task, summary=title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=task, summary=_task_summary(task))
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=minutes,
+                 summary=f"task #{task.pk} added")
     return task
 
 
@@ -416,7 +505,7 @@ def council_task_create(*, council: PoliceCouncil, actor: Any, title: str, deadl
                     responsible_member.user if responsible_member else None))
     task.full_clean()
     task.save()
-    audit.record(actor=actor, action="create", obj=task, summary=title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=task, summary=_task_summary(task))
     return task
 
 
@@ -435,7 +524,7 @@ def minutes_approve(*, minutes: Minutes, actor: Any) -> Minutes:
     minutes.approved_at = timezone.now()
     minutes.approved_by = actor
     minutes.save()
-    audit.record(actor=actor, action="approve", obj=minutes, summary=str(minutes.meeting))
+    audit.record(actor=actor, action=AuditAction.APPROVE, obj=minutes, summary=str(minutes.meeting))
     return minutes
 
 
@@ -448,7 +537,7 @@ def minutes_publish(*, minutes: Minutes, actor: Any) -> Minutes:
     minutes.status = MinutesStatus.PUBLISHED
     minutes.published_at = timezone.now()
     minutes.save()
-    audit.record(actor=actor, action="publish", obj=minutes, summary=str(minutes.meeting))
+    audit.record(actor=actor, action=AuditAction.PUBLISH, obj=minutes, summary=str(minutes.meeting))
     return minutes
 
 
@@ -463,7 +552,10 @@ def minutes_correction_add(*, minutes: Minutes, actor: Any, text: str,
                                    access_level=access_level, legal_basis=legal_basis)
     correction.full_clean()
     correction.save()
-    audit.record(actor=actor, action="change", obj=minutes, summary="correction")
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=correction,
+                 summary=f"access={access_level}")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=minutes,
+                 summary=f"correction #{correction.pk} added, access={access_level}")
     return correction
 
 
@@ -498,7 +590,9 @@ def task_update_status(*, task: Task, actor: Any, status: str, comment: str = ""
         task.status = status
         task.completed_at = timezone.now() if status == TaskStatus.DONE else None
         task.save(update_fields=["status", "completed_at"])
-    audit.record(actor=actor, action="change", obj=task, summary=f"{previous}->{status}")
+    # The comment may name people: the status change only (issue 7 §3).
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=task,
+                 summary=f"status {previous}->{status}" if previous != status else "comment")
     return task
 
 
@@ -512,7 +606,8 @@ def plan_create(*, council: PoliceCouncil, actor: Any, kind: str, title: str,
                       ends_on=ends_on, description=description)
     plan.full_clean()
     plan.save()
-    audit.record(actor=actor, action="create", obj=plan, summary=title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=plan,
+                 summary=f"kind={kind}, {starts_on:%Y-%m-%d}–{ends_on:%Y-%m-%d}")
     return plan
 
 
@@ -525,7 +620,10 @@ def measure_add(*, plan: ActionPlan, actor: Any, title: str, focus_area: str,
                       starts_on=starts_on, ends_on=ends_on, status=status)
     measure.full_clean()
     measure.save()
-    audit.record(actor=actor, action="create", obj=measure, summary=title)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=measure,
+                 summary=f"coordination_step={coordination_step}, status={status}")
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=plan,
+                 summary=f"measure #{measure.pk} added")
     return measure
 
 
@@ -537,5 +635,6 @@ def knowledge_request_add(*, council: PoliceCouncil, actor: Any, agency: str, to
                                    delivered_on=delivered_on)
     request.full_clean()
     request.save()
-    audit.record(actor=actor, action="create", obj=request, summary=topic)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=request,
+                 summary=f"agency={agency}")
     return request

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samarbeid import access, audit
-from samarbeid.models import Municipality, UserProfile
+from samarbeid.models import AuditAction, Municipality, UserProfile
 from samarbeid.pdf import render_pdf
 
 from . import calendar, forms, selectors, services
@@ -266,8 +266,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
-    response = HttpResponse(calendar.calendar_bytes([meeting]),
-                            content_type="text/calendar; charset=utf-8")
+    data = calendar.calendar_bytes([meeting])
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=meeting, summary="ics",
+                 request=request)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 
@@ -279,9 +281,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     profile = UserProfile.objects.select_related("user").filter(calendar_token=token).first()
     if profile is None or not profile.user.is_active or len(token) < 20:
         raise Http404
-    meetings = selectors.calendar_meetings(profile.user)
-    response = HttpResponse(calendar.calendar_bytes(meetings, name=_("Police councils")),
-                            content_type="text/calendar; charset=utf-8")
+    meetings = list(selectors.calendar_meetings(profile.user))
+    data = calendar.calendar_bytes(meetings, name=_("Police councils"))
+    # Who fetched the feed, from where: a leaked token shows up in the trail (issue 7 §3).
+    # The token itself never enters it.
+    audit.record(actor=profile.user, action=AuditAction.EXPORT, obj=profile,
+                 summary=f"calendar feed: {len(meetings)} meetings", request=request)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -347,6 +353,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     # Always a download, with the checked type: never rendered inline in the portal's origin.
     response = FileResponse(attachment.file.open("rb"), as_attachment=True,
                             filename=attachment.filename, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -591,7 +598,7 @@ def _pdf_response(request: HttpRequest, pk: int, *, public: bool) -> HttpRespons
         raise PermissionDenied
     data = render_pdf("politirad/minutes_pdf.html", context,
                       language=getattr(request, "LANGUAGE_CODE", None))
-    audit.record(actor=request.user, action="export", obj=context["minutes"],
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=context["minutes"],
                  summary="public pdf" if public else "members pdf", request=request)
     name = f"referat-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
     response = HttpResponse(data, content_type="application/pdf")
