@@ -62,6 +62,8 @@ class Roles:
     signs_for_municipalities: set[int] = field(default_factory=set)
     signs_for_police_districts: set[int] = field(default_factory=set)
     memberships: list[Membership] = field(default_factory=list)
+    # (level, municipality id) -> answer, so the panels of one page ask the database once
+    answers: dict[tuple[int, int], bool] = field(default_factory=dict)
 
     @property
     def is_police(self) -> bool:
@@ -166,10 +168,13 @@ def can(user: AnyUser, level: Level, municipality: Municipality) -> bool:
         return False
     if municipality.operational_unit_id and municipality.operational_unit_id in r.leadership_units:
         return True
-    perm = VIEW_PERM if level == Level.VIEW else WORK_PERM
-    return MunicipalityUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=perm, content_object=municipality
-    ).exists()
+    key = (int(level), municipality.pk)
+    if key not in r.answers:
+        perm = VIEW_PERM if level == Level.VIEW else WORK_PERM
+        r.answers[key] = MunicipalityUserObjectPermission.objects.filter(
+            user_id=user.pk, permission__codename=perm, content_object=municipality
+        ).exists()
+    return r.answers[key]
 
 
 def require(user: AnyUser, level: Level, municipality: Municipality) -> None:
