@@ -156,7 +156,9 @@ sections.register_panel(sections.Panel(key="avtaler", order=10, template="avtale
 
 def _home_reminders(user: Any) -> list[sections.Item]:
     items = []
-    for v in selectors.awaiting_signature_of(user)[:5]:
+    r = access.roles(user)
+    may_sign = bool(r.signs_for_municipalities or r.signs_for_police_districts)
+    for v in (selectors.awaiting_signature_of(user)[:5] if may_sign else []):
         items.append(sections.Item(
             title=_("Sign the cooperation agreement with %(name)s") % {
                 "name": v.agreement.first_party_name},
