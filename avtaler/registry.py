@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samarbeid import access, compliance, demo, notify, sections
+from samarbeid import access, compliance, demo, notify, reference_data, sections
 from samarbeid.compliance import Check, Finding, Status
 from samarbeid.models import Membership, Municipality, Participation, Role
 
@@ -325,3 +325,13 @@ def build_demo(d: demo.Demo) -> None:
 
 
 demo.register_builder(build_demo, order=10)
+
+
+def _seed_focus_areas(apps: Any) -> None:
+    """The guide's common challenges (§2), also after a test or an import emptied the table."""
+    import importlib
+
+    importlib.import_module("avtaler.migrations.0002_seed_focus_areas").seed(apps, None)
+
+
+reference_data.register_loader(_seed_focus_areas)

@@ -79,3 +79,23 @@ def load(apps: Any = None) -> dict[str, int]:
             m.save(update_fields=diff)
             changed["municipalities"] += 1
     return changed
+
+
+# Apps seed their own fixed lists (e.g. the guide's focus areas) in data migrations; they
+# register the same loader here so a database emptied by a transactional test, or an import,
+# gets them back through `load_all()` and `manage.py load_reference_data`.
+_loaders: list[Any] = []
+
+
+def register_loader(loader: Any) -> None:
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
+def load_all() -> dict[str, int]:
+    changed = load()
+    from django.apps import apps as global_apps
+
+    for loader in _loaders:
+        loader(global_apps)
+    return changed

@@ -40,7 +40,7 @@ def _reference_data_in_transactional_tests(request: Any) -> None:
         request.getfixturevalue("transactional_db")
         from samarbeid import reference_data
 
-        reference_data.load()
+        reference_data.load_all()
 
 
 @dataclass

@@ -46,7 +46,7 @@ def portal(live_server: Any, transactional_db: Any, settings: Any) -> Any:
     """The live server with reference data and the demo (a transactional test empties the
     database afterwards, so load both every time)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    reference_data.load()
+    reference_data.load_all()
     demo.build()
     return live_server
 

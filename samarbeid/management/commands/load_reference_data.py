@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            changed = reference_data.load()
+            changed = reference_data.load_all()
         self.stdout.write(
             "reference data: "
             + ", ".join(f"{k} created/changed {v}" for k, v in changed.items())
