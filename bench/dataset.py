@@ -102,7 +102,7 @@ def generate(scale: float = 1.0) -> dict[str, int]:
                       for p in (view, work)]
     _bulk(MunicipalityUserObjectPermission, perms)
     _bulk(Assignment, [
-        Assignment(contact=ms.user, municipality_id=ms.municipality_id, starts_on=today.replace(year=today.year - 2),
+        Assignment(contact=ms.user, municipality_id=int(ms.municipality_id or 0), starts_on=today.replace(year=today.year - 2),
                    share_of_position=100, mandate="Mandat avklart ved oppstart (§5.2).", membership=ms)
         for ms in memberships if ms.role == Role.POLICE_CONTACT
     ])
@@ -190,7 +190,7 @@ def generate(scale: float = 1.0) -> dict[str, int]:
                                                       notes="Drøftet.", access_level="open")
                                       for it in items if it.meeting_id in minutes_of])
     _bulk(pr.Decision, [pr.Decision(entry=e, number=1, text="Vedtatt.") for e in entries])
-    entry_of = {}
+    entry_of: dict[int, Any] = {}
     for e in entries:
         entry_of.setdefault(e.minutes_id, e)
     council_of = {mt.pk: mt.council_id for mt in past}

@@ -21,6 +21,7 @@ def _agreement_version() -> Any:
     from avtaler.models import Agreement, AgreementVersion, Measure
 
     version = AgreementVersion.objects.filter(agreement__municipality__number="1103").first()
+    assert version is not None, "run the dataset generator first"
     agreement = Agreement.objects.get(pk=version.agreement_id)
     long_version = AgreementVersion.objects.filter(agreement=agreement, number=99).first()
     if long_version is None:
@@ -41,6 +42,7 @@ def _meeting() -> Any:
     from politirad import models as pr
 
     council = pr.PoliceCouncil.objects.filter(municipality__number="1103", kind="local").first()
+    assert council is not None, "run the dataset generator first"
     meeting = pr.Meeting.objects.filter(council=council, title="Benchmøte").first()
     if meeting is None:
         when = timezone.now() - dt.timedelta(days=3)
@@ -56,7 +58,7 @@ def _meeting() -> Any:
             minutes=minutes, agenda_item=it, notes=PARAGRAPH[:400]) for it in items])
         pr.Decision.objects.bulk_create([pr.Decision(entry=e, text="Vedtatt som foreslått.")
                                          for e in entries])
-        members = list(council.members.all())
+        members: list[Any] = list(pr.CouncilMember.objects.filter(council=council))
         pr.Task.objects.bulk_create([pr.Task(
             council=council, meeting=meeting, entry=entries[i % 30], title=f"Følg opp sak {i}",
             responsible_member=members[i % len(members)], deadline=when.date() + dt.timedelta(days=30),
