@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samarbeid import audit
+from samarbeid import access, audit
 from samarbeid.models import AuditAction, Municipality
 
 from .models import (
@@ -67,6 +67,22 @@ def _check_shared(*, slt_model: SltModel, others: Iterable[Municipality]) -> Non
             "or choose other municipalities.") % {"names": ", ".join(taken)}})
 
 
+def _check_may_share(*, actor: Any, added: list[Municipality]) -> None:
+    """Listing a municipality in a shared model takes it out of recording its own SLT (§6):
+    only someone who works on SLT there may add it, so one municipality cannot lock another.
+    The system (actor None: demo, data loads) is trusted."""
+    if actor is None or not added:
+        return
+    allowed = set(access.municipalities(actor, access.Level.WORK)
+                  .filter(pk__in=[m.pk for m in added]).values_list("pk", flat=True))
+    refused = sorted(str(m) for m in added if m.pk not in allowed)
+    if refused:
+        raise ValidationError({"other_municipalities": _(
+            "You do not work on SLT in %(names)s, so you cannot add it to this SLT model. Ask "
+            "the SLT coordinator or a leader there to add it, or choose other "
+            "municipalities.") % {"names": ", ".join(refused)}})
+
+
 @transaction.atomic
 def slt_model_save(
     *,
@@ -103,6 +119,7 @@ def slt_model_save(
                 "there first, or record SLT as another model here.") % {
                     "name": municipality, "host": host.municipality}})
     _check_shared(slt_model=slt_model, others=others)
+    _check_may_share(actor=actor, added=[m for m in others if m.pk not in before_others])
     slt_model.save()
     slt_model.other_municipalities.set(others)
     existing = set(slt_model.levels.values_list("kind", flat=True))

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -133,7 +134,12 @@ def model_edit(request: HttpRequest, number: str) -> HttpResponse:
                    "coordinator": model.coordinator_id,
                    "coordinator_title": model.coordinator_title,
                    "other_municipalities": list(model.other_municipalities.all())}
+    # Only neighbours the user works on may be added (see services._check_may_share); those
+    # already shared stay listed so saving the form does not drop them.
+    shared = model.other_municipalities.values("pk") if model is not None else []
     neighbours = Municipality.objects.filter(
+        Q(pk__in=access.municipalities(request.user, access.Level.WORK).values("pk"))
+        | Q(pk__in=shared),
         police_district_id=municipality.police_district_id).exclude(pk=municipality.pk)
     form = SltModelForm(request.POST or None, initial=initial,
                         people=selectors.people_of(municipality), neighbours=neighbours)

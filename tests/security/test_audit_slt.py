@@ -9,12 +9,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from samarbeid.models import AuditAction, AuditEvent
 from slt import services
-from slt.models import LevelKind, LevelMeeting, LevelMember, Measure, SltActionPlan, SltStatus
+from slt.models import (
+    LevelKind,
+    LevelMeeting,
+    LevelMember,
+    Measure,
+    SltActionPlan,
+    SltModel,
+    SltStatus,
+)
 from tests.slt.helpers import measure, slt_model
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +183,33 @@ def test_history_shows_to_a_reader_and_outsiders_get_404(client: Any, world: Any
     client.force_login(world.outsider)
     for url in pages:
         assert client.get(url).status_code == 404, url
+
+
+def test_a_municipality_cannot_be_taken_into_another_ones_shared_model(
+        client: Any, world: Any) -> None:
+    """Sharing takes the municipality out of recording its own SLT (§6): the mayor of
+    Stavanger may not add Sandnes, where she has no role; the district administrator may."""
+    url = reverse("slt:model_edit", args=[world.stavanger.number])
+    data = {"status": "established", "coordinator_title": "SLT-koordinator",
+            "other_municipalities": [world.sandnes.pk]}
+    client.force_login(world.leader)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Sandnes" not in response.content.decode().split('name="other_municipalities"')[1] \
+        .split("</select>")[0]
+    with pytest.raises(ValidationError) as exc:
+        services.slt_model_save(municipality=world.stavanger, actor=world.leader,
+                                status=SltStatus.ESTABLISHED, other_municipalities=[world.sandnes])
+    assert "Sandnes" in str(exc.value) and "SLT-koordinatoren" in str(exc.value)
+    assert not AuditEvent.objects.filter(object_type="slt.sltmodel").exists()
+
+    client.force_login(world.chief)
+    assert client.post(url, data).status_code == 302
+    model = SltModel.objects.get(municipality=world.stavanger)
+    assert list(model.other_municipalities.all()) == [world.sandnes]
+    # The mayor may still save her model: Sandnes, already shared, stays.
+    client.force_login(world.leader)
+    assert client.post(url, data).status_code == 302
+    assert list(model.other_municipalities.all()) == [world.sandnes]
+    event = AuditEvent.objects.filter(object_type="slt.sltmodel", actor=world.chief).get()
+    assert event.action == AuditAction.CREATE

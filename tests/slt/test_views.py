@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samarbeid.models import Role
+from samarbeid.services import membership_create
 from slt.models import LevelKind, LevelMeeting, Measure, SltModel, SltStatus
 from tests.factories import user_with_role
 
@@ -36,6 +37,9 @@ def test_record_model_not_established_shows_voluntary(world, client):
 
 
 def test_coordinator_records_model_and_levels(world, client, coordinator):
+    # Coordinator for both municipalities: only then may Sandnes be added to the shared model.
+    membership_create(user=coordinator, role=Role.SLT_COORDINATOR, municipality=world.sandnes,
+                      actor=None)
     client.force_login(coordinator)
     response = client.post(reverse("slt:model_edit", args=[world.stavanger.number]), {
         "status": "established", "coordinator": coordinator.pk,
