@@ -171,10 +171,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --- Error pages in the site layout ----------------------------------------------------
 
 
+def _redacted_path(path: str) -> str:
+    """Paths can carry secrets (calendar tokens, password-reset tokens): mask long segments."""
+    return "/".join("…" if len(part) > 20 else part for part in path.split("/"))
+
+
 def _log_refusal(request: HttpRequest, status: int) -> None:
     user = getattr(request, "user", None)
-    security_log.info("refused %s %s for user #%s with %s", request.method, request.path,
-                      getattr(user, "pk", None), status)
+    security_log.info("refused %s %s for user #%s with %s", request.method,
+                      _redacted_path(request.path), getattr(user, "pk", None), status)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -211,3 +211,17 @@ def test_audit_records_the_client_address_without_being_given_the_request(world:
 
 def test_uploaded_files_are_not_served_from_media(world: Any, login: Any) -> None:
     assert login("leader").get("/media/avtaler/signert/1/municipality.pdf").status_code == 404
+
+
+def test_no_password_or_token_reaches_the_logs(world: Any, client: Any, caplog: Any) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client.post("/konto/logg-inn/", {"username": "alice", "password": "Hemmelig-passord-991"})
+    token = world.leader.profile.calendar_token
+    client.get(f"/politirad/kalender/{token}x.ics")  # a wrong token: refused and logged
+    client.get("/konto/passord/ny/MQ/abc-0123456789abcdef0123456789/")
+    text = caplog.text
+    assert "failed login for 'alice'" in text
+    assert "Hemmelig-passord-991" not in text
+    assert token not in text and "0123456789abcdef0123456789" not in text
