@@ -123,9 +123,11 @@ def slt_model_save(
     slt_model.save()
     slt_model.other_municipalities.set(others)
     existing = set(slt_model.levels.values_list("kind", flat=True))
-    SltLevel.objects.bulk_create(
+    new_levels = SltLevel.objects.bulk_create(
         [SltLevel(slt_model=slt_model, kind=kind) for kind in LEVEL_ORDER if kind not in existing]
     )
+    for level in new_levels:
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=level, summary=str(level.kind))
     changed = [name for name in _MODEL_AUDITED if getattr(slt_model, name) != before[name]]
     if {m.pk for m in others} != before_others:
         changed.append("other_municipalities")

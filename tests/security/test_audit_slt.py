@@ -61,7 +61,8 @@ def test_every_service_write_is_recorded_with_actor_time_and_object(world: Any) 
     services.measure_add_update(measure=m, actor=actor, text=SECRET_NOTE, status="completed")
 
     assert _events(model) == [(AuditAction.CREATE, actor.pk), (AuditAction.CHANGE, actor.pk)]
-    assert _events(steering) == [(AuditAction.CHANGE, actor.pk)]
+    assert _events(steering) == [(AuditAction.CREATE, actor.pk), (AuditAction.CHANGE, actor.pk)]
+    assert all(_events(level)[0] == (AuditAction.CREATE, actor.pk) for level in model.levels.all())
     removed = LevelMember(pk=member_pk)
     assert _events(removed) == [(AuditAction.CREATE, actor.pk), (AuditAction.DELETE, actor.pk)]
     assert _events(meeting) == [(AuditAction.CREATE, actor.pk)]
@@ -79,7 +80,8 @@ def test_every_service_write_is_recorded_with_actor_time_and_object(world: Any) 
     # What changed is named, so the trail is useful without the text.
     assert "status_note" in events.filter(object_type="slt.sltmodel",
                                           action=AuditAction.CHANGE).get().summary
-    assert "description" in events.get(object_type="slt.sltlevel").summary
+    assert "description" in events.get(object_type="slt.sltlevel",
+                                       action=AuditAction.CHANGE).summary
     progress = events.get(action=AuditAction.PROGRESS)
     assert "active->completed" in progress.summary
 
