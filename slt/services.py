@@ -128,7 +128,8 @@ def slt_model_save(
     )
     for level in new_levels:
         audit.record(actor=actor, action=AuditAction.CREATE, obj=level, summary=str(level.kind))
-    changed = [name for name in _MODEL_AUDITED if getattr(slt_model, name) != before[name]]
+    changed = [name.removesuffix("_id") for name in _MODEL_AUDITED
+               if getattr(slt_model, name) != before[name]]
     if {m.pk for m in others} != before_others:
         changed.append("other_municipalities")
     # Issue 7 §3: field names and the status code only, never the free-text note.
