@@ -81,16 +81,19 @@ def generate(scale: float = 1.0) -> dict[str, int]:
     _bulk(User, list(users.values()))
     users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
 
-    memberships = [Membership(user=users["bench.national"], role=Role.NATIONAL_ADMIN)]
+    since = today.replace(year=today.year - 2)  # roles that started long ago
+    memberships = [Membership(user=users["bench.national"], role=Role.NATIONAL_ADMIN, starts_on=since)]
     memberships += [Membership(user=users[f"bench.district.{d.code}"], role=Role.DISTRICT_ADMIN,
-                               police_district=d, can_sign=True) for d in districts]
+                               police_district=d, can_sign=True, starts_on=since) for d in districts]
     memberships += [Membership(user=users[f"bench.mayor.{m.number}"], role=Role.MUNICIPAL_LEADER,
-                               municipality=m, can_sign=True, title="Ordfører") for m in all_munis]
+                               municipality=m, can_sign=True, title="Ordfører", starts_on=since)
+                    for m in all_munis]
     contact_of: dict[int, Any] = {}
     for idx, m in enumerate(all_munis):
         contact = users[f"bench.contact.{(idx // 3) % n_contacts}"]
         contact_of[m.pk] = contact
-        memberships.append(Membership(user=contact, role=Role.POLICE_CONTACT, municipality=m))
+        memberships.append(Membership(user=contact, role=Role.POLICE_CONTACT, municipality=m,
+                                      starts_on=since))
     memberships = _bulk(Membership, memberships)
     view = Permission.objects.get(codename="view_municipality")
     work = Permission.objects.get(codename="work_in_municipality")

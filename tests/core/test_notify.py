@@ -95,3 +95,21 @@ def test_scheduler_runs_every_registered_scan(capsys: Any) -> None:
         notify._scans.pop("test_scan")
     assert ran == ["x"]
     assert "'test_scan': 1" in capsys.readouterr().out
+
+
+def test_a_steady_state_scan_costs_no_query_per_reminder_sent_before() -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    def scan() -> int:
+        return sum(notify.send_once(key=f"bulk:{i}", recipient="a@example.no", **ARGS)
+                   for i in range(30))
+
+    notify.register_scan("bulk_scan", scan)
+    try:
+        assert notify.run_all_scans(["bulk_scan"])["bulk_scan"] == 30
+        with CaptureQueriesContext(connection) as ctx:
+            assert notify.run_all_scans(["bulk_scan"])["bulk_scan"] == 0
+    finally:
+        notify._scans.pop("bulk_scan")
+    assert len(ctx) <= 3  # the ledger snapshot and a savepoint pair, not 30 claims
+    assert len(mail.outbox) == 30
