@@ -146,6 +146,35 @@ class MinutesEntryForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=200,
                                   help_text=LEGAL_BASIS_HELP,
                                   widget=forms.TextInput(attrs={"class": "form-control"}))
+    # A task can be written with the item's notes and decisions: one save stores all of it
+    # or nothing (§4.1.2: minutes set out tasks, who is responsible and the deadline).
+    task_title = forms.CharField(label=_("New task under this item (optional)"), required=False,
+                                 max_length=300,
+                                 widget=forms.TextInput(attrs={"class": "form-control"}))
+    task_responsible = forms.ChoiceField(label=_("Responsible for the new task"),
+                                         required=False,
+                                         widget=forms.Select(attrs={"class": "form-select"}))
+    task_deadline = forms.DateField(
+        label=_("Deadline for the new task"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"},
+                               format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, members: list[CouncilMember] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["task_responsible"]
+        field.choices = [("", "—")] + [
+            (m.pk, f"{m.display_name} ({m.get_role_display()})") for m in members or []]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("task_title", "").strip():
+            if not data.get("task_deadline"):
+                self.add_error("task_deadline", _("Give the new task a deadline."))
+        elif data.get("task_deadline") or data.get("task_responsible"):
+            self.add_error("task_title", _("Write what the new task is, or clear its "
+                                           "responsible person and deadline."))
+        return data
 
 
 class TaskForm(forms.Form):

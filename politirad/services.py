@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -426,10 +427,23 @@ def _require_draft(minutes: Minutes) -> None:
                                 "dated correction instead."))
 
 
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task written together with an item's minutes."""
+
+    title: str
+    deadline: dt.date
+    responsible_member: CouncilMember | None = None
+    responsible_organisation: Organisation | None = None
+
+
 @transaction.atomic
 def minutes_entry_save(*, meeting: Meeting, agenda_item: AgendaItem, actor: Any, notes: str,
                        decisions: Sequence[str], access_level: str = "open",
-                       legal_basis: str = "") -> MinutesEntry:
+                       legal_basis: str = "", tasks: Sequence[TaskSpec] = ()) -> MinutesEntry:
+    """Notes, decisions and new tasks of one item in one transaction: a failure half-way
+    (e.g. the database going away, issue 7 §4) stores none of it, so the minutes are never
+    half-saved."""
     if agenda_item.meeting_id != meeting.pk:
         raise ValidationError(_("The agenda item belongs to another meeting."))
     minutes = minutes_for(meeting)
@@ -450,6 +464,10 @@ def minutes_entry_save(*, meeting: Meeting, agenda_item: AgendaItem, actor: Any,
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=minutes,
                  summary=f"item {agenda_item.number}: entry {'changed' if existing else 'created'}"
                          f", access={access_level}, {len(texts)} decisions")
+    for spec in tasks:
+        task_create(meeting=meeting, actor=actor, agenda_item=agenda_item, title=spec.title,
+                    deadline=spec.deadline, responsible_member=spec.responsible_member,
+                    responsible_organisation=spec.responsible_organisation)
     return entry
 
 

@@ -475,15 +475,21 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
         if item is None:
             raise Http404
-        form = forms.MinutesEntryForm(request.POST, prefix=f"item{item.pk}")
+        form = forms.MinutesEntryForm(request.POST, prefix=f"item{item.pk}", members=members)
         if form.is_valid():
+            data = form.cleaned_data
+            tasks = []
+            if data["task_title"].strip():
+                tasks.append(services.TaskSpec(
+                    title=data["task_title"].strip(), deadline=data["task_deadline"],
+                    responsible_member=next((m for m in members
+                                             if str(m.pk) == data["task_responsible"]), None)))
             try:
                 services.minutes_entry_save(
                     meeting=meeting, agenda_item=item, actor=request.user,
-                    notes=form.cleaned_data["notes"],
-                    decisions=form.cleaned_data["decisions"].splitlines(),
-                    access_level=form.cleaned_data["access_level"],
-                    legal_basis=form.cleaned_data["legal_basis"])
+                    notes=data["notes"], decisions=data["decisions"].splitlines(),
+                    access_level=data["access_level"], legal_basis=data["legal_basis"],
+                    tasks=tasks)
             except ValidationError as exc:
                 forms.apply_errors(form, exc)
             else:
@@ -498,7 +504,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         for row in context["rows"]:
             item_obj, entry = row["item"], row["entry"]
             row["form"] = error_forms.get(item_obj.pk) or forms.MinutesEntryForm(
-                prefix=f"item{item_obj.pk}", initial={
+                prefix=f"item{item_obj.pk}", members=members, initial={
                     "notes": entry.notes if entry else "",
                     "decisions": "\n".join(d.text for d in entry.decisions.all()) if entry else "",
                     "access_level": entry.access_level if entry else item_obj.access_level,
