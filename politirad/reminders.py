@@ -162,11 +162,17 @@ def scan_tasks(today: dt.date | None = None) -> int:
                                  deadline__lte=today + dt.timedelta(days=3),
                                  deadline__gte=today - dt.timedelta(days=60))
              .select_related("council", "responsible_member__user__profile",
-                             "responsible_user__profile"))
+                             "responsible_user__profile", "entry__agenda_item"))
     for task in tasks:
         overdue = task.deadline < today
         kind = KIND_TASK_OVERDUE if overdue else KIND_TASK_DUE
-        params = {"title": task.title, "date": f"{task.deadline:%d.%m.%Y}"}
+        # E-mail leaves the portal: the title of a task under an exempt item stays in it
+        # (offl. § 13, guide §4.1.5), like the exempt items of the agenda e-mail.
+        exempt = task.entry is not None and (task.entry.is_exempt
+                                             or task.entry.agenda_item.is_exempt)
+        title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
+                 if exempt else task.title)
+        params = {"title": title, "date": f"{task.deadline:%d.%m.%Y}"}
         sent += _send(
             key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
             members=_task_recipients(task), kind=kind,

@@ -152,3 +152,26 @@ def test_calendar_feed_lists_meetings_but_no_agenda_content(client: Any, world: 
     body = client.get(reverse("politirad:calendar_feed",
                               args=[profile.calendar_token])).content.decode()
     assert f"politirad-meeting-{meeting.pk}@" not in body
+
+
+def test_task_reminders_leave_the_title_of_an_exempt_task_out(world: Any,
+                                                              mailoutbox: Any) -> None:
+    from politirad import reminders
+
+    council = make_council(world)
+    meeting = make_meeting(world, council, days=-5, items=1, exempt=True)
+    exempt_item = meeting.agenda_items.get(access_level="exempt")
+    open_item = meeting.agenda_items.exclude(pk=exempt_item.pk).get()
+    soon = timezone.localdate() + dt.timedelta(days=2)
+    secret = services.task_create(meeting=meeting, actor=world.police, agenda_item=exempt_item,
+                                  title="Hemmelig oppgave", deadline=soon,
+                                  responsible_member=member(council, world.leader))
+    services.task_create(meeting=meeting, actor=world.police, agenda_item=open_item,
+                         title="Åpen oppgave", deadline=soon,
+                         responsible_member=member(council, world.leader))
+    assert reminders.scan_tasks() == 2
+    texts = [m.subject + m.body for m in mailoutbox]
+    assert any("Åpen oppgave" in t for t in texts)
+    assert any(f"{secret.pk}" in t and "unntatt offentlighet" in t for t in texts)
+    for text in texts:
+        _assert_no_exempt(text, "reminder")
