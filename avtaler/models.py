@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import County, Municipality, Organisation, PoliceDistrict
+from samarbeid.models import CoordinationStep, County, Municipality, Organisation, PoliceDistrict
 
 # Veileder §4.1.2: at least two council meetings a year. Fewer is allowed (warned, not refused).
 MIN_MEETINGS_PER_YEAR = 2
@@ -72,13 +72,6 @@ class EvaluationMethod(models.TextChoices):
     SIX_QUESTIONS = "six_questions", _("The six main questions")
 
 
-class CoordinationStep(models.IntegerChoices):
-    """The coordination staircase (§2.3, after DFØ)."""
-
-    EXCHANGE = 1, _("1 – Exchange information and knowledge")
-    UNDERSTANDING = 2, _("2 – Common understanding of problem and solution")
-    ADJUST = 3, _("3 – Adjust own plans to the others")
-    JOINT = 4, _("4 – Joint plan with coordinated resources")
 
 
 class Party(models.TextChoices):

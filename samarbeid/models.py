@@ -81,6 +81,16 @@ class OperationalUnit(models.Model):
         return self.name
 
 
+class CoordinationStep(models.IntegerChoices):
+    """The coordination staircase (samordningstrappen, Veileder §2.3, after DFØ): where a
+    measure or plan sits, shared by agreements, council action plans and SLT measures."""
+
+    EXCHANGE = 1, _("1 – Exchange information and knowledge")
+    UNDERSTANDING = 2, _("2 – Common understanding of problem and solution")
+    ADJUST = 3, _("3 – Adjust own plans or policy to the others")
+    JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
+
+
 class Participation(models.TextChoices):
     """Whether the municipality takes part in the cooperation; voluntary (§2.3)."""
 

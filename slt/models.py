@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Municipality
+from samarbeid.models import CoordinationStep, Municipality
 
 
 class SltStatus(models.TextChoices):
@@ -73,13 +73,6 @@ class MeasureStatus(models.TextChoices):
 OPEN_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.ACTIVE]
 
 
-class CoordinationStep(models.IntegerChoices):
-    """The coordination staircase (samordningstrappen, Veileder §2.3, after DFØ)."""
-
-    EXCHANGE = 1, _("1 – Exchange information and knowledge")
-    UNDERSTANDING = 2, _("2 – Common understanding of problem and solution")
-    ADJUST = 3, _("3 – Adjust own plans or policy to the others")
-    JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
 
 
 class SltModel(models.Model):
