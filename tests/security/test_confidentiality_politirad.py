@@ -175,3 +175,23 @@ def test_task_reminders_leave_the_title_of_an_exempt_task_out(world: Any,
     assert any(f"{secret.pk}" in t and "unntatt offentlighet" in t for t in texts)
     for text in texts:
         _assert_no_exempt(text, "reminder")
+
+
+def test_attachment_of_an_exempt_item_is_refused_to_readers(client: Any, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = make_meeting(world, days=4, items=0)
+    item = services.agenda_item_add(
+        meeting=meeting, actor=world.police, title="Hemmelig sak", access_level="exempt",
+        legal_basis="offl. § 13",
+        attachments=[SimpleUploadedFile("Hemmelig sak.pdf", b"%PDF-1.4 x", "application/pdf")])
+    attachment = item.attachments.get()
+    url = reverse("politirad:attachment_download", args=[attachment.pk])
+    client.force_login(world.member)
+    assert client.get(url).status_code == 403
+    body = client.get(reverse("politirad:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Hemmelig sak" not in body and url not in body
+    client.force_login(world.leader)
+    assert client.get(url).status_code == 200
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404

@@ -203,3 +203,25 @@ def test_minutes_pdfs_show_hostile_text_literally(client: Any, world: Any) -> No
         for raw in PAYLOADS:
             assert raw in text, (name, raw)
         assert "&lt;" not in text and "&quot;" not in text
+
+
+def test_council_plan_and_knowledge_request_text_is_escaped(client: Any, world: Any) -> None:
+    council = services.council_create(actor=world.police, name=HOSTILE, kind="local",
+                                      municipality=world.stavanger, theme=HOSTILE,
+                                      description=HOSTILE)
+    plan = services.plan_create(council=council, actor=world.police, kind="action",
+                                title=HOSTILE, description=HOSTILE,
+                                starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
+    services.measure_add(plan=plan, actor=world.police, title=HOSTILE, focus_area=HOSTILE,
+                         coordination_step=1, responsible=HOSTILE,
+                         starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 6, 30))
+    services.knowledge_request_add(council=council, actor=world.police, agency="police",
+                                   topic=HOSTILE)
+    client.force_login(world.leader)
+    for url in (reverse("politirad:council_list"),
+                reverse("politirad:council_detail", args=[council.pk]),
+                reverse("politirad:plan_detail", args=[plan.pk]),
+                reverse("municipality_detail", args=[world.stavanger.number])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_escaped(response.content.decode())
