@@ -29,6 +29,19 @@ def _fast_password_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process() -> Any:
+    """Tasks enqueued by the code under test run in process, as on the embedded default;
+    otherwise every test would leave messages in the real broker for the next worker.
+    tests/core/test_stack.py starts a real worker on a queue of its own."""
+    from samarbeid.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request: Any) -> None:
     """Transactional tests (live server, concurrency) empty the database when they end;
     the reference data from the migration is loaded again for each of them."""

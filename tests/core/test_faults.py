@@ -72,17 +72,20 @@ def test_smtp_refusing_then_recovering_sends_the_reminder_exactly_once(settings:
     assert sent["n"] == 1
 
 
-def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: Any,
+def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: Any, caplog: Any,
                                              django_capture_on_commit_callbacks: Any) -> None:
     from samarbeid import tasks
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app = tasks.ping.app
     old = app.conf.broker_url
+    app.conf.task_always_eager = False  # really publish, to a broker that is not there
     app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=True), \
+                caplog.at_level("WARNING", logger="samarbeid.tasks"):
             tasks.enqueue_on_commit(tasks.ping, "x")  # logs, does not raise
+        assert "could not enqueue samarbeid.tasks.ping" in caplog.text
         client.force_login(world.leader)
         assert client.get("/").status_code == 200
     finally:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,15 @@ def test_a_real_celery_worker_runs_a_task_through_redis() -> None:
     from celery import Celery
 
     env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "samarbeid.settings"}
+    queue = f"test-{os.getpid()}-{time.time_ns()}"  # a queue of its own: no backlog ahead of us
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "samarbeid", "worker", "--pool=solo",
-         "--concurrency=1", "-l", "warning", "-n", f"test-{os.getpid()}@%h"],
+         "--concurrency=1", "-l", "warning", "-Q", queue, "-n", f"{queue}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
         client = Celery(broker=redis_url, backend=redis_url)
-        result = client.send_task("samarbeid.tasks.ping", args=["hei"])
+        result = client.send_task("samarbeid.tasks.ping", args=["hei"], queue=queue)
         assert result.get(timeout=180) == "pong:hei"  # the worker boots Django first
     finally:
         worker.terminate()
