@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Membership, Municipality, Organisation
+from samarbeid.models import CoordinationStep, Membership, Municipality, Organisation
 
 
 class AccessLevel(models.TextChoices):
@@ -619,13 +619,6 @@ class MeasureStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
-class CoordinationStep(models.IntegerChoices):
-    """Samordningstrappen (§2.3, after DFØ)."""
-
-    INFORMATION = 1, _("1 – exchange information and knowledge")
-    UNDERSTANDING = 2, _("2 – common understanding of problem and solution")
-    ADJUSTMENT = 3, _("3 – adjust own plans to the others")
-    JOINT = 4, _("4 – joint plan or measures with coordinated resources")
 
 
 class Measure(models.Model):

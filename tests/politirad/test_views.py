@@ -344,7 +344,7 @@ def test_plans_measures_and_knowledge_requests_through_the_pages(world: Any, cli
         "ends_on": "2027-06-30", "status": "planned"})
     assert response.status_code == 302
     body = client.get(plan_url).content.decode()
-    assert "Felles vakthold" in body and "4 – felles plan" in body
+    assert "Felles vakthold" in body and "4 – Felles plan" in body
     response = client.post(reverse("politirad:knowledge_request_add", args=[council.pk]), {
         "agency": "police", "topic": "Ungdomskriminalitet i sentrum", "due_on": "2027-02-01"})
     assert response.status_code == 302
