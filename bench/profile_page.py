@@ -1,0 +1,39 @@
+"""Profile one page in process: python -m bench.profile_page USERNAME PATH (bench database)."""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarbeid.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.test import Client  # noqa: E402
+
+
+def main() -> None:
+    username, path = sys.argv[1], sys.argv[2]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    for _ in range(3):
+        client.get(path)
+    start = time.perf_counter()
+    for _ in range(10):
+        client.get(path)
+    print(f"{path}: {(time.perf_counter() - start) * 100:.1f} ms per request (10 warm)")
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(path)
+    profile.disable()
+    pstats.Stats(profile).sort_stats("tottime").print_stats(int(os.environ.get("TOP", "18")))
+
+
+if __name__ == "__main__":
+    main()
