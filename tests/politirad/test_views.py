@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from politirad import services
-from politirad.models import Meeting, MemberRole, Minutes, MinutesEntry, Task, TaskStatus
+from politirad.models import Meeting, MemberRole, MinutesEntry, Task, TaskStatus
 
 from . import helpers
 
@@ -262,9 +261,13 @@ def test_member_added_through_the_page_by_username(world: Any, client: Any) -> N
 # --- Benchmark -----------------------------------------------------------------------------------
 
 
-def test_benchmark_minutes_with_30_items_and_50_tasks(world: Any, client: Any,
-                                                      capsys: Any) -> None:
-    """Issue #4: minutes with 30 agenda items and 50 tasks render in under 1 s (warm)."""
+def test_minutes_with_30_items_and_50_tasks_render_in_full(world: Any, client: Any) -> None:
+    """Issue #4's benchmark document (30 agenda items, 50 tasks) renders completely on the web
+    and in both PDFs. Its render time is measured by `make bench`, not here."""
+    import io
+
+    from pypdf import PdfReader
+
     council = helpers.make_council(world)
     meeting = helpers.make_meeting(world, council, days=-3, items=30)
     leader = helpers.member(council, world.leader)
@@ -276,33 +279,15 @@ def test_benchmark_minutes_with_30_items_and_50_tasks(world: Any, client: Any,
         services.task_create(meeting=meeting, actor=world.police, agenda_item=items[i % 30],
                              title=f"Oppgave {i}", responsible_member=leader,
                              deadline=timezone.localdate() + dt.timedelta(days=i))
-    def median_time(target: str, runs: int = 5) -> float:
-        client.get(target)  # warm up
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(target)
-            samples.append(time.perf_counter() - start)
-            assert response.status_code == 200
-        return sorted(samples)[runs // 2]
-
-    url = reverse("politirad:minutes", args=[meeting.pk])
     client.force_login(world.police)
-    timings = {"web (draft, with forms)": median_time(url),
-               "members PDF": median_time(reverse("politirad:minutes_pdf", args=[meeting.pk]),
-                                          runs=3),
-               "public PDF": median_time(reverse("politirad:minutes_public_pdf",
-                                                 args=[meeting.pk]), runs=3)}
-    minutes = Minutes.objects.get(meeting=meeting)
-    services.minutes_approve(minutes=minutes, actor=world.leader)
-    services.minutes_publish(minutes=minutes, actor=world.police)
-    client.force_login(world.member)
-    timings["web (published, member reading)"] = median_time(url)
-    with capsys.disabled():
-        print("\nminutes 30 items / 50 tasks, warm median:",
-              ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items()))
-    assert timings["web (draft, with forms)"] < 1.0
-    assert timings["web (published, member reading)"] < 1.0
+    html = client.get(reverse("politirad:minutes", args=[meeting.pk])).content.decode()
+    assert all(f"Oppgave {i}<" in html or f"Oppgave {i} " in html or f"Oppgave {i}\n" in html
+               for i in (0, 25, 49))
+    for name in ("minutes_pdf", "minutes_public_pdf"):
+        response = client.get(reverse(f"politirad:{name}", args=[meeting.pk]))
+        assert response.status_code == 200
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        assert "Oppgave 49" in text and text.count("Vedtak 1") == 30
 
 
 @pytest.mark.parametrize("url_name", ["meeting_detail", "minutes"])
