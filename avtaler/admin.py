@@ -7,10 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from samarbeid import audit
+from samarbeid.admin_audit import AuditedAdmin
 
 from .models import (
     CONTENT_FIELDS,
@@ -22,28 +21,6 @@ from .models import (
     SignedFocusAreaError,
     SignedVersionError,
 )
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Changes and deletions made in the admin enter the audit trail too (issue 7 §3), so an
-    agreement's history is complete whichever way it was changed."""
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if form.has_changed() or any(fs.has_changed() for fs in formsets):
-            audit.record(actor=request.user, action="change" if change else "create",
-                         obj=form.instance, summary=f"{form.instance} (admin)", request=request)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record(actor=request.user, action="delete", obj=obj, summary=f"{obj} (admin)",
-                     request=request)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            audit.record(actor=request.user, action="delete", obj=obj, summary=f"{obj} (admin)",
-                         request=request)
-        super().delete_queryset(request, queryset)
 
 
 class FocusAreaAdminForm(forms.ModelForm):
