@@ -90,7 +90,8 @@ def test_view_posts_create_answer_complete_and_follow_up_are_recorded(world: Any
     assert {actor for _, actor in _events(evaluation)} == {world.leader.pk}
     assert evaluation.follow_ups.count() == 1
     # The request's address is kept with each event, for the portal's own forms too.
-    assert set(AuditEvent.objects.filter(object_id=str(evaluation.pk))
+    assert set(AuditEvent.objects.filter(object_type="evaluering.evaluation",
+                                         object_id=str(evaluation.pk))
                .values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 

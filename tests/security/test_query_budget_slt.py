@@ -17,7 +17,9 @@ from tests.slt.helpers import measure, slt_model
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 9  # session, user, roles, models, visit, counts, open page, changed, new progress
+# session, user, roles, models, visit, counts, open page, changed, new progress; marking the
+# visit is one upsert on PostgreSQL, a read and a write elsewhere (the embedded SQLite).
+BUDGET = 9 if connection.vendor == "postgresql" else 10
 
 
 def _get(client: Any, url: str, **params: Any) -> tuple[int, str]:

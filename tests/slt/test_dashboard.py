@@ -71,5 +71,8 @@ def test_dashboard_query_budget(world, client, django_assert_num_queries, coordi
     measure(model)
     client.force_login(coordinator)
     client.get(reverse("slt:dashboard"))
-    with django_assert_num_queries(9):
+    from django.db import connection
+
+    # PostgreSQL marks the visit with one upsert; other databases read, then write.
+    with django_assert_num_queries(9 if connection.vendor == "postgresql" else 10):
         client.get(reverse("slt:dashboard"))
