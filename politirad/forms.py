@@ -79,16 +79,26 @@ class MemberForm(forms.Form):
     is_chair = forms.BooleanField(label=_("Chair"), required=False)
     is_secretary = forms.BooleanField(label=_("Secretary"), required=False)
 
+    def __init__(self, *args: Any, eligible: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only people who already work in the council's municipalities or police district
+        # can be seated by user name; anyone else comes in as an external member (by name
+        # and e-mail) or by invitation. The message is the same whether or not the name
+        # exists elsewhere in the portal, so the form tells nobody who has an account.
+        self.eligible = eligible if eligible is not None else get_user_model().objects.none()
+
     def clean_username(self) -> Any:
         value = self.cleaned_data["username"].strip()
         if not value:
             return None
-        user = get_user_model().objects.filter(
+        user = self.eligible.filter(
             Q(username__iexact=value) | Q(email__iexact=value), is_active=True
         ).first()
         if user is None:
-            raise ValidationError(_("No portal user has this user name or e-mail. Check the "
-                                    "spelling or add the person as an external member."))
+            raise ValidationError(_(
+                "No one with this user name or e-mail works in the council's municipalities. "
+                "Check the spelling, or add the person as an external member with name and "
+                "e-mail."))
         return user
 
 

@@ -11,23 +11,21 @@ guards and in `politirad.services`:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import CoordinationStep, Membership, Municipality, Organisation
+from samarbeid import access, policy
+from samarbeid.models import AccessLevel, CoordinationStep, Municipality, Organisation
+from samarbeid.policy import CHANGE, READ_EXEMPT, VIEW, Principal, RestrictedQuerySet
 
-
-class AccessLevel(models.TextChoices):
-    """Access level of agenda items and minutes entries (§4.1.5, offentleglova)."""
-
-    OPEN = "open", _("Open")
-    INTERNAL = "internal", _("Internal")
-    EXEMPT = "exempt", _("Exempt from public access")
+__all__ = ["AccessLevel"]  # defined once in the core, with who reads each level
 
 
 class CouncilKind(models.TextChoices):
@@ -62,6 +60,76 @@ def require_legal_basis(access_level: str, legal_basis: str, field: str = "legal
         )})
 
 
+# --- The council policy (Veileder §4, §4.1.5) ------------------------------------------------
+# A council seat gives that council; a municipal role gives the councils its municipality
+# has joined. Who may do what:
+#   VIEW         seats; everyone who works in one of the council's municipalities (municipal
+#                leader, police contact, SLT coordinator), the unit's police leadership,
+#                district administrators; national administrators (open and internal only)
+#   CHANGE       the chair and the secretary; the parties (municipal leader, police contact,
+#                police leadership, district administrator) of the council's municipalities
+#   READ_EXEMPT  every seat, and the parties. Writing a row needs reading it, and CHANGE is a
+#                subset of READ_EXEMPT, so no one changes what they cannot read.
+
+
+def council_q(principal: Principal, action: str, prefix: str = "") -> Q | None:
+    """A Q over PoliceCouncil (or, with `prefix`, over a model pointing to it)."""
+    field = f"{prefix}_id" if prefix else "pk"
+    if action == VIEW:
+        if principal.national_admin:
+            return None
+        seats = principal.seat_ids("council")
+        municipal = access.municipality_q(principal, access.Level.VIEW, prefix="municipality")
+    else:
+        seats = principal.seat_ids("council", chair_or_secretary=action == CHANGE)
+        municipal = access.municipality_q(principal, access.Level.WORK, prefix="municipality",
+                                          roles=access.PARTY_ROLES)
+    parts = [policy.ids_q(field, seats)]
+    if municipal is not policy.NOTHING:
+        parts.append(Q(**{f"{field}__in": CouncilMunicipality.objects.filter(municipal)
+                          .values("council_id")}))
+    return policy.any_of(*parts)
+
+
+def _and(*parts: Q | None) -> Q | None:
+    result: Q | None = None
+    for part in parts:
+        if part is not None:
+            result = part if result is None else result & part
+    return result
+
+
+def exempt_q(prefix: str) -> Q:
+    """Rows under an exempt agenda item or minutes entry (their own level or their item's)."""
+    return Q(**{f"{prefix}access_level": AccessLevel.EXEMPT})
+
+
+def confidential_q(principal: Principal, action: str, *, council: str, exempt: Q) -> Q | None:
+    """Council content with an access level: VIEW gives open and internal rows of visible
+    councils, and exempt rows only where the principal reads exempt content; CHANGE gives
+    rows of councils the principal may change (all of them readable, see above)."""
+    if action == VIEW:
+        readable_exempt = council_q(principal, READ_EXEMPT, prefix=council)
+        assert readable_exempt is not None  # no one reads exempt content by default
+        return _and(council_q(principal, VIEW, prefix=council), ~exempt | readable_exempt)
+    return council_q(principal, CHANGE if action == CHANGE else action, prefix=council)
+
+
+class PoliceCouncilQuerySet(RestrictedQuerySet["PoliceCouncil"]):
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        return council_q(principal, action)
+
+
+class InCouncilQuerySet(RestrictedQuerySet[Any]):
+    """Rows that belong to a council through `council_path` (meetings, plans, members …)."""
+
+    council_path = "council"
+
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        return council_q(principal, CHANGE if action == READ_EXEMPT else action,
+                         prefix=self.council_path)
+
+
 class PoliceCouncil(models.Model):
     """A police council or thematic forum. `municipality` is the primary municipality used for
     access scoping; a regional council (§4.4) lists all its municipalities in
@@ -85,6 +153,8 @@ class PoliceCouncil(models.Model):
         help_text=_("The council reviews the municipality's police bylaws regularly (§4)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PoliceCouncilQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -112,16 +182,53 @@ class CouncilMunicipality(models.Model):
         return f"{self.council_id}:{self.municipality_id}"
 
 
-class CouncilMemberQuerySet(models.QuerySet["CouncilMember"]):
-    def active(self) -> CouncilMemberQuerySet:
-        return self.filter(ends_on__isnull=True)
+class CouncilMunicipalityRequest(models.Model):
+    """A request that a municipality join a regional council (§4.4). The municipality is
+    linked only when someone who works there accepts: one municipality cannot put another
+    into its council, its compliance or its members' access."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    council = models.ForeignKey(PoliceCouncil, on_delete=models.CASCADE,
+                                related_name="municipality_requests")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("municipality"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("request to join a council")
+        verbose_name_plural = _("requests to join a council")
+        constraints = [models.UniqueConstraint(
+            fields=["council", "municipality"], condition=Q(status="pending"),
+            name="one_pending_request_per_municipality")]
+
+    def __str__(self) -> str:
+        return f"{self.council_id}:{self.municipality_id} ({self.status})"
+
+
+class CouncilMemberQuerySet(InCouncilQuerySet):
+    def active(self, on: dt.date | None = None) -> CouncilMemberQuerySet:
+        today = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=today),
+                           Q(ends_on__isnull=True) | Q(ends_on__gt=today))
 
 
 class CouncilMember(models.Model):
     """A portal user or an external person (name, e-mail, organisation) on a council.
 
-    Adding a portal user grants a council-member membership for the council's municipality
-    (through `samarbeid.services`), so access follows; removing the member ends it.
+    A portal user's seat gives them this council and nothing else (`samarbeid.policy` seats,
+    registered in `politirad.apps`); it ends on `ends_on` with no job to run.
     """
 
     council = models.ForeignKey(PoliceCouncil, on_delete=models.CASCADE, related_name="members",
@@ -137,8 +244,6 @@ class CouncilMember(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=MemberRole.choices)
     is_chair = models.BooleanField(_("chair"), default=False)
     is_secretary = models.BooleanField(_("secretary"), default=False)
-    membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
     starts_on = models.DateField(_("starts"), default=timezone.localdate)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
 
@@ -173,6 +278,28 @@ class CouncilMember(models.Model):
                                               "the agenda reaches them.")})
 
 
+class MeetingQuerySet(InCouncilQuerySet):
+    pass
+
+
+class MeetingState(models.TextChoices):
+    """planned → agenda sent → held → minutes draft → approved → published (§4.1.2)."""
+
+    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", _("Planned")
+    AGENDA_SENT = "agenda_sent", _("Agenda sent")
+    HELD = "held", _("Held")
+    MINUTES_DRAFT = "minutes_draft", _("Minutes in draft")
+    APPROVED = "approved", _("Minutes approved")
+    PUBLISHED = "published", _("Minutes published")
+
+
+FROZEN_STATES = (MeetingState.APPROVED, MeetingState.PUBLISHED)
+# What the approved minutes show of the meeting itself; it never changes after approval.
+FROZEN_MEETING_FIELDS = ("starts_at", "ends_at", "place", "video_url", "title", "cancelled",
+                         "agenda_sent_at")
+
+
 class Meeting(models.Model):
     """A council meeting. §4.1.2: at least two a year, written agenda sent in good time."""
 
@@ -194,6 +321,8 @@ class Meeting(models.Model):
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at"]
         verbose_name = _("meeting")
@@ -203,6 +332,16 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         when = timezone.localtime(self.starts_at).strftime("%d.%m.%Y")
         return f"{self.title or self.council.name} {when}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk:
+            stored = Meeting.objects.filter(pk=self.pk).values(
+                *FROZEN_MEETING_FIELDS, "minutes__status").first()
+            if stored and stored.pop("minutes__status") in (MinutesStatus.APPROVED,
+                                                            MinutesStatus.PUBLISHED) \
+                    and any(stored[f] != getattr(self, f) for f in FROZEN_MEETING_FIELDS):
+                raise _approved_refusal()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def display_title(self) -> str:
@@ -221,11 +360,50 @@ class Meeting(models.Model):
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
 
+    @property
+    def state(self) -> MeetingState:
+        """Where the meeting is in its cycle (reads the minutes once, cached on the row)."""
+        minutes: Minutes | None
+        try:
+            minutes = self.minutes
+        except Minutes.DoesNotExist:
+            minutes = None
+        if minutes is not None and minutes.status == MinutesStatus.PUBLISHED:
+            return MeetingState.PUBLISHED
+        if minutes is not None and minutes.status == MinutesStatus.APPROVED:
+            return MeetingState.APPROVED
+        if self.cancelled:
+            return MeetingState.CANCELLED
+        if minutes is not None:
+            return MeetingState.MINUTES_DRAFT
+        if self.is_past:
+            return MeetingState.HELD
+        return MeetingState.AGENDA_SENT if self.agenda_sent_at else MeetingState.PLANNED
+
+    @property
+    def is_frozen(self) -> bool:
+        """Approved minutes fix the meeting's time, place, agenda and attendance."""
+        return self.state in FROZEN_STATES
+
+    @property
+    def may_send_agenda(self) -> bool:
+        """The agenda goes out before the meeting; once it is held there is nothing to send."""
+        return not self.cancelled and not self.is_past and not self.is_frozen
+
     def clean(self) -> None:
         if self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
         if not self.place.strip() and not self.video_url.strip():
             raise ValidationError({"place": _("Write the place of the meeting or a video link.")})
+
+
+class AgendaItemQuerySet(RestrictedQuerySet["AgendaItem"]):
+    council_path = "meeting__council"
+    item_prefix = ""
+
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        return confidential_q(principal, action, council=self.council_path,
+                              exempt=exempt_q(self.item_prefix))
 
 
 class AgendaItem(models.Model):
@@ -240,6 +418,8 @@ class AgendaItem(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True,
                                    help_text=_("Required when exempt, e.g. «offl. § 13 jf. fvl. § 13»."))
 
+    objects = AgendaItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "number"]
         verbose_name = _("agenda item")
@@ -249,6 +429,14 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        _refuse_when_meeting_frozen(self.meeting_id)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        _refuse_when_meeting_frozen(self.meeting_id)
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def is_exempt(self) -> bool:
@@ -265,6 +453,11 @@ def _attachment_path(instance: AgendaAttachment, filename: str) -> str:
     return f"politirad/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{ext}"
 
 
+class AgendaAttachmentQuerySet(AgendaItemQuerySet):
+    council_path = "item__meeting__council"
+    item_prefix = "item__"
+
+
 class AgendaAttachment(models.Model):
     """A document for an agenda item; its content is checked on upload and it is always
     served as a download (never rendered inline)."""
@@ -278,6 +471,8 @@ class AgendaAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgendaAttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -294,10 +489,16 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+class AttendanceQuerySet(InCouncilQuerySet):
+    council_path = "meeting__council"
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="attendances")
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -307,6 +508,14 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} – {self.get_status_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        _refuse_when_meeting_frozen(self.meeting_id)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        _refuse_when_meeting_frozen(self.meeting_id)
+        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class ApprovedMinutesError(ValidationError):
@@ -319,10 +528,21 @@ def _approved_refusal() -> ApprovedMinutesError:
     ))
 
 
+def _refuse_when_meeting_frozen(meeting_id: int | None) -> None:
+    if meeting_id and Minutes.objects.filter(
+            meeting_id=meeting_id,
+            status__in=[MinutesStatus.APPROVED, MinutesStatus.PUBLISHED]).exists():
+        raise _approved_refusal()
+
+
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
     PUBLISHED = "published", _("Published")
+
+
+class MinutesQuerySet(InCouncilQuerySet):
+    council_path = "meeting__council"
 
 
 class Minutes(models.Model):
@@ -339,6 +559,12 @@ class Minutes(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # What the approved minutes show as follow-up of open tasks (§4.1.2), kept as it was at
+    # approval: a task created later never enters approved minutes.
+    follow_up = models.ManyToManyField("Task", blank=True, related_name="followed_up_in",
+                                       verbose_name=_("follow-up of open tasks"))
+
+    objects = MinutesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("minutes")
@@ -394,6 +620,20 @@ class _FrozenWithMinutes(models.Model):
         raise NotImplementedError
 
 
+def entry_exempt_q(prefix: str = "") -> Q:
+    """An entry is exempt when it or its agenda item is."""
+    return exempt_q(prefix) | exempt_q(f"{prefix}agenda_item__")
+
+
+class MinutesEntryQuerySet(RestrictedQuerySet["MinutesEntry"]):
+    council_path = "minutes__meeting__council"
+    entry_prefix = ""
+
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        return confidential_q(principal, action, council=self.council_path,
+                              exempt=entry_exempt_q(self.entry_prefix))
+
+
 class MinutesEntry(_FrozenWithMinutes):
     """The minutes of one agenda item: notes, decisions and tasks."""
 
@@ -404,6 +644,8 @@ class MinutesEntry(_FrozenWithMinutes):
     access_level = models.CharField(_("access level"), max_length=10, choices=AccessLevel.choices,
                                     default=AccessLevel.OPEN)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    objects = MinutesEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["agenda_item__number"]
@@ -426,12 +668,19 @@ class MinutesEntry(_FrozenWithMinutes):
         require_legal_basis(self.access_level, self.legal_basis)
 
 
+class DecisionQuerySet(MinutesEntryQuerySet):
+    council_path = "entry__minutes__meeting__council"
+    entry_prefix = "entry__"
+
+
 class Decision(_FrozenWithMinutes):
     """Vedtak: one decision recorded under an agenda item."""
 
     entry = models.ForeignKey(MinutesEntry, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveSmallIntegerField(default=1)
     text = models.TextField(_("decision"))
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["entry", "number"]
@@ -446,6 +695,10 @@ class Decision(_FrozenWithMinutes):
             "status", flat=True).first()
 
 
+class MinutesCorrectionQuerySet(AgendaItemQuerySet):
+    council_path = "minutes__meeting__council"
+
+
 class MinutesCorrection(models.Model):
     """A dated correction to approved minutes; the approved text itself never changes."""
 
@@ -458,6 +711,8 @@ class MinutesCorrection(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MinutesCorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["made_on", "created_at"]
@@ -484,6 +739,21 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+
+
+class TaskQuerySet(RestrictedQuerySet["Task"]):
+    """A task's title can give away an exempt matter (offl. § 13, §4.1.5): a task under an
+    exempt item is exempt itself. The responsible may change the status of their own task."""
+
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        q = confidential_q(principal, action, council="council", exempt=entry_exempt_q("entry__"))
+        if action == CHANGE and principal.user_id is not None:
+            mine = Q(responsible_user_id=principal.user_id) | Q(
+                responsible_member__user_id=principal.user_id)
+            visible = confidential_q(principal, VIEW, council="council",
+                                     exempt=entry_exempt_q("entry__"))
+            q = policy.any_of(q, mine & visible) if visible is not None else policy.any_of(q, mine)
+        return q
 
 
 class Task(models.Model):
@@ -513,6 +783,8 @@ class Task(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -587,6 +859,10 @@ class PlanKind(models.TextChoices):
     ACTION = "action", _("Action plan")
 
 
+class ActionPlanQuerySet(InCouncilQuerySet):
+    pass
+
+
 class ActionPlan(models.Model):
     """Overall plan of the council or a joint action plan (§4)."""
 
@@ -598,6 +874,8 @@ class ActionPlan(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "-starts_on"]
@@ -655,6 +933,10 @@ class Agency(models.TextChoices):
     OTHER = "other", _("Other agency")
 
 
+class KnowledgeBaseRequestQuerySet(InCouncilQuerySet):
+    pass
+
+
 class KnowledgeBaseRequest(models.Model):
     """§4.1.5: the council asks each agency for a knowledge base to decide on."""
 
@@ -665,6 +947,8 @@ class KnowledgeBaseRequest(models.Model):
     requested_on = models.DateField(_("requested"), default=timezone.localdate)
     due_on = models.DateField(_("due"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered"), null=True, blank=True)
+
+    objects = KnowledgeBaseRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_on", "pk"]

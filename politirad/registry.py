@@ -53,10 +53,25 @@ def _agendas_to_send(user: Any) -> list[sections.Item]:
 
 
 def _panel(user: Any, municipality: Any) -> dict[str, Any]:
+    works_here = access.can(user, access.Level.WORK, municipality)
     return {
         "councils": list(selectors.councils_for_municipality(user, municipality)[:20]),
-        "can_create": access.can(user, access.Level.WORK, municipality),
+        "can_create": access.can(user, access.Level.WORK, municipality,
+                                 roles=access.PARTY_ROLES),
+        "requests": list(selectors.join_requests(user).filter(municipality=municipality))
+        if works_here else [],
     }
+
+
+def _join_requests(user: Any) -> list[sections.Item]:
+    """Requests that a municipality the user works in join a regional council (§4.4)."""
+    return [
+        sections.Item(title=_("Answer: may %(municipality)s join %(council)s?") % {
+            "municipality": r.municipality.name, "council": r.council.name},
+            url=reverse("municipality_detail", args=[r.municipality.number]) + "#join-requests",
+            when=r.requested_at.date())
+        for r in selectors.join_requests(user)[:8]
+    ]
 
 
 for check in checks.CHECKS:
@@ -69,9 +84,23 @@ notify.register_scan("politirad.minutes_not_approved", reminders.scan_minutes_no
 notify.register_scan("politirad.tasks", reminders.scan_tasks)
 notify.register_scan("politirad.few_meetings", reminders.scan_few_meetings)
 
+def _seat_lines(user: Any) -> list[str]:
+    from .models import CouncilMember
+
+    lines = []
+    for seat in CouncilMember.objects.active().filter(user=user).select_related("council"):
+        label = (_("Chair of %(council)s") if seat.is_chair else
+                 _("Secretary of %(council)s") if seat.is_secretary else
+                 _("Member of %(council)s"))
+        lines.append(label % {"council": seat.council.name})
+    return lines
+
+
+sections.register_seat_lines(_seat_lines)
 sections.register("meetings", _meetings)
 sections.register("tasks", _tasks)
 sections.register("reminders", _agendas_to_send)
+sections.register("reminders", _join_requests)
 sections.register_panel(sections.Panel(key="politirad_councils", order=20,
                                        template="politirad/panel_councils.html", context=_panel))
 sections.register_nav(sections.NavLink(key="politirad", label=gettext_lazy("Police councils"),
@@ -79,3 +108,25 @@ sections.register_nav(sections.NavLink(key="politirad", label=gettext_lazy("Poli
 sections.register_nav(sections.NavLink(key="politirad_tasks", label=gettext_lazy("My tasks"),
                                        url_name="politirad:my_tasks", order=21))
 demo.register_builder(politirad_demo.build, order=30)
+
+
+# --- Seats: a council seat gives that council (samarbeid.policy) -----------------------------
+
+
+def _council_seats(user_id: int, today: dt.date) -> Any:
+    from .models import CouncilMember
+
+    return CouncilMember.objects.active(today).filter(user_id=user_id)
+
+
+def _register_seats() -> None:
+    from samarbeid import policy
+
+    from .models import CouncilMember
+
+    policy.register_seats("council", _council_seats,
+                          fields=("council_id", "role", "is_chair", "is_secretary"),
+                          models_to_watch=[CouncilMember])
+
+
+_register_seats()

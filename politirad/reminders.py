@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samarbeid import notify
+from samarbeid.policy import VIEW
 
 from . import selectors
 from .models import OPEN_TASK_STATUSES, CouncilMember, Meeting, PoliceCouncil, Task
@@ -146,10 +147,18 @@ def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
     return sent
 
 
-def _task_recipients(task: Task) -> list[CouncilMember]:
-    if task.responsible_member is not None:
-        return [task.responsible_member]
-    if task.responsible_user is not None:  # a user who is not (or no longer) a member
+def _task_recipients(task: Task, today: dt.date) -> list[CouncilMember]:
+    """The responsible, if they still sit on the council (an ended seat gets nothing) and,
+    for a portal user, if the policy still lets them read the task's council."""
+    member = task.responsible_member
+    if member is not None:
+        active = member.starts_on <= today and (member.ends_on is None or member.ends_on > today)
+        if not active or (member.user is not None
+                          and not selectors.may(member.user, VIEW, task.council)):
+            return []
+        return [member]
+    if task.responsible_user is not None and selectors.may(task.responsible_user, VIEW,
+                                                           task.council):
         return [CouncilMember(user=task.responsible_user, role="other")]
     return []
 
@@ -175,7 +184,7 @@ def scan_tasks(today: dt.date | None = None) -> int:
         params = {"title": title, "date": f"{task.deadline:%d.%m.%Y}"}
         sent += _send(
             key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
-            members=_task_recipients(task), kind=kind,
+            members=_task_recipients(task, today), kind=kind,
             subject=(_("Task overdue: %(title)s") if overdue else _("Task due %(date)s: %(title)s"))
             % params,
             message=(_("The task «%(title)s» had its deadline %(date)s and is not done.")

@@ -29,9 +29,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from avtaler.selectors import AgreementTerms, agreement_terms
-from samarbeid import access
+from samarbeid import access, policy
+from samarbeid.models import Municipality
 
 from .models import (
     MUNICIPAL_LEADERSHIP_ROLES,
@@ -45,10 +47,12 @@ from .models import (
     CouncilMunicipality,
     Meeting,
     MemberRole,
+    Minutes,
     MinutesStatus,
     PoliceCouncil,
     Task,
     TaskStatus,
+    council_q,
 )
 
 M = TypeVar("M", bound=Model)
@@ -56,38 +60,102 @@ M = TypeVar("M", bound=Model)
 MINUTES_DUE_DAYS = 14  # minutes should be approved within 14 days of the meeting
 
 
-# --- Access -----------------------------------------------------------------------------
+# --- Access (the council policy lives in politirad.models: council_q) --------------------------
 
 
-def council_ids_q(user: Any, level: access.Level = access.Level.VIEW) -> Q:
-    """A Q over PoliceCouncil: the councils of any municipality the user may see/work on."""
-    links = CouncilMunicipality.objects.filter(
-        access.municipality_q(user, level, prefix="municipality")
-    ).values("council_id")
-    return Q(pk__in=links)
+def _action(level: access.Level) -> str:
+    return policy.VIEW if level == access.Level.VIEW else policy.CHANGE
 
 
 def councils(user: Any, level: access.Level = access.Level.VIEW) -> QuerySet[PoliceCouncil]:
-    if not user.is_authenticated or not user.is_active:
-        return PoliceCouncil.objects.none()
-    if access.roles(user).national_admin:
-        return PoliceCouncil.objects.all()
-    return PoliceCouncil.objects.filter(council_ids_q(user, level))
+    return PoliceCouncil.objects.restrict(access.principal(user), _action(level))
 
 
 def get_in_council_or_404(qs: QuerySet[M], user: Any, level: access.Level = access.Level.VIEW,
                           council_path: str = "council", **lookup: Any) -> M:
     """One object inside a council: 404 for outsiders, 403 for readers asked to change."""
-    visible = councils(user, access.Level.VIEW).values("pk")
+    p = access.principal(user)
+    prefix = "" if council_path == "pk" else council_path
+    visible = council_q(p, policy.VIEW, prefix=prefix)
     try:
-        obj = qs.filter(**{f"{council_path}__in": visible}).get(**lookup)
+        obj = (qs.filter(visible) if visible is not None else qs).get(**lookup)
     except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
     if level > access.Level.VIEW:
-        allowed = councils(user, level).values("pk")
-        if not qs.filter(pk=obj.pk, **{f"{council_path}__in": allowed}).exists():
-            raise PermissionDenied
+        council = obj if isinstance(obj, PoliceCouncil) else _council_of(obj, council_path)
+        if not may(p, policy.CHANGE, council):
+            raise PermissionDenied(_("Only the chair, the secretary and the parties of the "
+                                     "council (municipal leader, police contact, police "
+                                     "leadership) may change it."))
     return obj
+
+
+def _council_of(obj: Any, council_path: str) -> PoliceCouncil:
+    target = obj
+    for part in council_path.split("__"):
+        target = getattr(target, part)
+    return target
+
+
+def _links(council: PoliceCouncil) -> list[Municipality]:
+    """The municipalities that have joined the council (id, district and unit only), read
+    once per council object and request."""
+    cached: list[Municipality] | None = getattr(council, "_linked_municipalities", None)
+    if cached is None:
+        cached = list(Municipality.objects.filter(
+            pk__in=CouncilMunicipality.objects.filter(council=council).values("municipality_id")
+        ).only("pk", "police_district_id", "operational_unit_id"))
+        council._linked_municipalities = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def council_municipality_ids(council: PoliceCouncil) -> set[int]:
+    return {m.pk for m in _links(council)}
+
+
+def may(user: Any, action: str, council: PoliceCouncil) -> bool:
+    """The council policy (models.council_q) for one council, answered in Python from the
+    principal and the council's municipalities."""
+    p = access.principal(user)
+    if not p.is_authenticated:
+        return False
+    seat = p.seat("council", council.pk)
+    if action == policy.VIEW:
+        if seat is not None or p.national_admin:
+            return True
+        roles: frozenset[str] | None = None
+        level = access.Level.VIEW
+    else:
+        if seat is not None and (action == policy.READ_EXEMPT or seat.chair or seat.secretary):
+            return True
+        roles, level = access.PARTY_ROLES, access.Level.WORK
+    return any(access.can(p, level, m, roles=roles) for m in _links(council))
+
+
+def join_requests(user: Any) -> QuerySet[Any]:
+    """Pending requests to join a regional council, for municipalities the user works in."""
+    from .models import CouncilMunicipalityRequest
+
+    return access.scope(CouncilMunicipalityRequest.objects.filter(
+        status=CouncilMunicipalityRequest.Status.PENDING), user, access.Level.WORK
+    ).select_related("council", "municipality", "requested_by").order_by("-requested_at")
+
+
+def eligible_members(council: PoliceCouncil) -> QuerySet[Any]:
+    """Portal users who may be seated on the council by name: they hold a role in one of its
+    municipalities, its operational units or its police district."""
+    from django.contrib.auth import get_user_model
+
+    from samarbeid.models import Membership
+
+    links = _links(council)
+    ids = [m.pk for m in links]
+    units = [m.operational_unit_id for m in links if m.operational_unit_id]
+    districts = {m.police_district_id for m in links}
+    roles = Membership.objects.active().filter(
+        Q(municipality_id__in=ids) | Q(operational_unit_id__in=units)
+        | Q(police_district_id__in=districts))
+    return get_user_model().objects.filter(pk__in=roles.values("user_id"))
 
 
 def get_council_or_404(user: Any, pk: int, level: access.Level = access.Level.VIEW
@@ -99,35 +167,24 @@ def get_council_or_404(user: Any, pk: int, level: access.Level = access.Level.VI
 
 
 def can_work(user: Any, council: PoliceCouncil) -> bool:
-    return councils(user, access.Level.WORK).filter(pk=council.pk).exists()
+    return may(user, policy.CHANGE, council)
 
 
 def member_of(user: Any, council: PoliceCouncil) -> CouncilMember | None:
-    if not user.is_authenticated:
+    p = access.principal(user)
+    if p.seat("council", council.pk) is None:
         return None
-    return CouncilMember.objects.active().filter(council=council, user=user).first()
+    return CouncilMember.objects.active().filter(council=council, user_id=p.user_id).first()
 
 
 def can_see_exempt(user: Any, council: PoliceCouncil) -> bool:
-    """Who may read exempt content (taushetsplikt, §4.1.5).
-
-    Decision: the council's own members, and the people who work on the council's
-    municipality in the portal (municipal leaders, police contact, police leadership of the
-    unit, district administrators) — they prepare and follow up the meetings. National
-    administrators (Politidirektoratet, KS) and read-only users who are not members do not.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if member_of(user, council) is not None:
-        return True
-    if access.roles(user).national_admin:
-        return False
-    return can_work(user, council)
+    """Who may read exempt content (taushetsplikt, §4.1.5): see models.council_q."""
+    return may(user, policy.READ_EXEMPT, council)
 
 
 def is_chair(user: Any, council: PoliceCouncil) -> bool:
-    member = member_of(user, council)
-    return bool(member and member.is_chair)
+    seat = access.principal(user).seat("council", council.pk)
+    return bool(seat and seat.chair)
 
 
 # --- Agreement terms ----------------------------------------------------------------------
@@ -172,20 +229,54 @@ def meeting_leadership_flags(meeting: Meeting) -> list[str]:
     return flags
 
 
-def follow_up_tasks(meeting: Meeting) -> QuerySet[Task]:
-    """Open tasks from the council's earlier meetings: the automatic follow-up item."""
-    return (
-        Task.objects.filter(council_id=meeting.council_id, status__in=OPEN_TASK_STATUSES)
-        .filter(Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True))
-        .exclude(meeting_id=meeting.pk)
-        .select_related("responsible_member__user", "responsible_organisation",
-                        "responsible_user", "meeting")
-        .order_by("deadline", "pk")
-    )
+def follow_up_tasks(meeting: Meeting, user: Any) -> QuerySet[Task]:
+    """Open tasks from the council's earlier meetings: the automatic follow-up item. Once the
+    minutes are approved, the list is what they recorded (`Minutes.follow_up`)."""
+    return (follow_up_all(meeting).restrict(access.principal(user), policy.VIEW)
+            .select_related("responsible_member__user", "responsible_organisation",
+                            "responsible_user", "meeting")
+            .order_by("deadline", "pk"))
+
+
+def follow_up_all(meeting: Meeting) -> QuerySet[Task]:
+    """The follow-up list before any reader's restriction (for services and outputs that
+    apply their own level, e.g. e-mail)."""
+    minutes = minutes_of(meeting)
+    if minutes is not None and not minutes.is_draft:
+        return Task.objects.filter(followed_up_in=minutes)
+    return (Task.objects.filter(council_id=meeting.council_id, status__in=OPEN_TASK_STATUSES)
+            .filter(Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True))
+            .exclude(meeting_id=meeting.pk))
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes or None (one query, remembered on the meeting)."""
+    try:
+        return meeting.minutes
+    except Minutes.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class WithheldItem:
+    """An agenda item the reader may not read: its number and legal basis, nothing else."""
+
+    number: int
+    legal_basis: str
 
 
 def agenda_items(meeting: Meeting, user: Any) -> list[AgendaItem]:
-    return list(meeting.agenda_items.prefetch_related("attachments"))
+    """The items the user may read (exempt ones only for those who read exempt content)."""
+    return list(AgendaItem.objects.filter(meeting=meeting)
+                .restrict(access.principal(user), policy.VIEW).prefetch_related("attachments"))
+
+
+def withheld_items(meeting: Meeting, user: Any) -> list[WithheldItem]:
+    """Exempt items the user may not read, as «Unntatt offentlighet» with the legal basis."""
+    readable = AgendaItem.objects.filter(meeting=meeting).restrict(access.principal(user))
+    return [WithheldItem(number, basis) for number, basis in
+            AgendaItem.objects.filter(meeting=meeting, access_level=AccessLevel.EXEMPT)
+            .exclude(pk__in=readable.values("pk")).values_list("number", "legal_basis")]
 
 
 # --- Tasks ----------------------------------------------------------------------------------
@@ -198,38 +289,14 @@ def _task_related(qs: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def without_exempt(qs: QuerySet[Task]) -> QuerySet[Task]:
-    """Leave out tasks recorded under exempt items (for readers who may not see them)."""
-    return qs.exclude(Q(entry__access_level=AccessLevel.EXEMPT)
-                      | Q(entry__agenda_item__access_level=AccessLevel.EXEMPT))
-
-
-def open_tasks(council: PoliceCouncil, *, include_exempt: bool = True) -> QuerySet[Task]:
+def open_tasks(council: PoliceCouncil, user: Any) -> QuerySet[Task]:
     qs = council.tasks.filter(status__in=OPEN_TASK_STATUSES)
-    return _task_related(qs if include_exempt else without_exempt(qs))
+    return _task_related(qs.restrict(access.principal(user), policy.VIEW))
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
-    return Task.objects.filter(council__in=councils(user).values("pk"))
-
-
-def exempt_visible_councils(user: Any) -> QuerySet[PoliceCouncil]:
-    """The councils whose exempt content the user may read: `can_see_exempt` as a subquery,
-    so lists can filter without a query per row."""
-    if not user.is_authenticated or not user.is_active:
-        return PoliceCouncil.objects.none()
-    member = Q(pk__in=CouncilMember.objects.active().filter(user=user).values("council_id"))
-    if access.roles(user).national_admin:
-        return PoliceCouncil.objects.filter(member)
-    return PoliceCouncil.objects.filter(member | council_ids_q(user, access.Level.WORK))
-
-
-def readable_tasks(qs: QuerySet[Task], user: Any) -> QuerySet[Task]:
-    """Leave out tasks under exempt items on councils whose exempt content the user may not
-    read: a task's title can give away an exempt matter (offl. § 13, guide §4.1.5)."""
-    exempt = Q(entry__access_level=AccessLevel.EXEMPT) | Q(
-        entry__agenda_item__access_level=AccessLevel.EXEMPT)
-    return qs.filter(~exempt | Q(council__in=exempt_visible_councils(user).values("pk")))
+    """Every task the user may read, in every app (SLT links, evaluations, home pages)."""
+    return Task.objects.restrict(access.principal(user), policy.VIEW)
 
 
 def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
@@ -238,9 +305,10 @@ def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
     if mine == "created":
         qs = Task.objects.filter(created_by=user)
     else:
-        qs = Task.objects.filter(Q(responsible_user=user) | Q(responsible_member__user=user))
-    # Scoping still applies: a user who lost access to the municipality no longer sees them.
-    qs = readable_tasks(qs.filter(council__in=councils(user).values("pk")), user)
+        qs = Task.objects.filter(Q(responsible_user=user) | Q(
+            responsible_member__user=user, responsible_member__in=CouncilMember.objects.active()))
+    # The policy still applies: a user who lost access to the council no longer sees them.
+    qs = qs.restrict(access.principal(user), policy.VIEW)
     today = timezone.localdate()
     if state == "open":
         qs = qs.filter(status__in=OPEN_TASK_STATUSES)
@@ -289,8 +357,8 @@ def councils_for_municipality(user: Any, municipality: Any) -> QuerySet[PoliceCo
 
 def upcoming_meetings_for(user: Any, limit: int = 8) -> QuerySet[Meeting]:
     return (
-        Meeting.objects.filter(council__in=councils(user).values("pk"), cancelled=False,
-                               starts_at__gte=timezone.now())
+        Meeting.objects.restrict(access.principal(user)).filter(
+            cancelled=False, starts_at__gte=timezone.now())
         .select_related("council").order_by("starts_at")[:limit]
     )
 
@@ -298,7 +366,7 @@ def upcoming_meetings_for(user: Any, limit: int = 8) -> QuerySet[Meeting]:
 def calendar_meetings(user: Any) -> QuerySet[Meeting]:
     since = timezone.now() - dt.timedelta(days=365)
     return (
-        Meeting.objects.filter(council__in=councils(user).values("pk"), starts_at__gte=since)
+        Meeting.objects.restrict(access.principal(user)).filter(starts_at__gte=since)
         .select_related("council").order_by("starts_at")
     )
 
@@ -398,3 +466,105 @@ def secretaries_q() -> Q:
 def members_prefetch() -> Prefetch:
     return Prefetch("members", queryset=CouncilMember.objects.active().select_related("user"),
                     to_attr="active_members")
+
+
+# --- The minutes view model: one for the page, the members' PDF and the public version ------
+
+_LEVEL_ORDER = {AccessLevel.OPEN: 0, AccessLevel.INTERNAL: 1, AccessLevel.EXEMPT: 2}
+
+
+def _stricter(*levels: str) -> str:
+    return max(levels, key=lambda level: _LEVEL_ORDER[AccessLevel(level)])
+
+
+def agenda_rows(meeting: Meeting, user: Any) -> list[dict[str, Any]]:
+    """The agenda as the user may read it: items in full where the policy lets them, exempt
+    items they may not read as number and legal basis only («Unntatt offentlighet»)."""
+    readable = {i.number: i for i in agenda_items(meeting, user)}
+    rows = []
+    for number, level, basis in (AgendaItem.objects.filter(meeting=meeting)
+                                 .order_by("number").values_list("number", "access_level",
+                                                                  "legal_basis")):
+        item = readable.get(number)
+        if item is not None:
+            rows.append({"number": number, "item": item, "hidden": False, "legal_basis": basis})
+        elif level == AccessLevel.EXEMPT:
+            rows.append({"number": number, "item": None, "hidden": True, "legal_basis": basis})
+    return rows
+
+
+def minutes_view(meeting: Meeting, user: Any, *, public: bool = False) -> dict[str, Any]:
+    """What the minutes page and both PDFs show (the same template, the same rules).
+
+    The members' version goes through the policy (`restrict`); the public version
+    (offentleglova) shows open rows in full, exempt rows as number, «Unntatt offentlighet»
+    and the legal basis, and internal rows not at all (samarbeid.confidentiality).
+    """
+    from samarbeid.confidentiality import Output, Shown, shows
+
+    from .models import Decision, MinutesCorrection, MinutesEntry
+
+    p = access.principal(user)
+    minutes = minutes_of(meeting)
+    if public:
+        items = {i.number: i for i in AgendaItem.objects.filter(
+            meeting=meeting, access_level=AccessLevel.OPEN)}
+    else:
+        items = {i.number: i for i in agenda_items(meeting, p)}
+    entries: dict[int, Any] = {}
+    corrections: list[Any] = []
+    if minutes is not None:
+        entry_qs = MinutesEntry.objects.filter(minutes=minutes).select_related("agenda_item")
+        if public:
+            entry_qs = entry_qs.filter(access_level=AccessLevel.OPEN,
+                                       agenda_item__access_level=AccessLevel.OPEN)
+        else:
+            entry_qs = entry_qs.restrict(p)
+        entries = {e.agenda_item.number: e for e in entry_qs.prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("number")))}
+        correction_qs = MinutesCorrection.objects.filter(minutes=minutes)
+        corrections = list(correction_qs.filter(access_level=AccessLevel.OPEN) if public
+                           else correction_qs.restrict(p))
+    entry_levels = dict(MinutesEntry.objects.filter(minutes=minutes).values_list(
+        "agenda_item__number", "access_level")) if minutes is not None else {}
+    rows = []
+    for number, item_level, basis in (AgendaItem.objects.filter(meeting=meeting)
+                                      .order_by("number")
+                                      .values_list("number", "access_level", "legal_basis")):
+        level = _stricter(item_level, entry_levels.get(number, AccessLevel.OPEN))
+        item, entry = items.get(number), entries.get(number)
+        full = item is not None and (entry is not None or number not in entry_levels)
+        if public and shows(Output.PUBLIC, level) is not Shown.FULL:
+            full = False
+        if full:
+            rows.append({"number": number, "item": item, "entry": entry, "hidden": False,
+                         "exempt": level == AccessLevel.EXEMPT,
+                         "internal": level == AccessLevel.INTERNAL,
+                         "legal_basis": basis or (entry.legal_basis if entry else "")})
+        elif level == AccessLevel.EXEMPT:
+            rows.append({"number": number, "item": None, "entry": None, "hidden": True,
+                         "exempt": True, "internal": False, "legal_basis": basis})
+        # internal rows a reader may not see (the public) are left out entirely
+    task_qs = _task_related(Task.objects.filter(meeting=meeting)).order_by("deadline", "pk")
+    if public:
+        task_qs = task_qs.filter(
+            Q(entry__isnull=True) | Q(entry__access_level=AccessLevel.OPEN,
+                                      entry__agenda_item__access_level=AccessLevel.OPEN))
+    else:
+        task_qs = task_qs.restrict(p)
+    flagged = with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
+    return {
+        "meeting": flagged, "council": meeting.council, "minutes": minutes, "rows": rows,
+        "tasks": list(task_qs), "corrections": corrections, "public": public,
+        "attendance": meeting.attendances.select_related("member__user", "member__organisation")
+        .order_by("member__role"),
+        "flags": meeting_leadership_flags(flagged),
+    }
+
+
+def may_read_minutes(user: Any, meeting: Meeting) -> bool:
+    """Members read minutes once published; those who write and approve them read drafts."""
+    minutes = minutes_of(meeting)
+    if minutes is not None and minutes.status == MinutesStatus.PUBLISHED:
+        return True
+    return can_work(user, meeting.council) or is_chair(user, meeting.council)

@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samarbeid import audit, notify
-from samarbeid import services as core_services
-from samarbeid.models import AuditAction, Membership, Municipality, Organisation, Role
+from samarbeid import access, audit, notify
+from samarbeid.models import AuditAction, Municipality, Organisation
 
 from . import calendar, selectors
 from .models import (
@@ -32,6 +31,7 @@ from .models import (
     CouncilKind,
     CouncilMember,
     CouncilMunicipality,
+    CouncilMunicipalityRequest,
     Decision,
     KnowledgeBaseRequest,
     Measure,
@@ -44,6 +44,7 @@ from .models import (
     Task,
     TaskComment,
     TaskStatus,
+    entry_exempt_q,
 )
 
 logger = logging.getLogger(__name__)
@@ -93,16 +94,62 @@ def _task_summary(task: Task) -> str:
 # --- Councils -------------------------------------------------------------------------------
 
 
-def _set_municipalities(council: PoliceCouncil, municipalities: Iterable[Municipality]) -> None:
-    wanted = {m.pk for m in municipalities} | {council.municipality_id}
+def _set_municipalities(council: PoliceCouncil, municipalities: Iterable[Municipality],
+                        actor: Any) -> list[Municipality]:
+    """Link the municipalities the actor works in; ask the others (§4.4: a municipality joins
+    a regional council only when someone who works there accepts). Returns those asked."""
+    chosen = {m.pk: m for m in municipalities}
+    wanted = set(chosen) | {council.municipality_id}
     if council.kind != CouncilKind.REGIONAL:
         wanted = {council.municipality_id}  # §4.4: only regional councils span several
     CouncilMunicipality.objects.filter(council=council).exclude(municipality_id__in=wanted).delete()
+    CouncilMunicipalityRequest.objects.filter(
+        council=council, status=CouncilMunicipalityRequest.Status.PENDING
+    ).exclude(municipality_id__in=wanted).delete()
     existing = set(CouncilMunicipality.objects.filter(council=council)
                    .values_list("municipality_id", flat=True))
-    CouncilMunicipality.objects.bulk_create(
-        [CouncilMunicipality(council=council, municipality_id=pk) for pk in wanted - existing]
-    )
+    pending = set(CouncilMunicipalityRequest.objects.filter(
+        council=council, status=CouncilMunicipalityRequest.Status.PENDING
+    ).values_list("municipality_id", flat=True))
+    asked = []
+    for pk in sorted(wanted - existing):
+        municipality = chosen.get(pk) or Municipality.objects.get(pk=pk)
+        if pk == council.municipality_id or access.can(actor, access.Level.WORK, municipality):
+            CouncilMunicipality.objects.create(council=council, municipality_id=pk)
+        elif pk not in pending:
+            CouncilMunicipalityRequest.objects.create(council=council, municipality_id=pk,
+                                                      requested_by=actor)
+            asked.append(municipality)
+            audit.record(actor=actor, action=AuditAction.REQUEST, obj=council,
+                         summary=f"municipality {municipality.number} asked to join")
+    if hasattr(council, "_linked_municipalities"):
+        del council._linked_municipalities
+    return asked
+
+
+@transaction.atomic
+def council_municipality_decide(*, request: CouncilMunicipalityRequest, actor: Any,
+                                accept: bool) -> CouncilMunicipalityRequest:
+    """Someone who works in the municipality accepts or declines joining the council."""
+    request = CouncilMunicipalityRequest.objects.select_for_update().select_related(
+        "municipality", "council").get(pk=request.pk)
+    if request.status != CouncilMunicipalityRequest.Status.PENDING:
+        raise ValidationError(_("This request is already answered."))
+    if not access.can(actor, access.Level.WORK, request.municipality):
+        raise PermissionDenied(_("Only someone who works in %(municipality)s can answer for "
+                                 "it.") % {"municipality": request.municipality.name})
+    request.status = (CouncilMunicipalityRequest.Status.ACCEPTED if accept
+                      else CouncilMunicipalityRequest.Status.DECLINED)
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        CouncilMunicipality.objects.get_or_create(council=request.council,
+                                                  municipality=request.municipality)
+    audit.record(actor=actor, action=AuditAction.APPROVE if accept else AuditAction.DECLINE,
+                 obj=request.council,
+                 summary=f"municipality {request.municipality.number} "
+                         f"{'joined' if accept else 'declined'}")
+    return request
 
 
 @transaction.atomic
@@ -114,7 +161,7 @@ def council_create(*, actor: Any, name: str, kind: str, municipality: Municipali
                             description=description, bylaws_review_on=bylaws_review_on)
     council.full_clean()
     council.save()
-    _set_municipalities(council, municipalities)
+    _set_municipalities(council, municipalities, actor)
     # Issue 7 §3: codes and field names only; names and descriptions stay on the object.
     audit.record(actor=actor, action=AuditAction.CREATE, obj=council, summary=f"kind={kind}")
     return council
@@ -131,7 +178,7 @@ def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, 
     council.description, council.bylaws_review_on = description, bylaws_review_on
     council.full_clean()
     council.save()
-    _set_municipalities(council, municipalities)
+    _set_municipalities(council, municipalities, actor)
     changed = _changed(before, _values(council, _COUNCIL_FIELDS))
     if set(council.council_municipalities.values_list("municipality_id", flat=True)) \
             != before_municipalities:
@@ -148,22 +195,30 @@ def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, 
 def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: Any = None,
                        name: str = "", email: str = "", organisation: Organisation | None = None,
                        is_chair: bool = False, is_secretary: bool = False) -> CouncilMember:
-    """Add a member. A portal user gets a council-member membership for the council's
-    municipality (through the core service), so they may see the council."""
+    """Add a member. A portal user's seat gives them this council and nothing else.
+
+    Only someone who works in the council's municipalities or district can be seated by
+    user name (others come in as external members or by invitation), and no one can make
+    themselves chair: the chair approves the minutes (§4.1.2).
+    """
     if user is not None and CouncilMember.objects.active().filter(council=council,
                                                                   user=user).exists():
         raise ValidationError({"user": _("This person is already a member of the council.")})
+    if user is not None and not selectors.eligible_members(council).filter(pk=user.pk).exists():
+        raise ValidationError({"username": _(
+            "No one with this user name or e-mail works in the council's municipalities. "
+            "Check the spelling, or add the person as an external member with name and "
+            "e-mail.")})
+    if is_chair and user is not None and actor is not None and user.pk == actor.pk:
+        raise ValidationError({"is_chair": _(
+            "You cannot make yourself chair: the chair approves the minutes. Ask the other "
+            "party or the district administrator to appoint the chair.")})
     member = CouncilMember(council=council, user=user, name=name, email=email,
                            organisation=organisation, role=role, is_chair=is_chair,
                            is_secretary=is_secretary)
     member.full_clean()
     if is_chair:  # one chair at a time
         CouncilMember.objects.filter(council=council, is_chair=True).update(is_chair=False)
-    if user is not None:
-        member.membership = core_services.membership_create(
-            user=user, role=Role.COUNCIL_MEMBER, municipality=council.municipality,
-            title=str(member.get_role_display()), actor=actor,
-        )
     member.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=member,
                  summary=_member_summary(member))
@@ -172,17 +227,12 @@ def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: A
 
 @transaction.atomic
 def council_member_remove(*, member: CouncilMember, actor: Any) -> CouncilMember:
-    """End the membership; the access it gave ends with it (unless another role gives it)."""
+    """End the seat; the access it gave ends with it (the policy reads `ends_on`)."""
     if member.ends_on is not None:
         raise ValidationError(_("The member has already left the council."))
     member.ends_on = timezone.localdate()
     member.is_chair = False
     member.save(update_fields=["ends_on", "is_chair"])
-    if member.membership_id:
-        membership = Membership.objects.select_related("user", "municipality").get(
-            pk=member.membership_id)
-        if membership.ends_on is None:
-            core_services.membership_end(membership=membership, actor=actor)
     audit.record(actor=actor, action=AuditAction.END, obj=member,
                  summary=_member_summary(member))
     return member
@@ -359,6 +409,9 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     the agenda can be sent again.
     """
     meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
+    if not meeting.may_send_agenda:
+        raise ValidationError(_("The meeting has started (or its minutes are approved), so "
+                                "there is no agenda to send any more."))
     items = list(meeting.agenda_items.all())
     if not items:
         raise ValidationError(_("The agenda is empty. Add at least one item before you send it."))
@@ -367,7 +420,9 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
         raise ValidationError(_("No member of the council has an e-mail address. Add members "
                                 "before you send the agenda."))
     # E-mail leaves the portal: exempt content (and tasks under exempt items) stays out.
-    follow_up = list(selectors.without_exempt(selectors.follow_up_tasks(meeting)))
+    follow_up = list(selectors.follow_up_all(meeting).exclude(entry_exempt_q("entry__"))
+                     .select_related("responsible_member__user", "responsible_organisation",
+                                     "responsible_user"))
     ics = calendar.calendar_bytes([meeting], method="REQUEST")
     url = settings.SITE_URL.rstrip("/") + reverse("politirad:meeting_detail", args=[meeting.pk])
     subject = _("Agenda: %(council)s %(date)s") % {
@@ -535,13 +590,23 @@ def minutes_approve(*, minutes: Minutes, actor: Any) -> Minutes:
     if not selectors.is_chair(actor, minutes.meeting.council):
         raise PermissionDenied(_("Only the chair of the council can approve the minutes."))
     _require_draft(minutes)
+    meeting = minutes.meeting
+    if not meeting.is_past:
+        raise ValidationError(_("The meeting has not started yet. Minutes can be approved "
+                                "after the meeting is held."))
+    if not meeting.attendances.exists():
+        raise ValidationError(_("Register who attended before approving the minutes: the "
+                                "minutes record who was present (§4.1.2)."))
     if not minutes.entries.exists():
         raise ValidationError(_("The minutes are empty. Write the minutes for at least one "
                                 "agenda item before approving."))
+    # The follow-up list the minutes show is fixed now: a later task never enters it.
+    follow_up = list(selectors.follow_up_all(meeting).values_list("pk", flat=True))
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = timezone.now()
     minutes.approved_by = actor
     minutes.save()
+    minutes.follow_up.set(follow_up)
     audit.record(actor=actor, action=AuditAction.APPROVE, obj=minutes, summary=str(minutes.meeting))
     return minutes
 

@@ -31,6 +31,8 @@ urlpatterns = [
          name="minutes_public_pdf"),
     path("saker/<int:pk>/endre/", views.agenda_item_edit, name="agenda_item_edit"),
     path("vedlegg/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("foresporsler/<int:pk>/svar/", views.municipality_request_decide,
+         name="municipality_request_decide"),
     path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
     path("oppgaver/<int:pk>/", views.task_detail, name="task_detail"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,11 +25,9 @@ from .models import (
     AgendaAttachment,
     AgendaItem,
     CouncilMember,
-    Decision,
+    CouncilMunicipalityRequest,
     Meeting,
     Minutes,
-    MinutesEntry,
-    MinutesStatus,
     PoliceCouncil,
     Task,
 )
@@ -46,6 +43,16 @@ def _form_page(request: HttpRequest, *, form: Any, title: str, back: str,
         "form": form, "title": title, "back": back, "council": council, "intro": intro,
         "submit": submit or _("Save"),
     })
+
+
+def _frozen(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """409: the minutes are approved, so the meeting, its agenda and attendance are fixed.
+    A stale tab that posts after approval learns why, and by whom, and loses nothing else."""
+    minutes = selectors.minutes_of(meeting)
+    approver = minutes.approved_by if minutes is not None else None
+    name = (approver.get_full_name() or approver.get_username()) if approver else _("the chair")
+    return render(request, "politirad/frozen.html",
+                  {"meeting": meeting, "minutes": minutes, "approved_by": name}, status=409)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -75,6 +82,10 @@ def council_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def council_create(request: HttpRequest, number: str) -> HttpResponse:
     municipality = access.get_municipality_or_404(request.user, number, WORK)
+    if not access.can(request.user, WORK, municipality, roles=access.PARTY_ROLES):
+        raise PermissionDenied(_("Only the parties of the cooperation (municipal leader, police "
+                                 "contact, police leadership, district administrator) may set "
+                                 "up a police council."))
     choices = Municipality.objects.filter(
         police_district_id=municipality.police_district_id).exclude(pk=municipality.pk)
     form = forms.CouncilForm(request.POST or None, municipality_choices=choices,
@@ -109,8 +120,9 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("municipality__name"),
         "members": selectors.council_members(council),
         "meetings": meetings,
-        "open_tasks": selectors.open_tasks(
-            council, include_exempt=selectors.can_see_exempt(request.user, council))[:100],
+        "open_tasks": selectors.open_tasks(council, request.user)[:100],
+        "pending_municipalities": council.municipality_requests.filter(
+            status="pending").select_related("municipality"),
         "plans": council.plans.prefetch_related("measures"),
         "knowledge_requests": council.knowledge_requests.all(),
         "terms": terms,
@@ -148,7 +160,7 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     council = selectors.get_council_or_404(request.user, pk, WORK)
-    form = forms.MemberForm(request.POST or None)
+    form = forms.MemberForm(request.POST or None, eligible=selectors.eligible_members(council))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,8 +177,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form=form, council=council,
                       back=reverse("politirad:council_detail", args=[council.pk]),
                       title=_("Add a member to %(name)s") % {"name": council.name},
-                      intro=_("A portal user who is added gets access to the council's "
-                              "municipality as a council member; it ends when they leave."))
+                      intro=_("A seat gives the person this council only, and it ends when "
+                              "they leave. People who work in the council's municipalities "
+                              "are added by user name; others as external members."))
 
 
 @login_required
@@ -182,6 +195,28 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s has left the council.")
                          % {"name": member.display_name})
     return redirect("politirad:council_detail", pk=member.council_id)
+
+
+@login_required
+@require_POST
+def municipality_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Someone who works in a municipality answers a request to join a regional council."""
+    join = get_object_or_404(
+        access.scope(CouncilMunicipalityRequest.objects.select_related("council", "municipality"),
+                     request.user, WORK), pk=pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.council_municipality_decide(request=join, actor=request.user, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if accept:
+            messages.success(request, _("%(municipality)s has joined %(council)s.") % {
+                "municipality": join.municipality.name, "council": join.council.name})
+            return redirect("politirad:council_detail", pk=join.council_id)
+        messages.success(request, _("You declined: %(municipality)s does not join %(council)s.")
+                         % {"municipality": join.municipality.name, "council": join.council.name})
+    return redirect("home")
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -219,6 +254,8 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
+    if meeting.is_frozen:
+        return _frozen(request, meeting)
     local = timezone.localtime
     form = forms.MeetingEditForm(request.POST or None, initial={
         "title": meeting.title, "starts_at": local(meeting.starts_at),
@@ -244,14 +281,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = meeting.council
     flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
     can_work = selectors.can_work(request.user, council)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    minutes = selectors.minutes_of(meeting)
     can_see_exempt = selectors.can_see_exempt(request.user, council)
-    follow_up = selectors.follow_up_tasks(meeting)
     return render(request, "politirad/meeting_detail.html", {
         "meeting": flagged,
+        "state": meeting.state,
+        "frozen": meeting.is_frozen,
+        "may_send_agenda": meeting.may_send_agenda,
         "council": council,
-        "items": selectors.agenda_items(meeting, request.user),
-        "follow_up": follow_up if can_see_exempt else selectors.without_exempt(follow_up),
+        "rows": selectors.agenda_rows(meeting, request.user),
+        "follow_up": selectors.follow_up_tasks(meeting, request.user),
         "attendance": meeting.attendances.select_related("member__user").order_by(
             "member__role"),
         "flags": selectors.meeting_leadership_flags(flagged),
@@ -299,6 +338,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
+    if meeting.is_frozen:
+        return _frozen(request, meeting)
     form = forms.AgendaItemForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -320,8 +361,11 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_in_council_or_404(
-        AgendaItem.objects.select_related("meeting__council"), request.user, WORK,
+        AgendaItem.objects.restrict(access.principal(request.user))
+        .select_related("meeting__council"), request.user, WORK,
         council_path="meeting__council", pk=pk)
+    if item.meeting.is_frozen:
+        return _frozen(request, item.meeting)
     form = forms.AgendaItemForm(request.POST or None, request.FILES or None, initial={
         "title": item.title, "description": item.description, "presenter": item.presenter,
         "access_level": item.access_level, "legal_basis": item.legal_basis})
@@ -344,12 +388,11 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    # Exempt attachments exist only for those who read exempt content: 404 for the others.
     attachment = selectors.get_in_council_or_404(
-        AgendaAttachment.objects.select_related("item__meeting__council"), request.user,
+        AgendaAttachment.objects.restrict(access.principal(request.user))
+        .select_related("item__meeting__council"), request.user,
         council_path="item__meeting__council", pk=pk)
-    if attachment.item.is_exempt and not selectors.can_see_exempt(
-            request.user, attachment.item.meeting.council):
-        raise PermissionDenied
     # Always a download, with the checked type: never rendered inline in the portal's origin.
     response = FileResponse(attachment.file.open("rb"), as_attachment=True,
                             filename=attachment.filename, content_type=attachment.content_type)
@@ -361,6 +404,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
+    if meeting.is_frozen:
+        return _frozen(request, meeting)
     try:
         count = services.agenda_send(meeting=meeting, actor=request.user)
     except ValidationError as exc:
@@ -385,6 +430,8 @@ def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
+    if meeting.is_frozen:
+        return _frozen(request, meeting)
     members = list(selectors.council_members(meeting.council))
     current = dict(meeting.attendances.values_list("member_id", "status"))
     form = forms.AttendanceForm(request.POST or None, members=members, initial_status=current)
@@ -408,68 +455,21 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Minutes --------------------------------------------------------------------------------
 
 
-def _minutes_context(request: HttpRequest, meeting: Meeting, *, public: bool = False,
-                     pdf: bool = False) -> dict[str, Any]:
-    """What the minutes page and both PDFs show (the same template)."""
-    council = meeting.council
-    show_exempt = not public and selectors.can_see_exempt(request.user, council)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    entries: dict[int, MinutesEntry] = {}
-    corrections = []
-    if minutes is not None:
-        entries = {e.agenda_item_id: e for e in minutes.entries.prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("number")))}
-        corrections = [c for c in minutes.corrections.all()
-                       if show_exempt or c.access_level != "exempt"]
-    items = []
-    for item in meeting.agenda_items.all():
-        entry = entries.get(item.pk)
-        exempt = item.is_exempt or (entry is not None and entry.is_exempt)
-        if exempt and public:
-            continue  # the public version leaves exempt items out entirely
-        basis = item.legal_basis or (entry.legal_basis if entry is not None else "")
-        items.append({"item": item, "entry": entry, "exempt": exempt, "legal_basis": basis,
-                      "hidden": exempt and not show_exempt})
-    hidden_items = {row["item"].pk for row in items if row["hidden"]}  # type: ignore[union-attr]
-    tasks = []
-    for task in selectors._task_related(meeting.tasks.all()).order_by("deadline", "pk"):
-        task_exempt = task.entry is not None and (
-            task.entry.is_exempt or task.entry.agenda_item.is_exempt)
-        if task_exempt and (public or not show_exempt):
-            continue
-        if task.entry is not None and task.entry.agenda_item_id in hidden_items:
-            continue
-        tasks.append(task)
-    flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
-    return {
-        "meeting": flagged, "council": council, "minutes": minutes, "rows": items,
-        "tasks": tasks, "corrections": corrections, "public": public, "pdf": pdf,
-        "attendance": meeting.attendances.select_related("member__user", "member__organisation")
-        .order_by("member__role"),
-        "flags": selectors.meeting_leadership_flags(flagged),
-    }
-
-
-def _may_read_minutes(request: HttpRequest, meeting: Meeting, minutes: Minutes | None) -> bool:
-    """Members read minutes once published; those who write and approve them read drafts."""
-    if minutes is not None and minutes.status == MinutesStatus.PUBLISHED:
-        return True
-    return selectors.can_work(request.user, meeting.council) or selectors.is_chair(
-        request.user, meeting.council)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
     council = meeting.council
     can_work = selectors.can_work(request.user, council)
-    existing = Minutes.objects.filter(meeting=meeting).first()
+    existing = selectors.minutes_of(meeting)
     editable = can_work and (existing is None or existing.is_draft)
     members = list(selectors.council_members(council))
-    items = list(meeting.agenda_items.all())
+    # Writing a row needs reading it: only items the user may read can be written.
+    items = selectors.agenda_items(meeting, request.user)
     error_forms: dict[int, Any] = {}
     if request.method == "POST":
+        if can_work and not editable:
+            return _frozen(request, meeting)
         if not editable:
             raise PermissionDenied
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
@@ -496,13 +496,15 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The minutes for item %(number)s are saved.")
                                  % {"number": item.number})
                 return redirect(reverse("politirad:minutes", args=[meeting.pk])
-                                + f"#item-{item.pk}")
+                                + f"#item-{item.number}")
         error_forms[item.pk] = form
-    context = _minutes_context(request, meeting)
-    context["readable"] = _may_read_minutes(request, meeting, context["minutes"])
+    context = selectors.minutes_view(meeting, request.user)
+    context["readable"] = selectors.may_read_minutes(request.user, meeting)
     if editable:
         for row in context["rows"]:
             item_obj, entry = row["item"], row["entry"]
+            if item_obj is None:
+                continue
             row["form"] = error_forms.get(item_obj.pk) or forms.MinutesEntryForm(
                 prefix=f"item{item_obj.pk}", members=members, initial={
                     "notes": entry.notes if entry else "",
@@ -522,7 +524,9 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
-    items = list(meeting.agenda_items.all())
+    if meeting.is_frozen:
+        return _frozen(request, meeting)
+    items = selectors.agenda_items(meeting, request.user)
     members = list(selectors.council_members(meeting.council))
     form = forms.TaskForm(request.POST, items=items, members=members)
     if form.is_valid():
@@ -599,8 +603,9 @@ def minutes_correction(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf_response(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
     meeting = _get_meeting(request, pk)
-    context = _minutes_context(request, meeting, public=public, pdf=True)
-    if context["minutes"] is None or not _may_read_minutes(request, meeting, context["minutes"]):
+    context = selectors.minutes_view(meeting, request.user, public=public)
+    context["pdf"] = True
+    if context["minutes"] is None or not selectors.may_read_minutes(request.user, meeting):
         raise PermissionDenied
     data = render_pdf("politirad/minutes_pdf.html", context,
                       language=getattr(request, "LANGUAGE_CODE", None))
@@ -645,11 +650,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.get_in_council_or_404(selectors._task_related(Task.objects.all()),
-                                           request.user, pk=pk)
-    if task.entry is not None and (task.entry.is_exempt or task.entry.agenda_item.is_exempt) \
-            and not selectors.can_see_exempt(request.user, task.council):
-        raise PermissionDenied
+    # A task under an exempt item exists only for those who read exempt content.
+    task = selectors.get_in_council_or_404(
+        selectors._task_related(Task.objects.restrict(access.principal(request.user))),
+        request.user, pk=pk)
     may_update = services.task_may_update(request.user, task)
     form = forms.TaskStatusForm(request.POST or None, initial={"status": task.status})
     if request.method == "POST":

@@ -1,23 +1,19 @@
-"""The one place that says who may see and change what.
+"""Municipality-level access, answered from the request's principal (`samarbeid.policy`).
 
-Every view and selector scopes through these functions, so no view can forget it:
-- outsiders get 404 (`get_municipality_or_404`, `scope`),
-- users who may see but not change get 403 (`require`).
-
-Levels, from weakest to strongest:
-  VIEW  — see the municipality and its cooperation (council members, everyone who works there)
-  WORK  — create and change cooperation content (municipal leader, police contact, SLT
-          coordinator, police leadership of the unit, district and national administrators)
+Outsiders get 404 (`get_municipality_or_404`, `scope`), users who may see but not change
+get 403 (`require`). Levels, from weakest to strongest:
+  VIEW  — see the municipality's cooperation: everyone who works there (municipal leader,
+          police contact, SLT coordinator), police leadership of its unit, district and
+          national administrators. A council seat gives that council only, not this.
+  WORK  — create and change the municipality's cooperation content (the same people)
   ADMIN — administer (district administrator for their district, national administrator)
 
-Municipality-bound roles are object permissions in django-guardian, granted and revoked by
-`samarbeid.services` when a membership changes; district, unit and national roles are rules
-over the membership rows, evaluated in SQL so that lists stay one query.
+Every answer comes from the principal's id sets, so lists stay one query and a page asks
+the database nothing about permissions once the principal is cached.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, TypeVar
 
@@ -25,12 +21,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Municipality, MunicipalityUserObjectPermission, Role
+from . import policy
+from .models import Municipality, Role
+from .policy import Principal
 
-# A logged-in user, AnonymousUser, or a user fetched by a task: all answer is_authenticated.
+# A logged-in user, AnonymousUser, a user fetched by a task, or a principal.
 AnyUser = Any
 
 M = TypeVar("M", bound=Model)
+
+# Roles that act for a party of the cooperation in a municipality (Veileder §3, §4.1.1):
+# they prepare and follow up the council's meetings and read its exempt content.
+PARTY_ROLES = frozenset({Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT})
+WORKING_ROLES = frozenset({Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR})
 
 
 class Level(IntEnum):
@@ -39,76 +42,24 @@ class Level(IntEnum):
     ADMIN = 3
 
 
-VIEW_PERM = "view_municipality"
-WORK_PERM = "work_in_municipality"
-
-# Which guardian permissions a municipality-bound role gives.
-ROLE_PERMS: dict[str, tuple[str, ...]] = {
-    Role.MUNICIPAL_LEADER: (VIEW_PERM, WORK_PERM),
-    Role.POLICE_CONTACT: (VIEW_PERM, WORK_PERM),
-    Role.SLT_COORDINATOR: (VIEW_PERM, WORK_PERM),
-    Role.COUNCIL_MEMBER: (VIEW_PERM,),
-}
+# The principal used to be called the user's roles; the name stays for the many readers.
+Roles = Principal
 
 
-@dataclass
-class Roles:
-    """A user's active memberships, read once per request."""
-
-    national_admin: bool = False
-    admin_districts: set[int] = field(default_factory=set)
-    leadership_units: set[int] = field(default_factory=set)
-    police_districts: set[int] = field(default_factory=set)  # any police role in the district
-    signs_for_municipalities: set[int] = field(default_factory=set)
-    signs_for_police_districts: set[int] = field(default_factory=set)
-    memberships: list[Membership] = field(default_factory=list)
-    # (level, municipality id) -> answer, so the panels of one page ask the database once
-    answers: dict[tuple[int, int], bool] = field(default_factory=dict)
-
-    @property
-    def is_police(self) -> bool:
-        return bool(self.police_districts)
+def principal(user: AnyUser) -> Principal:
+    if isinstance(user, Principal):
+        return user
+    return policy.for_user(user)
 
 
-def roles(user: AnyUser) -> Roles:
-    """The user's active roles, cached on the user object for the request."""
-    if not user.is_authenticated or not user.is_active:
-        return Roles()
-    cached: Roles | None = getattr(user, "_samarbeid_roles", None)
-    if cached is not None:
-        return cached
-    result = Roles()
-    rows = list(
-        Membership.objects.active()
-        .filter(user=user)
-        .select_related("municipality", "operational_unit", "police_district")
-    )
-    result.memberships = rows
-    for m in rows:
-        if m.role == Role.NATIONAL_ADMIN:
-            result.national_admin = True
-        elif m.role == Role.DISTRICT_ADMIN and m.police_district_id:
-            result.admin_districts.add(m.police_district_id)
-            result.police_districts.add(m.police_district_id)
-            if m.can_sign:
-                result.signs_for_police_districts.add(m.police_district_id)
-        elif m.role == Role.POLICE_LEADERSHIP and m.operational_unit:
-            result.leadership_units.add(m.operational_unit.pk)
-            result.police_districts.add(m.operational_unit.police_district_id)
-            if m.can_sign:
-                result.signs_for_police_districts.add(m.operational_unit.police_district_id)
-        elif m.role == Role.POLICE_CONTACT and m.municipality:
-            result.police_districts.add(m.municipality.police_district_id)
-        elif m.role == Role.MUNICIPAL_LEADER and m.can_sign and m.municipality_id:
-            result.signs_for_municipalities.add(m.municipality_id)
-    user._samarbeid_roles = result
-    return result
+def roles(user: AnyUser) -> Principal:
+    """The user's principal for this request (see `samarbeid.policy`)."""
+    return principal(user)
 
 
 def forget(user: AnyUser) -> None:
-    """Drop the cached roles (after a membership change within the same request)."""
-    if hasattr(user, "_samarbeid_roles"):
-        del user._samarbeid_roles
+    """Drop the memoised principal (after a membership change within the same request)."""
+    policy.forget(user)
 
 
 def is_national_admin(user: AnyUser) -> bool:
@@ -120,28 +71,26 @@ def is_administrator(user: AnyUser) -> bool:
     return r.national_admin or bool(r.admin_districts)
 
 
-def _guardian_q(user: AnyUser, perm: str) -> Q:
-    granted = MunicipalityUserObjectPermission.objects.filter(
-        user_id=user.pk, permission__codename=perm
-    ).values("content_object_id")
-    return Q(pk__in=granted)
+def municipality_q(user: AnyUser, level: Level = Level.VIEW, prefix: str = "",
+                   roles: frozenset[str] | None = None) -> Q:
+    """A Q over Municipality (or, with `prefix`, over a model pointing to it).
 
-
-def municipality_q(user: AnyUser, level: Level = Level.VIEW, prefix: str = "") -> Q:
-    """A Q over Municipality (or, with `prefix`, over a model pointing to it)."""
-    r = roles(user)
-    if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if r.national_admin:
+    `roles` narrows the municipality-bound roles that count (e.g. only the parties); unit
+    leadership and district administrators always count, national administrators count
+    unless `roles` is given (they are no party to a municipality's cooperation).
+    """
+    p = principal(user)
+    if not p.is_authenticated:
+        return policy.NOTHING
+    if p.national_admin and roles is None:
         return Q()
-    q = Q(police_district_id__in=r.admin_districts) if r.admin_districts else Q(pk__in=[])
+    prefix = f"{prefix}__" if prefix else ""
+    parts = [policy.ids_q(f"{prefix}police_district_id", p.admin_districts)]
     if level <= Level.WORK:
-        if r.leadership_units:
-            q |= Q(operational_unit_id__in=r.leadership_units)
-        q |= _guardian_q(user, VIEW_PERM if level == Level.VIEW else WORK_PERM)
-    if not prefix:
-        return q
-    return Q(**{f"{prefix}__in": Municipality.objects.filter(q).values("pk")})
+        parts.append(policy.ids_q(f"{prefix}operational_unit_id", p.leadership_units))
+        held = WORKING_ROLES if roles is None else roles
+        parts.append(policy.ids_q(f"{prefix}pk", p.municipalities_with(held)))
+    return policy.any_of(*parts)
 
 
 def municipalities(user: AnyUser, level: Level = Level.VIEW) -> QuerySet[Municipality]:
@@ -152,29 +101,28 @@ def municipalities(user: AnyUser, level: Level = Level.VIEW) -> QuerySet[Municip
 def scope(qs: QuerySet[M], user: AnyUser, level: Level = Level.VIEW,
           path: str = "municipality") -> QuerySet[M]:
     """Restrict any queryset whose rows belong to a municipality (through `path`)."""
-    r = roles(user)
-    if r.national_admin and user.is_active:
+    p = principal(user)
+    if p.national_admin:
         return qs
-    return qs.filter(municipality_q(user, level, prefix=path))
+    q = municipality_q(p, level, prefix=path)
+    return qs.none() if q is policy.NOTHING else qs.filter(q)
 
 
-def can(user: AnyUser, level: Level, municipality: Municipality) -> bool:
-    r = roles(user)
-    if not user.is_authenticated or not user.is_active:
+def can(user: AnyUser, level: Level, municipality: Municipality,
+        roles: frozenset[str] | None = None) -> bool:
+    p = principal(user)
+    if not p.is_authenticated:
         return False
-    if r.national_admin or municipality.police_district_id in r.admin_districts:
+    if municipality.police_district_id in p.admin_districts:
+        return True
+    if p.national_admin and roles is None:
         return True
     if level == Level.ADMIN:
         return False
-    if municipality.operational_unit_id and municipality.operational_unit_id in r.leadership_units:
+    if municipality.operational_unit_id and municipality.operational_unit_id in p.leadership_units:
         return True
-    key = (int(level), municipality.pk)
-    if key not in r.answers:
-        perm = VIEW_PERM if level == Level.VIEW else WORK_PERM
-        r.answers[key] = MunicipalityUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename=perm, content_object=municipality
-        ).exists()
-    return r.answers[key]
+    held = p.municipal_roles.get(municipality.pk, set())
+    return bool(held & (WORKING_ROLES if roles is None else roles))
 
 
 def require(user: AnyUser, level: Level, municipality: Municipality) -> None:

@@ -100,7 +100,6 @@ class MembershipAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             return
         super().save_model(request, obj, form, change)
-        services.membership_sync_all()
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.membership_end(membership=obj, actor=request.user)

@@ -8,7 +8,11 @@ class SamarbeidConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import notify, services, signals  # noqa: F401
+        from guardian.models import UserObjectPermission
 
-        # Not a reminder, but it rides on the same periodic scan: dated roles take effect.
-        notify.register_scan("samarbeid.membership_sync", lambda: services.membership_sync_due() and 0)
+        from . import policy, signals  # noqa: F401
+        from .models import Membership
+
+        # Every write to a membership or an explicit grant bumps the user's principal.
+        policy.watch(Membership)
+        policy.watch(UserObjectPermission)

@@ -32,7 +32,7 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str
+    role: str | None  # None: no role of its own (a council seat, given by politirad's demo)
     scope: str  # municipality name, unit name, district name or ""
     title: str = ""
     can_sign: bool = False
@@ -57,7 +57,8 @@ USERS: list[DemoUser] = [
              description="Chief of police, Sør-Vest (signs agreements, district administrator)"),
     DemoUser("slt.stavanger", "Aisha", "Khan", Role.SLT_COORDINATOR, "Stavanger",
              "SLT-koordinator", description="SLT coordinator of Stavanger"),
-    DemoUser("radsmedlem.stavanger", "Lars", "Øien", Role.COUNCIL_MEMBER, "Stavanger",
+    # No role: a seat on the extended council (politirad's demo) gives that council only.
+    DemoUser("radsmedlem.stavanger", "Lars", "Øien", None, "Stavanger",
              "Næringslivets representant", description="Council member (business), read-only"),
     DemoUser("admin.sorvest", "Hilde", "Moe", Role.DISTRICT_ADMIN, DISTRICT,
              "Distriktsadministrator", description="District administrator, Sør-Vest"),
@@ -103,8 +104,9 @@ def _ensure_membership(user: Any, spec: DemoUser, demo: Demo, role: str | None =
                        municipality: Municipality | None = None) -> None:
     role = role or spec.role
     kwargs: dict[str, Any] = {}
-    if role in (Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR,
-                Role.COUNCIL_MEMBER):
+    if role is None:
+        return
+    if role in (Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR):
         kwargs["municipality"] = municipality or demo.municipality(spec.scope)
     elif role == Role.POLICE_LEADERSHIP:
         kwargs["operational_unit"] = demo.units[spec.scope]

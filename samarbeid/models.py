@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermissionBase
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # noqa: F401
@@ -91,6 +90,15 @@ class CoordinationStep(models.IntegerChoices):
     JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
 
 
+class AccessLevel(models.TextChoices):
+    """Confidentiality of council content (§4.1.5, offentleglova), defined once for the
+    portal. Who reads each level and what each output shows: `samarbeid.confidentiality`."""
+
+    OPEN = "open", _("Open")
+    INTERNAL = "internal", _("Internal")
+    EXEMPT = "exempt", _("Exempt from public access")
+
+
 class Participation(models.TextChoices):
     """Whether the municipality takes part in the cooperation; voluntary (§2.3)."""
 
@@ -128,7 +136,6 @@ class Municipality(models.Model):
         ordering = ["name", "number"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        permissions = [("work_in_municipality", _("Can work on the municipality's cooperation"))]
 
     def __str__(self) -> str:
         return self.name
@@ -143,12 +150,6 @@ class Municipality(models.Model):
                 {"operational_unit": _("The operational unit must belong to the municipality's "
                                        "police district.")}
             )
-
-
-class MunicipalityUserObjectPermission(UserObjectPermissionBase):
-    """Direct-FK guardian permissions: scoping joins instead of casting object ids."""
-
-    content_object = models.ForeignKey(Municipality, on_delete=models.CASCADE)
 
 
 class OrganisationKind(models.TextChoices):
@@ -189,14 +190,14 @@ class Role(models.TextChoices):
     POLICE_CONTACT = "police_contact", _("Police contact")
     POLICE_LEADERSHIP = "police_leadership", _("Police leadership")
     SLT_COORDINATOR = "slt_coordinator", _("SLT coordinator")
-    COUNCIL_MEMBER = "council_member", _("Council member")
     DISTRICT_ADMIN = "district_admin", _("District administrator")
     NATIONAL_ADMIN = "national_admin", _("National administrator")
 
 
 # Which scope field each role needs.
-MUNICIPALITY_ROLES = {Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR,
-                      Role.COUNCIL_MEMBER}
+# A seat on a council or an SLT level is not a role: the app that owns it registers it with
+# the policy (`samarbeid.policy.register_seats`), and it gives that council or level only.
+MUNICIPALITY_ROLES = {Role.MUNICIPAL_LEADER, Role.POLICE_CONTACT, Role.SLT_COORDINATOR}
 POLICE_ROLES = {Role.POLICE_CONTACT, Role.POLICE_LEADERSHIP, Role.DISTRICT_ADMIN}
 
 
@@ -209,8 +210,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A user's role, scoped to a municipality, an operational unit or a police district.
 
-    Created and ended only through `samarbeid.services`, which also grants and revokes the
-    matching object permissions.
+    Created and ended through `samarbeid.services`; it gives access from `starts_on` up to
+    (not including) `ends_on` by itself, read by `samarbeid.policy`.
     """
 
     user = models.ForeignKey(

@@ -104,3 +104,24 @@ def register_nav(link: NavLink) -> NavLink:
 
 def nav_for(user: Any) -> list[NavLink]:
     return [n for n in sorted(_nav.values(), key=lambda n: (n.order, n.key)) if n.visible(user)]
+
+
+# --- Seats on the home page ----------------------------------------------------------------
+# A seat on a council or SLT level is not a role of the core; the app that owns it says
+# how it reads ("Chair of Politirådet i Stavanger").
+
+SeatLines = Callable[[Any], list[str]]
+_seat_lines: list[SeatLines] = []
+
+
+def register_seat_lines(provider: SeatLines) -> SeatLines:
+    if provider not in _seat_lines:
+        _seat_lines.append(provider)
+    return provider
+
+
+def seat_lines_for(user: Any) -> list[str]:
+    lines: list[str] = []
+    for provider in _seat_lines:
+        lines.extend(provider(user))
+    return lines

@@ -1,5 +1,7 @@
-"""Writes in the core: memberships (and the object permissions that follow them) and a
-municipality's participation status."""
+"""Writes in the core: memberships and a municipality's participation status.
+
+A membership gives access from its start date to its end date by itself: the principal is
+read from the rows (`samarbeid.policy`), so no permission is granted, revoked or synced."""
 
 from __future__ import annotations
 
@@ -8,30 +10,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from . import access, audit
 from .models import Membership, Municipality, OperationalUnit, Participation, PoliceDistrict
 
 AbstractBaseUser = Any  # users and AnonymousUser alike; access decides, not the type
-
-
-def _sync_municipality_perms(*, user: AbstractBaseUser, municipality: Municipality,
-                             on: dt.date | None = None) -> None:
-    """Grant exactly the guardian perms the user's active memberships give on `municipality`."""
-    wanted: set[str] = set()
-    for role in (
-        Membership.objects.active(on)
-        .filter(user=user, municipality=municipality)
-        .values_list("role", flat=True)
-    ):
-        wanted.update(access.ROLE_PERMS.get(role, ()))
-    for perm in (access.VIEW_PERM, access.WORK_PERM):
-        if perm in wanted:
-            assign_perm(perm, user, municipality)
-        else:
-            remove_perm(perm, user, municipality)
-    access.forget(user)
 
 
 @transaction.atomic
@@ -53,9 +36,7 @@ def membership_create(
         starts_on=starts_on or timezone.localdate(),
     )
     membership.full_clean()
-    membership.save()
-    if municipality is not None:
-        _sync_municipality_perms(user=user, municipality=municipality)
+    membership.save()  # the principal's version is bumped by policy.watch(Membership)
     access.forget(user)
     audit.record(actor=actor, action="create", obj=membership, summary=str(membership))
     return membership
@@ -64,45 +45,13 @@ def membership_create(
 @transaction.atomic
 def membership_end(*, membership: Membership, ends_on: dt.date | None = None,
                    actor: AbstractBaseUser | None = None) -> Membership:
-    """End a role; the permissions it gave go with it (unless another role still gives them)."""
+    """End a role: from `ends_on` it gives nothing (the principal reads the end date)."""
     membership.ends_on = ends_on or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["ends_on"])
-    if membership.municipality is not None:
-        _sync_municipality_perms(user=membership.user, municipality=membership.municipality)
     access.forget(membership.user)
     audit.record(actor=actor, action="end", obj=membership, summary=str(membership))
     return membership
-
-
-def membership_sync_due(*, on: dt.date | None = None) -> int:
-    """Grant or revoke the permissions of roles that start or end today (or did yesterday,
-    in case a scan was missed): dated assignments take effect without anyone acting."""
-    today = on or timezone.localdate()
-    window = [today - dt.timedelta(days=1), today]
-    from django.db.models import Q
-
-    rows = (Membership.objects.exclude(municipality=None)
-            .filter(Q(starts_on__in=window) | Q(ends_on__in=window))
-            .select_related("user", "municipality"))
-    pairs = {(m.user, m.municipality) for m in rows if m.municipality is not None}
-    for user, municipality in pairs:
-        _sync_municipality_perms(user=user, municipality=municipality, on=today)
-    return len(pairs)
-
-
-def membership_sync_all() -> int:
-    """Recompute every municipality permission from memberships (after imports or expiry)."""
-    pairs = set(
-        Membership.objects.exclude(municipality=None).values_list("user_id", "municipality_id")
-    )
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.in_bulk({u for u, _ in pairs})
-    municipalities = Municipality.objects.in_bulk({m for _, m in pairs})
-    for user_id, municipality_id in pairs:
-        _sync_municipality_perms(user=users[user_id], municipality=municipalities[municipality_id])
-    return len(pairs)
 
 
 @transaction.atomic

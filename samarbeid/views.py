@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ) if not r.national_admin else []
     context = {
         "roles": r,
+        "seat_lines": sections.seat_lines_for(request.user) if r.seats else [],
         "my_municipalities": my_municipalities[:PAGE_SIZE],
         "more_municipalities": len(my_municipalities) > PAGE_SIZE,
         "upcoming_meetings": sections.items_for(request.user, "meetings"),
@@ -184,7 +185,10 @@ def _log_refusal(request: HttpRequest, status: int) -> None:
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     _log_refusal(request, 403)
-    return render(request, "403.html", status=403)
+    # A refusal raised with a message (the policy's reason) is shown; a bare one gets the
+    # general text. The messages are written for users, never carry data.
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,8 +2,9 @@
 each role. Each app lists its own patterns in `tests/<app>/matrix.py` as `MATRIX`.
 
 Roles (see tests/conftest.py `World`): anonymous; outsider (a user of another
-municipality); member (a council member: may see, not change); leader (the municipality's
-mayor, who works on and signs for it); admin (national administrator).
+municipality); member (a seat on Stavanger's council and no role: sees that council only,
+changes nothing); leader (the municipality's mayor, who works on and signs for it); admin
+(national administrator).
 """
 
 from __future__ import annotations
@@ -30,10 +31,20 @@ class Case:
 
 
 def scoped(view: int = 200, change: int | None = None) -> dict[str, int]:
-    """Typical expectations for a page of one municipality (Stavanger)."""
+    """Typical expectations for a page of one municipality (Stavanger). A council seat gives
+    nothing of the municipality, so the member gets 404 like any outsider."""
+    status = view if change is None else change
+    return {"anonymous": LOGIN, "outsider": 404, "member": 404, "leader": status,
+            "admin": status}
+
+
+def in_council(view: int = 200, change: int | None = None, admin: int | None = None
+               ) -> dict[str, int]:
+    """A page of the Stavanger council: the member (a seat) reads it, may not change it; the
+    national administrator reads open content and changes nothing."""
     status = view if change is None else change
     return {"anonymous": LOGIN, "outsider": 404, "member": 403 if change else status,
-            "leader": status, "admin": status}
+            "leader": status, "admin": admin if admin is not None else (403 if change else status)}
 
 
 def everyone(status: int = 200, anonymous: int = LOGIN) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Builders for politirad tests and matrix rows: a council of Stavanger around the `world`
-users (alice = mayor and chair, paul = police contact and secretary)."""
+users (alice = mayor and chair, paul = police contact and secretary, bob = a member for
+business with no role of his own)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,16 @@ def make_council(w: Any, *, name: str = "Politirådet i Stavanger", municipality
                                 role=MemberRole.POLICE_CONTACT, is_secretary=True)
     services.council_member_add(council=council, actor=w.police, name="Ekstern Person",
                                 email="ekstern@example.no", role=MemberRole.ORGANISATION_MEMBER)
+    seat(council, w.member)
     return council
+
+
+def seat(council: PoliceCouncil, user: Any, *, role: str = MemberRole.ORGANISATION_MEMBER,
+         chair: bool = False, secretary: bool = False) -> CouncilMember:
+    """Seat a user who holds no role (business, volunteers, school): in production they come
+    in by invitation; the service seats only people who work in the municipality."""
+    return CouncilMember.objects.create(council=council, user=user, role=role, is_chair=chair,
+                                        is_secretary=secretary)
 
 
 def member(council: PoliceCouncil, user: Any) -> CouncilMember:
