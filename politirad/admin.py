@@ -38,6 +38,8 @@ class MinutesAdmin(AuditedAdmin):
     list_display = ("meeting", "status", "approved_at")
     list_filter = ("status",)
     raw_id_fields = ("meeting", "approved_by")
+    # The follow-up list is what the minutes recorded at approval (set by the service).
+    exclude = ("follow_up",)
 
 
 @admin.register(models.Task)
@@ -45,5 +47,8 @@ class TaskAdmin(AuditedAdmin):
     list_display = ("title", "council", "deadline", "status")
     list_filter = ("status",)
     search_fields = ("title", "council__name")
-    raw_id_fields = ("council", "meeting", "entry", "responsible_member", "responsible_user",
+    raw_id_fields = ("council", "meeting", "responsible_member", "responsible_user",
                      "responsible_organisation", "created_by")
+    # The agenda item a task belongs to is set with the minutes; its label is the item's
+    # title, which may be exempt.
+    exclude = ("entry",)

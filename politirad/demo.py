@@ -43,9 +43,10 @@ def build(demo: Demo) -> None:
     ]
     members: dict[str, CouncilMember] = {}
     for username, role, chair, secretary in spec:
+        # The business member holds no role: he is seated as if he accepted an invitation.
         members[username] = services.council_member_add(
             council=council, actor=contact, user=users[username], role=role, is_chair=chair,
-            is_secretary=secretary)
+            is_secretary=secretary, invited=username == "radsmedlem.stavanger")
 
     now = timezone.localtime()
     past_start = (now - dt.timedelta(days=60)).replace(hour=9, minute=0, second=0, microsecond=0)

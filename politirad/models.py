@@ -561,8 +561,9 @@ class Minutes(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     # What the approved minutes show as follow-up of open tasks (§4.1.2), kept as it was at
     # approval: a task created later never enters approved minutes.
-    follow_up = models.ManyToManyField("Task", blank=True, related_name="followed_up_in",
-                                       verbose_name=_("follow-up of open tasks"))
+    follow_up: models.ManyToManyField = models.ManyToManyField(
+        "Task", blank=True, related_name="followed_up_in",
+        verbose_name=_("follow-up of open tasks"))
 
     objects = MinutesQuerySet.as_manager()
 
@@ -752,7 +753,8 @@ class TaskQuerySet(RestrictedQuerySet["Task"]):
                 responsible_member__user_id=principal.user_id)
             visible = confidential_q(principal, VIEW, council="council",
                                      exempt=entry_exempt_q("entry__"))
-            q = policy.any_of(q, mine & visible) if visible is not None else policy.any_of(q, mine)
+            own = mine if visible is None else mine & visible
+            q = own if q is None else q | own
         return q
 
 

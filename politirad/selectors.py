@@ -51,11 +51,13 @@ from .models import (
     MinutesStatus,
     PoliceCouncil,
     Task,
+    TaskQuerySet,
     TaskStatus,
     council_q,
 )
 
 M = TypeVar("M", bound=Model)
+TQ = TypeVar("TQ", bound=QuerySet[Task])
 
 MINUTES_DUE_DAYS = 14  # minutes should be approved within 14 days of the meeting
 
@@ -238,7 +240,7 @@ def follow_up_tasks(meeting: Meeting, user: Any) -> QuerySet[Task]:
             .order_by("deadline", "pk"))
 
 
-def follow_up_all(meeting: Meeting) -> QuerySet[Task]:
+def follow_up_all(meeting: Meeting) -> TaskQuerySet:
     """The follow-up list before any reader's restriction (for services and outputs that
     apply their own level, e.g. e-mail)."""
     minutes = minutes_of(meeting)
@@ -282,7 +284,7 @@ def withheld_items(meeting: Meeting, user: Any) -> list[WithheldItem]:
 # --- Tasks ----------------------------------------------------------------------------------
 
 
-def _task_related(qs: QuerySet[Task]) -> QuerySet[Task]:
+def _task_related(qs: TQ) -> TQ:
     return qs.select_related(
         "council", "meeting", "responsible_member__user", "responsible_organisation",
         "responsible_user", "entry__agenda_item",
@@ -303,12 +305,12 @@ def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
              q: str = "") -> QuerySet[Task]:
     """Tasks assigned to the user (as user or as council member) or created by them."""
     if mine == "created":
-        qs = Task.objects.filter(created_by=user)
+        mine_q = Q(created_by=user)
     else:
-        qs = Task.objects.filter(Q(responsible_user=user) | Q(
-            responsible_member__user=user, responsible_member__in=CouncilMember.objects.active()))
+        mine_q = Q(responsible_user=user) | Q(
+            responsible_member__user=user, responsible_member__in=CouncilMember.objects.active())
     # The policy still applies: a user who lost access to the council no longer sees them.
-    qs = qs.restrict(access.principal(user), policy.VIEW)
+    qs = Task.objects.restrict(access.principal(user), policy.VIEW).filter(mine_q)
     today = timezone.localdate()
     if state == "open":
         qs = qs.filter(status__in=OPEN_TASK_STATUSES)
@@ -514,12 +516,10 @@ def minutes_view(meeting: Meeting, user: Any, *, public: bool = False) -> dict[s
     entries: dict[int, Any] = {}
     corrections: list[Any] = []
     if minutes is not None:
-        entry_qs = MinutesEntry.objects.filter(minutes=minutes).select_related("agenda_item")
-        if public:
-            entry_qs = entry_qs.filter(access_level=AccessLevel.OPEN,
-                                       agenda_item__access_level=AccessLevel.OPEN)
-        else:
-            entry_qs = entry_qs.restrict(p)
+        base = MinutesEntry.objects.filter(minutes=minutes).select_related("agenda_item")
+        entry_qs = (base.filter(access_level=AccessLevel.OPEN,
+                                agenda_item__access_level=AccessLevel.OPEN) if public
+                    else base.restrict(p))
         entries = {e.agenda_item.number: e for e in entry_qs.prefetch_related(
             Prefetch("decisions", queryset=Decision.objects.order_by("number")))}
         correction_qs = MinutesCorrection.objects.filter(minutes=minutes)
@@ -545,13 +545,11 @@ def minutes_view(meeting: Meeting, user: Any, *, public: bool = False) -> dict[s
             rows.append({"number": number, "item": None, "entry": None, "hidden": True,
                          "exempt": True, "internal": False, "legal_basis": basis})
         # internal rows a reader may not see (the public) are left out entirely
-    task_qs = _task_related(Task.objects.filter(meeting=meeting)).order_by("deadline", "pk")
-    if public:
-        task_qs = task_qs.filter(
-            Q(entry__isnull=True) | Q(entry__access_level=AccessLevel.OPEN,
-                                      entry__agenda_item__access_level=AccessLevel.OPEN))
-    else:
-        task_qs = task_qs.restrict(p)
+    tasks = Task.objects.filter(meeting=meeting)
+    task_qs = _task_related(
+        tasks.filter(Q(entry__isnull=True) | Q(entry__access_level=AccessLevel.OPEN,
+                                               entry__agenda_item__access_level=AccessLevel.OPEN))
+        if public else tasks.restrict(p)).order_by("deadline", "pk")
     flagged = with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
     return {
         "meeting": flagged, "council": meeting.council, "minutes": minutes, "rows": rows,

@@ -194,7 +194,8 @@ def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, 
 @transaction.atomic
 def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: Any = None,
                        name: str = "", email: str = "", organisation: Organisation | None = None,
-                       is_chair: bool = False, is_secretary: bool = False) -> CouncilMember:
+                       is_chair: bool = False, is_secretary: bool = False,
+                       invited: bool = False) -> CouncilMember:
     """Add a member. A portal user's seat gives them this council and nothing else.
 
     Only someone who works in the council's municipalities or district can be seated by
@@ -204,7 +205,10 @@ def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: A
     if user is not None and CouncilMember.objects.active().filter(council=council,
                                                                   user=user).exists():
         raise ValidationError({"user": _("This person is already a member of the council.")})
-    if user is not None and not selectors.eligible_members(council).filter(pk=user.pk).exists():
+    # `invited`: the person accepted an invitation to this council (they hold no role of
+    # their own, e.g. business, volunteers, schools — §4.2); the forms never pass it.
+    if user is not None and not invited \
+            and not selectors.eligible_members(council).filter(pk=user.pk).exists():
         raise ValidationError({"username": _(
             "No one with this user name or e-mail works in the council's municipalities. "
             "Check the spelling, or add the person as an external member with name and "

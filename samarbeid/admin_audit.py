@@ -23,6 +23,15 @@ def changed_fields(form: Any, formsets: Any) -> str:
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """The admin reads through the same policy as every page: a model with a restricted
+    queryset shows staff only the rows their principal may read (an administrator of
+    Politidirektoratet does not read a council's exempt tasks here either)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        restrict = getattr(qs, "restrict", None)
+        return restrict(request.user) if restrict is not None else qs
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not change or form.has_changed() or any(fs.has_changed() for fs in formsets):

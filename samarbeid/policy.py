@@ -161,7 +161,7 @@ def watch(model: type[models.Model], *, user_field: str | None = "user_id") -> N
 
 
 def _as_rows(qs: QuerySet[Any], kind: str, fields: tuple[str, ...]) -> QuerySet[Any]:
-    text = models.CharField()
+    text: Any = models.CharField()
     annotations: dict[str, Any] = {"p_kind": models.Value(kind, output_field=text)}
     for n, name in enumerate(fields):
         annotations[f"p_{n}"] = Cast(name, output_field=text)

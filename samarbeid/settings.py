@@ -184,6 +184,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# URL fields without a scheme are https (the Django 6 default; the admin's forms use it too).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
