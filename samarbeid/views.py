@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access, compliance, notify, sections, selectors, services
 from .forms import MunicipalityFilterForm, ParticipationForm, ReminderSettingsForm
+from .logs import redact_path
 from .models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -172,15 +173,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --- Error pages in the site layout ----------------------------------------------------
 
 
-def _redacted_path(path: str) -> str:
-    """Paths can carry secrets (calendar tokens, password-reset tokens): mask long segments."""
-    return "/".join("…" if len(part) > 20 else part for part in path.split("/"))
-
-
 def _log_refusal(request: HttpRequest, status: int) -> None:
     user = getattr(request, "user", None)
     security_log.info("refused %s %s for user #%s with %s", request.method,
-                      _redacted_path(request.path), getattr(user, "pk", None), status)
+                      redact_path(request.path), getattr(user, "pk", None), status)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

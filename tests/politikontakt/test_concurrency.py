@@ -4,8 +4,8 @@ serialises all writers anyway."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -35,10 +35,15 @@ def _race(monkeypatch: Any, *, lock: bool) -> list[str]:
                                    share_of_position=20)
 
     counted = services.served_municipality_ids
+    # Both workers count before either inserts, however loaded the machine is: they meet at
+    # this barrier after counting. With the lock the second worker cannot count before the
+    # first commits, so the first stops waiting after a while and goes on alone.
+    counted_both = threading.Barrier(2, timeout=3 if lock else 30)
 
     def slow_count(**kwargs: Any) -> set[int]:
         result = counted(**kwargs)
-        time.sleep(0.4)  # widen the window between counting and inserting
+        with contextlib.suppress(threading.BrokenBarrierError):
+            counted_both.wait()
         return result
 
     monkeypatch.setattr(services, "served_municipality_ids", slow_count)

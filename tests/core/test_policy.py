@@ -1,0 +1,120 @@
+"""The principal: built from the rows in at most two queries, cached across requests, bumped
+by every write to the rows that give access, and independent of any scheduler."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from samarbeid import policy, services
+from samarbeid.models import Membership, Role
+from tests.factories import UserFactory, municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user: Any) -> Any:
+    """The same account as a new request sees it (a new user object, no memo)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_built_in_at_most_two_queries_and_then_read_from_the_cache() -> None:
+    user = UserFactory()
+    services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
+                               municipality=municipality("Stavanger"))
+    policy.bump(user.pk)  # start cold (not cache.clear(): Redis also carries the broker)
+    first, second = fresh(user), fresh(user)
+    with CaptureQueriesContext(connection) as built:
+        principal = policy.for_user(first)
+    assert len(built) <= 2, [q["sql"] for q in built]
+    assert principal.municipal_roles == {municipality("Stavanger").pk: {Role.MUNICIPAL_LEADER}}
+    with CaptureQueriesContext(connection) as warm:
+        again = policy.for_user(second)
+    assert len(warm) == 0
+    assert again.municipal_roles == principal.municipal_roles
+
+
+def test_a_new_role_is_seen_on_the_next_request_without_waiting() -> None:
+    user = UserFactory()
+    assert not policy.for_user(fresh(user)).municipal_roles  # cached: no roles
+    services.membership_create(user=user, role=Role.SLT_COORDINATOR,
+                               municipality=municipality("Sandnes"))
+    assert municipality("Sandnes").pk in policy.for_user(fresh(user)).municipal_roles
+
+
+def test_a_role_that_ends_today_gives_nothing_today_and_a_future_role_nothing_yet() -> None:
+    user = UserFactory()
+    today = timezone.localdate()
+    ended = services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
+                                       municipality=municipality("Stavanger"),
+                                       starts_on=today - dt.timedelta(days=400))
+    services.membership_create(user=user, role=Role.POLICE_CONTACT,
+                               municipality=municipality("Sola"),
+                               starts_on=today + dt.timedelta(days=1))
+    services.membership_end(membership=ended, ends_on=today)
+    assert policy.for_user(fresh(user)).municipal_roles == {}
+
+
+def test_a_cached_principal_is_not_used_the_next_day(monkeypatch: Any) -> None:
+    """A role ending tomorrow stops tomorrow with no scheduler and no write: the day is
+    part of the cache key."""
+    user = UserFactory()
+    today = timezone.localdate()
+    services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
+                               municipality=municipality("Stavanger"))
+    Membership.objects.filter(user=user).update(ends_on=today + dt.timedelta(days=1))
+    policy.bump(user.pk)  # start cold (not cache.clear(): Redis also carries the broker)
+    assert policy.for_user(fresh(user)).municipal_roles  # today: still mayor
+    monkeypatch.setattr(policy.timezone, "localdate", lambda: today + dt.timedelta(days=1))
+    assert policy.for_user(fresh(user)).municipal_roles == {}
+
+
+def test_deleting_memberships_in_bulk_ends_access_at_once(client: Any) -> None:
+    """The admin's "delete selected" is a queryset delete: no service runs, and there is no
+    mirror of permissions left behind to keep the user in."""
+    stavanger = municipality("Stavanger")
+    user = UserFactory()
+    services.membership_create(user=user, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
+    client.force_login(user)
+    url = reverse("municipality_detail", args=[stavanger.number])
+    assert client.get(url).status_code == 200
+    Membership.objects.filter(user=user).delete()
+    assert client.get(url).status_code == 404
+
+
+class _BrokenCache:
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("cache down")
+        return fail
+
+
+def test_the_principal_is_built_from_the_database_when_the_cache_is_down(monkeypatch: Any
+                                                                          ) -> None:
+    user = UserFactory()
+    services.membership_create(user=user, role=Role.POLICE_CONTACT,
+                               municipality=municipality("Stavanger"))
+    monkeypatch.setattr(policy, "cache", _BrokenCache())
+    principal = policy.for_user(fresh(user))
+    assert principal.municipal_roles == {municipality("Stavanger").pk: {Role.POLICE_CONTACT}}
+    policy.bump(user.pk)  # a write during the outage does not fail either
+
+
+def test_an_account_with_a_reused_id_does_not_get_the_old_principal() -> None:
+    """SQLite can hand out an id again after a rollback; the account's creation time is part
+    of the key, so the new account never reads the old one's cached roles."""
+    user = UserFactory()
+    services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
+                               municipality=municipality("Stavanger"))
+    assert policy.for_user(fresh(user)).municipal_roles
+    other = fresh(user)
+    other.date_joined = user.date_joined + dt.timedelta(seconds=5)
+    Membership.objects.filter(user=user).update(ends_on=timezone.localdate())  # no signal
+    assert policy.for_user(other).municipal_roles == {}
