@@ -28,15 +28,20 @@ def ping(value: str) -> str:
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Enqueue after the transaction commits, so the worker sees the rows.
 
-    A broker that is down must not break the web request: the failure is logged and the
-    periodic scans (or a later request) do the work when it returns.
+    A broker that is down must not break the web request, nor lose the work: the failure is
+    logged and the task runs in this process instead (slower, never lost).
     """
 
     def _send() -> None:
         try:
             task.delay(*args, **kwargs)
         except Exception as exc:
-            logger.warning("could not enqueue %s: %s", getattr(task, "name", task),
+            logger.warning("could not enqueue %s: %s; running it here", getattr(task, "name", task),
                            type(exc).__name__)
+            try:
+                task.apply(args=args, kwargs=kwargs)
+            except Exception as inner:
+                logger.error("%s failed in process: %s", getattr(task, "name", task),
+                             type(inner).__name__)
 
     transaction.on_commit(_send)
