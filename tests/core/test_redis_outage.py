@@ -4,6 +4,7 @@ lost, and when Redis is back the cache is used again. CI runs it on the machine'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -56,10 +57,8 @@ class Forwarder:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         self.open = False
