@@ -62,10 +62,8 @@ class Forwarder:
 
     def cut(self) -> None:
         self.open = False
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone does not)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # wakes the accept() (close alone does not)
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         for s in self.sockets:
             try:
