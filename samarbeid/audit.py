@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from .client_ip import client_ip
 from .models import AuditEvent
 
 logger = logging.getLogger("samarbeid.audit")
@@ -37,7 +38,7 @@ class AuditRequestMiddleware:
 def record(*, actor: Any, action: str, obj: Model, summary: str = "",
            request: HttpRequest | None = None) -> AuditEvent:
     request = request if request is not None else _current_request.get()
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None
     event = AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         action=action,

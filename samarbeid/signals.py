@@ -11,6 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import compliance
+from .client_ip import client_ip
 from .models import UserProfile
 
 security_log = logging.getLogger("samarbeid.security")
@@ -26,7 +27,7 @@ def create_profile(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
 def log_failed_login(sender: Any, credentials: dict[str, Any], request: Any = None,
                      **kwargs: Any) -> None:
     # Django already masks the password in `credentials`; log only the username.
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None
     security_log.warning("failed login for %r from %s", credentials.get("username"), ip)
 
 
