@@ -27,4 +27,4 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         return links
 
     return {"PORTAL_NAME": "Samarbeidsportalen", "LANGUAGES": settings.LANGUAGES,
-            "nav_links": nav}
+            "nav_links": nav, "idle_minutes": settings.SESSION_IDLE_SECONDS // 60}

@@ -60,3 +60,55 @@ class NorwegianFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """413 before the body is read: an upload larger than the limit never ties up a worker
+    reading it (Django's own limits count only form fields, not files)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY:
+            from django.shortcuts import render
+
+            return render(request, "413.html", {
+                "limit_mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}, status=413)
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """A session ends after `SESSION_IDLE_SECONDS` without a request (the login page says
+    so); the cookie's own age (8 hours) is the absolute limit. The last-seen time is written
+    at most once a minute, so an active user does not cost a session write per page."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.utils.translation import gettext as _
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get("last_seen")
+            if seen is not None and now - int(seen) > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, _("You were logged out after %(minutes)d minutes "
+                                         "without activity. Log in again to go on.")
+                              % {"minutes": settings.SESSION_IDLE_SECONDS // 60})
+                return redirect_to_login(request.get_full_path())
+            if seen is None or now - int(seen) >= 60:
+                request.session["last_seen"] = now
+        return self.get_response(request)
+

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samarbeid.middleware.SecurityHeadersMiddleware",
+    "samarbeid.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samarbeid.middleware.NorwegianFirstLocaleMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samarbeid.middleware.NoCacheForUsersMiddleware",
+    "samarbeid.middleware.IdleTimeoutMiddleware",
     "samarbeid.audit.AuditRequestMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -155,7 +157,8 @@ AXES_CLIENT_IP_CALLABLE = "samarbeid.client_ip.client_ip"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object
 
-SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_AGE = 60 * 60 * 8  # the absolute limit
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
@@ -187,6 +190,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Even with DEBUG on, a user sees the portal's own error page, never a stack trace (the
+# trace goes to the log): samarbeid.error_reporter.PortalExceptionReporter.
+DEFAULT_EXCEPTION_REPORTER = "samarbeid.error_reporter.PortalExceptionReporter"
 # URL fields without a scheme are https (the Django 6 default; the admin's forms use it too).
 FORMS_URLFIELD_ASSUME_HTTPS = True
 LANGUAGE_COOKIE_SECURE = HTTPS
@@ -213,6 +219,8 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+# The whole request body: one upload plus the form around it (RequestBodyLimitMiddleware).
+MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
