@@ -217,7 +217,8 @@ def _signing_title(actor: Any, agreement: Agreement, party: str) -> str:
 def validate_signed_pdf(upload: UploadedFile) -> None:
     """A scanned wet-ink copy: a PDF by its content, not its name, and not too large."""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError(_("The file is too large. The limit is %(mb)s MB.")
+        # One limit and one message for every upload (samarbeid.uploads).
+        raise ValidationError(_("The file is too large (at most %(mb)d MB).")
                               % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}, code="size")
     upload.seek(0)
     head = upload.read(len(PDF_MAGIC))

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samarbeid import access, audit, notify
+from samarbeid import access, audit, notify, uploads
 from samarbeid.models import AuditAction, Municipality, Organisation
 
 from . import calendar, selectors
@@ -288,66 +288,9 @@ def _refuse_if_minutes_approved(meeting: Meeting) -> None:
                                 "attendance can no longer change."))
 
 
-# File types accepted as attachments, with the bytes their content must start with.
-ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             (b"PK\x03\x04",)),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             (b"PK\x03\x04",)),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             (b"PK\x03\x04",)),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "txt": ("text/plain", ()),
-}
-
-
 def check_attachment(upload: UploadedFile) -> tuple[str, str]:
-    """(clean file name, content type) or ValidationError: size limit, known type, and the
-    content must match the type (no HTML or executables behind a .pdf name)."""
-    name = _clean_filename(upload.name or "")
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError({"attachment": _("The file is too large (at most %(mb)d MB).")
-                               % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}})
-    if ext not in ALLOWED_ATTACHMENTS:
-        raise ValidationError({"attachment": _(
-            "This file type is not accepted. Use PDF, Word, Excel, PowerPoint, OpenDocument, "
-            "PNG, JPEG or plain text.")})
-    content_type, magics = ALLOWED_ATTACHMENTS[ext]
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    ok = any(head.startswith(m) for m in magics) if magics else _is_text(head)
-    if not ok:
-        raise ValidationError({"attachment": _(
-            "The file's content does not match its type. Save it again as a real %(ext)s "
-            "file and upload it again.") % {"ext": ext.upper()}})
-    return name, content_type
-
-
-def _clean_filename(raw: str) -> str:
-    """The last path part without control characters or leading dots: no path traversal
-    (`../../x`, `C:\\x`), no header injection in Content-Disposition, no hidden files."""
-    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
-    if len(name) > 200:
-        stem, _dot, ext = name.rpartition(".")
-        name = f"{stem[:190]}.{ext[:9]}" if stem else name[:200]
-    return name or "vedlegg"
-
-
-def _is_text(head: bytes) -> bool:
-    if b"\x00" in head or b"<script" in head.lower() or b"<html" in head.lower():
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    """(clean file name, content type) or ValidationError (the core's one validator)."""
+    return uploads.check_upload(upload, field="attachment")
 
 
 @transaction.atomic

@@ -393,6 +393,10 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         AgendaAttachment.objects.restrict(access.principal(request.user))
         .select_related("item__meeting__council"), request.user,
         council_path="item__meeting__council", pk=pk)
+    # Who opened which document is in the trail (a file under an exempt item included); the
+    # file name may say what it is about, so only the item's number goes in.
+    audit.record(actor=request.user, action=AuditAction.DOWNLOAD, obj=attachment,
+                 summary=f"item {attachment.item.number}", request=request)
     # Always a download, with the checked type: never rendered inline in the portal's origin.
     response = FileResponse(attachment.file.open("rb"), as_attachment=True,
                             filename=attachment.filename, content_type=attachment.content_type)

@@ -1,6 +1,7 @@
 """Django admin for administrators, in Norwegian through the models' verbose names.
 
-Memberships go through the services, so object permissions follow every change.
+Every change here enters the audit trail with the fields it changed (who may sign must never
+change unrecorded); memberships are created and ended through the services.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_audit import AuditedAdmin
 from .models import (
     AuditEvent,
     County,
@@ -27,25 +31,25 @@ from .models import (
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(AuditedAdmin):
     list_display = ["number", "name"]
     search_fields = ["name", "number"]
 
 
 @admin.register(PoliceDistrict)
-class PoliceDistrictAdmin(admin.ModelAdmin):
+class PoliceDistrictAdmin(AuditedAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(OperationalUnit)
-class OperationalUnitAdmin(admin.ModelAdmin):
+class OperationalUnitAdmin(AuditedAdmin):
     list_display = ["name", "police_district"]
     list_filter = ["police_district"]
     search_fields = ["name"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedAdmin):
     list_display = ["number", "name", "county", "police_district", "operational_unit",
                     "population", "participation"]
     list_filter = ["police_district", "county", "participation"]
@@ -55,7 +59,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "county", "municipality"]
     list_filter = ["kind"]
     search_fields = ["name", "organisation_number"]
@@ -80,7 +84,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     form = MembershipAdminForm
     list_display = ["user", "role", "municipality", "operational_unit", "police_district",
                     "can_sign", "starts_on", "ends_on"]
@@ -132,3 +136,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Users: the same admin as Django's, audited (is_staff, is_superuser, is_active, groups).
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    pass

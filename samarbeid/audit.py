@@ -39,8 +39,12 @@ def record(*, actor: Any, action: str, obj: Model, summary: str = "",
            request: HttpRequest | None = None) -> AuditEvent:
     request = request if request is not None else _current_request.get()
     ip = client_ip(request) if request is not None else None
+    known = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent.objects.create(
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=known,
+        actor_ref=known.pk if known is not None else None,
+        actor_name=((known.get_full_name() or known.get_username()) if known is not None
+                    else "")[:300],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -50,6 +54,21 @@ def record(*, actor: Any, action: str, obj: Model, summary: str = "",
     logger.info("audit %s %s#%s by %s", action, event.object_type, event.object_id,
                 getattr(actor, "pk", None))
     return event
+
+
+def record_account(*, user: Any, action: str, request: HttpRequest | None = None,
+                   summary: str = "") -> AuditEvent | None:
+    """Login, logout, failed login, password change, calendar-address rotation: on the
+    account itself. A failed login has no account to name (the typed user name may be a
+    password typed in the wrong field), so it is recorded with its address only."""
+    from django.contrib.auth import get_user_model
+
+    if user is None:
+        return AuditEvent.objects.create(
+            action=action, object_type=get_user_model()._meta.label_lower, object_id="-",
+            summary=summary[:300],
+            ip_address=client_ip(request) if request is not None else None)
+    return record(actor=user, action=action, obj=user, summary=summary, request=request)
 
 
 def history(obj: Model) -> QuerySet[AuditEvent]:

@@ -344,7 +344,11 @@ class AuditAction(models.TextChoices):
     PUBLISH = "publish", _("Published")
     DECLINE = "decline", _("Declined")
     EXPORT = "export", _("Exported")
+    LOGIN = "login", _("Logged in")
+    LOGOUT = "logout", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    DOWNLOAD = "download", _("Downloaded")
     REFUSED = "refused", _("Access refused")
     IN_FORCE = "in_force", _("Came into force")
     PROGRESS = "progress", _("Progress recorded")
@@ -360,6 +364,9 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    # Who acted stays in the trail when the account is deleted (the FK goes to NULL).
+    actor_ref = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    actor_name = models.CharField(max_length=300, blank=True, editable=False)
     action = models.CharField(max_length=40, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
@@ -374,3 +381,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor is not None:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.actor_name

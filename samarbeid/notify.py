@@ -130,7 +130,7 @@ def send_once(
     snapshot = _sent_snapshot.get()
     if snapshot is not None and (key, recipient) in snapshot:
         return False  # sent before; the ledger's unique row would refuse it anyway
-    row = _claim(key, recipient, user, subject)
+    row = _claim(key, recipient, user, header_safe(subject))
     if row is None:
         return False
     try:
@@ -149,6 +149,12 @@ def send_once(
     return True
 
 
+def header_safe(value: str) -> str:
+    """One line, always: a line break typed into a title or a council name must not make
+    every later e-mail about it fail (BadHeaderError) or inject a header."""
+    return " ".join(str(value).split())
+
+
 def send_mail_now(
     *,
     recipient: str | Sequence[str],
@@ -158,7 +164,9 @@ def send_mail_now(
     attachments: Sequence[tuple[str, bytes | str, str]] = (),
     language: str | None = None,
 ) -> None:
-    recipients = [recipient] if isinstance(recipient, str) else list(recipient)
+    recipients = [header_safe(r) for r in ([recipient] if isinstance(recipient, str)
+                                           else list(recipient))]
+    subject = header_safe(subject)
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         body = render_to_string(template, ctx)

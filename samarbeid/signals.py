@@ -6,13 +6,13 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import compliance
+from . import audit, compliance
 from .client_ip import client_ip
-from .models import UserProfile
+from .models import AuditAction, UserProfile
 
 security_log = logging.getLogger("samarbeid.security")
 
@@ -29,6 +29,32 @@ def log_failed_login(sender: Any, credentials: dict[str, Any], request: Any = No
     # Django already masks the password in `credentials`; log only the username.
     ip = client_ip(request) if request is not None else None
     security_log.warning("failed login for %r from %s", credentials.get("username"), ip)
+    audit.record_account(user=None, action=AuditAction.LOGIN_FAILED, request=request)
+
+
+@receiver(user_logged_in)
+def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record_account(user=user, action=AuditAction.LOGIN, request=request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record_account(user=user, action=AuditAction.LOGOUT, request=request)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def audit_password_change(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Any way a password changes (the form, a reset link, the admin, the shell) is in the
+    trail; never the hash itself."""
+    if not instance.pk:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if old is not None and old != instance.password:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: audit.record_account(
+            user=instance, action=AuditAction.PASSWORD_CHANGE))
 
 
 # Any write to the portal's models invalidates the cached compliance findings.

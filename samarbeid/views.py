@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, compliance, notify, sections, selectors, services
+from . import access, audit, compliance, notify, sections, selectors, services
 from .forms import MunicipalityFilterForm, ParticipationForm, ReminderSettingsForm
 from .logs import redact_path
-from .models import Municipality
+from .models import AuditAction, Municipality
 
 logger = logging.getLogger(__name__)
 security_log = logging.getLogger("samarbeid.security")
@@ -135,6 +135,8 @@ def _calendar_url(request: HttpRequest, token: str) -> str | None:
 @require_POST
 def rotate_calendar_token(request: HttpRequest) -> HttpResponse:
     request.user.profile.rotate_calendar_token()  # type: ignore[union-attr]
+    audit.record_account(user=request.user, action=AuditAction.CHANGE, request=request,
+                         summary="calendar address rotated")
     messages.success(request, _("A new calendar address is made; the old one no longer works."))
     return redirect("my_settings")
 
