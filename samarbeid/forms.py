@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import County, Participation, PoliceDistrict
@@ -52,3 +55,19 @@ class ReminderSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         muted: Any = self.fields["muted"]
         muted.choices = choices
+
+
+class PasswordResetByTaskForm(PasswordResetForm):
+    """The reset e-mail is made and sent by a task, after the response: the page answers in
+    the same time whether or not the address belongs to an account (no account
+    enumeration by timing, ASVS V6), and a slow mail server never holds the request."""
+
+    def save(self, domain_override: str | None = None, *args: Any, use_https: bool = False,
+             request: Any = None, **kwargs: Any) -> None:
+        from . import tasks
+
+        email = self.cleaned_data["email"]
+        site = urlsplit(settings.SITE_URL)
+        tasks.enqueue_on_commit(tasks.send_password_reset, email,
+                                domain_override or site.netloc,
+                                use_https or site.scheme == "https")

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import forms, views
 
 admin.site.site_header = _("Samarbeidsportalen – administration")
 admin.site.site_title = _("Samarbeidsportalen")
@@ -19,7 +19,8 @@ account_patterns = [
     path("passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("passord/endret/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("passord/glemt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("passord/glemt/", auth_views.PasswordResetView.as_view(
+        form_class=forms.PasswordResetByTaskForm), name="password_reset"),
     path("passord/glemt/sendt/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("passord/ny/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
