@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium poppler-utils gettext docker-compose
 
-.PHONY: run test lint check worker beat scheduler bench messages system-deps venv clean demo
+.PHONY: run test lint worker beat scheduler bench messages system-deps venv clean demo
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml

@@ -48,8 +48,15 @@ def test_docker_compose_file_is_valid() -> None:
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     text = (ROOT / "docker-compose.yml").read_text()
-    for service in ("web:", "worker:", "beat:", "postgres:", "redis:", "mail:"):
+    for service in ("web:", "worker:", "beat:", "postgres:", "redis:", "mail:", "migrate:"):
         assert service in text
+    # Scaling web out must not run migrations in every replica: one service migrates, and
+    # web, worker and beat wait until it has finished.
+    config = subprocess.run([compose, "-f", str(ROOT / "docker-compose.yml"), "config"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60).stdout
+    web = config.split("\n  web:", 1)[1].split("\n  worker:", 1)[0]
+    assert "migrate" not in web.split("command:", 1)[1].split("\n", 1)[0]
+    assert "service_completed_successfully" in web
 
 
 def test_check_deploy_with_production_settings_reports_nothing() -> None:
