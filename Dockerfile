@@ -5,9 +5,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml ./
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
 COPY . .
-RUN pip install . && python manage.py compilemessages -v0 --ignore=.venv \
+RUN python manage.py compilemessages -v0 --ignore=.venv \
     && STATIC_MANIFEST=true python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal

@@ -9,14 +9,24 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium poppler-utils gettext docker-compose
 
-.PHONY: run test lint worker beat scheduler bench messages system-deps venv clean demo
+.PHONY: run test lint lock worker beat scheduler bench messages system-deps venv clean demo
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml
+# The lock file pins every package the suite passes with: make run, make test and CI install
+# exactly these (reproducible). The portal runs from this folder; it is not installed.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -r requirements.lock
 	touch $@
+
+# After changing the dependencies in pyproject.toml: resolve them anew and pin the result.
+lock:
+	rm -rf .venv-lock && python3 -m venv .venv-lock
+	.venv-lock/bin/pip install -q -e '.[dev]'
+	(sed -n 1,2p requirements.lock; .venv-lock/bin/pip freeze --exclude-editable \
+	  | grep -v '^samarbeidsportalen') > requirements.lock.new && mv requirements.lock.new requirements.lock
+	rm -rf .venv-lock
 
 # System packages the browser, PDF and compose tests need (installed only when missing).
 system-deps:
