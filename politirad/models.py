@@ -126,8 +126,7 @@ class InCouncilQuerySet(RestrictedQuerySet[Any]):
     council_path = "council"
 
     def restriction(self, principal: Principal, action: str) -> Q | None:
-        return council_q(principal, CHANGE if action == READ_EXEMPT else action,
-                         prefix=self.council_path)
+        return council_q(principal, action, prefix=self.council_path)
 
 
 class PoliceCouncil(models.Model):

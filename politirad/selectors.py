@@ -106,9 +106,15 @@ def _links(council: PoliceCouncil) -> list[Municipality]:
     if cached is None:
         cached = list(Municipality.objects.filter(
             pk__in=CouncilMunicipality.objects.filter(council=council).values("municipality_id")
-        ).only("pk", "police_district_id", "operational_unit_id"))
+        ).only("pk", "number", "name", "police_district_id", "operational_unit_id")
+            .order_by("name"))
         council._linked_municipalities = cached  # type: ignore[attr-defined]
     return cached
+
+
+def council_municipalities(council: PoliceCouncil) -> list[Municipality]:
+    """The municipalities that have joined the council, by name (read once per request)."""
+    return _links(council)
 
 
 def council_municipality_ids(council: PoliceCouncil) -> set[int]:

@@ -222,7 +222,10 @@ def council_member_add(*, council: PoliceCouncil, actor: Any, role: str, user: A
                            is_secretary=is_secretary)
     member.full_clean()
     if is_chair:  # one chair at a time
-        CouncilMember.objects.filter(council=council, is_chair=True).update(is_chair=False)
+        # Row by row, not update(): each save bumps the former chair's principal.
+        for former in CouncilMember.objects.filter(council=council, is_chair=True):
+            former.is_chair = False
+            former.save(update_fields=["is_chair"])
     member.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=member,
                  summary=_member_summary(member))

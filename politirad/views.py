@@ -116,8 +116,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     terms = selectors.terms_for([council])[council.pk]
     return render(request, "politirad/council_detail.html", {
         "council": council,
-        "municipalities": council.council_municipalities.select_related("municipality")
-        .order_by("municipality__name"),
+        "municipalities": selectors.council_municipalities(council),
         "members": selectors.council_members(council),
         "meetings": meetings,
         "open_tasks": selectors.open_tasks(council, request.user)[:100],

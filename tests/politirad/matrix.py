@@ -1,7 +1,9 @@
 """Expected status per role for every politirad URL (see tests/matrix.py).
 
 The Stavanger council from `helpers.make_council` has alice (the `leader`) as chair and
-paul as police contact; `member` (bob) is a read-only council member of Stavanger.
+paul as police contact; `member` (bob) holds a seat on it and no role: he reads the council
+(exempt content too) and changes nothing, and he is an outsider to the municipality. The
+national administrator (`admin`) reads the council's open content and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from django.utils import timezone
 
 from politirad import services
 from politirad.models import AgendaItem, CouncilMember
-from tests.matrix import LOGIN, Case, everyone, scoped
+from samarbeid.models import Role
+from tests.factories import user_with_role
+from tests.matrix import LOGIN, Case, everyone, in_council, scoped
 
 from . import helpers
 
@@ -64,51 +68,70 @@ def _task_data(w: Any) -> dict[str, Any]:
             "responsible_organisation": "", "agenda_item": "", "responsible_member": ""}
 
 
+def _join_request(w: Any) -> str:
+    """Sandnes's mayor asks Stavanger to join a regional council: Stavanger's leader answers."""
+    sandnes = user_with_role(Role.MUNICIPAL_LEADER, username="ordforer-sandnes",
+                             municipality=w.sandnes)
+    council = services.council_create(actor=sandnes, name="Regionalt råd", kind="regional",
+                                      municipality=w.sandnes, municipalities=[w.stavanger])
+    join = council.municipality_requests.get(municipality=w.stavanger)
+    return reverse("politirad:municipality_request_decide", args=[join.pk])
+
+
 # Changes by a council's chair only: outsiders 404, everyone else who sees it 403.
 CHAIR_ONLY = {"anonymous": LOGIN, "outsider": 404, "member": 403, "leader": 302, "admin": 403}
+# Setting up a council is a municipality page for its parties: the member (a seat, no role)
+# is an outsider there; the national administrator is no party to the cooperation.
+PARTIES_OF_THE_MUNICIPALITY = {**scoped(change=200), "admin": 403}
+# Answered by someone who works in the municipality that is asked (the administrator, who
+# comes after the leader, finds it answered and is sent home).
+ANSWER_FOR_THE_MUNICIPALITY = {**scoped(change=302), "admin": 302}
 
 MATRIX = {
     "politirad:council_list": Case(lambda w: reverse("politirad:council_list"), everyone()),
     "politirad:my_tasks": Case(lambda w: reverse("politirad:my_tasks"), everyone()),
     "politirad:council_create": Case(
         lambda w: reverse("politirad:council_create", args=[w.stavanger.number]),
-        scoped(change=200)),
-    "politirad:council_detail": Case(_council("politirad:council_detail"), scoped()),
-    "politirad:council_edit": Case(_council("politirad:council_edit"), scoped(change=200)),
-    "politirad:member_add": Case(_council("politirad:member_add"), scoped(change=200)),
-    "politirad:member_remove": Case(_member_remove, scoped(change=302), method="post"),
-    "politirad:meeting_create": Case(_council("politirad:meeting_create"), scoped(change=200)),
-    "politirad:plan_create": Case(_council("politirad:plan_create"), scoped(change=200)),
+        PARTIES_OF_THE_MUNICIPALITY),
+    "politirad:council_detail": Case(_council("politirad:council_detail"), in_council()),
+    "politirad:council_edit": Case(_council("politirad:council_edit"), in_council(change=200)),
+    "politirad:member_add": Case(_council("politirad:member_add"), in_council(change=200)),
+    "politirad:member_remove": Case(_member_remove, in_council(change=302), method="post"),
+    "politirad:meeting_create": Case(_council("politirad:meeting_create"), in_council(change=200)),
+    "politirad:plan_create": Case(_council("politirad:plan_create"), in_council(change=200)),
     "politirad:knowledge_request_add": Case(_council("politirad:knowledge_request_add"),
-                                            scoped(change=200)),
-    "politirad:plan_detail": Case(_plan, scoped()),
-    "politirad:meeting_detail": Case(_meeting("politirad:meeting_detail"), scoped()),
-    "politirad:meeting_edit": Case(_meeting("politirad:meeting_edit"), scoped(change=200)),
-    "politirad:meeting_ics": Case(_meeting("politirad:meeting_ics"), scoped()),
+                                            in_council(change=200)),
+    "politirad:plan_detail": Case(_plan, in_council()),
+    "politirad:meeting_detail": Case(_meeting("politirad:meeting_detail"), in_council()),
+    "politirad:meeting_edit": Case(_meeting("politirad:meeting_edit"), in_council(change=200)),
+    "politirad:meeting_ics": Case(_meeting("politirad:meeting_ics"), in_council()),
     "politirad:agenda_item_add": Case(_meeting("politirad:agenda_item_add"),
-                                      scoped(change=200)),
+                                      in_council(change=200)),
     "politirad:agenda_item_edit": Case(
         lambda w: reverse("politirad:agenda_item_edit", args=[
-            helpers.make_meeting(w).agenda_items.first().pk]), scoped(change=200)),
-    "politirad:attachment_download": Case(_attachment, scoped()),
-    "politirad:agenda_send": Case(_meeting("politirad:agenda_send"), scoped(change=302),
+            helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=200)),
+    "politirad:attachment_download": Case(_attachment, in_council()),
+    "politirad:agenda_send": Case(_meeting("politirad:agenda_send"), in_council(change=302),
                                   method="post"),
-    "politirad:attendance": Case(_meeting("politirad:attendance", days=-1), scoped(change=200)),
-    "politirad:minutes": Case(_minutes("politirad:minutes"), scoped()),
-    "politirad:task_add": Case(_minutes("politirad:task_add"), scoped(change=302),
+    "politirad:attendance": Case(_meeting("politirad:attendance", days=-1), in_council(change=200)),
+    "politirad:minutes": Case(_minutes("politirad:minutes"), in_council()),
+    "politirad:task_add": Case(_minutes("politirad:task_add"), in_council(change=302),
                                method="post", data=_task_data),
     "politirad:minutes_approve": Case(_minutes("politirad:minutes_approve"), CHAIR_ONLY,
                                       method="post"),
     "politirad:minutes_publish": Case(_minutes("politirad:minutes_publish", "approved"),
-                                      scoped(change=302), method="post"),
+                                      in_council(change=302), method="post"),
     "politirad:minutes_correction": Case(
-        _minutes("politirad:minutes_correction", "published"), scoped(change=302),
+        _minutes("politirad:minutes_correction", "published"), in_council(change=302),
         method="post", data=lambda w: {"text": "Rettelse", "access_level": "open",
                                        "legal_basis": ""}),
-    "politirad:minutes_pdf": Case(_minutes("politirad:minutes_pdf", "published"), scoped()),
+    "politirad:minutes_pdf": Case(_minutes("politirad:minutes_pdf", "published"), in_council()),
     "politirad:minutes_public_pdf": Case(_minutes("politirad:minutes_public_pdf", "published"),
-                                         scoped()),
-    "politirad:task_detail": Case(_task, scoped()),
+                                         in_council()),
+    "politirad:task_detail": Case(_task, in_council()),
+    "politirad:municipality_request_decide": Case(
+        _join_request, ANSWER_FOR_THE_MUNICIPALITY, method="post",
+        data=lambda w: {"answer": "accept"}),
     # Token auth for calendar programs: no login; a bad token is 404 (test_views).
     "politirad:calendar_feed": Case(
         lambda w: reverse("politirad:calendar_feed", args=[w.leader.profile.calendar_token]),

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from politirad import checks, services
-from politirad.models import Minutes
+from politirad.models import AttendanceStatus, Minutes
 from samarbeid import compliance
 from samarbeid.compliance import Status
 from samarbeid.models import Municipality, Participation
@@ -47,6 +47,9 @@ def test_a_council_that_follows_the_recipe_is_ok(world: Any) -> None:
         meeting.agenda_sent_at = meeting.agenda_deadline
         meeting.save()
         item = meeting.agenda_items.first()
+        # Approval needs the attendance recorded (the minutes say who was present).
+        services.attendance_record(meeting=meeting, actor=world.police, statuses={
+            m.pk: AttendanceStatus.PRESENT for m in council.members.all()})
         services.minutes_entry_save(meeting=meeting, agenda_item=item, actor=world.police,
                                     notes="ok", decisions=[])
         services.minutes_approve(minutes=Minutes.objects.get(meeting=meeting), actor=world.leader)
