@@ -81,6 +81,9 @@ def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: 
     old = app.conf.broker_url
     app.conf.task_always_eager = False  # really publish, to a broker that is not there
     app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
+    # A connection pool made by an earlier test (to the in-memory broker) would still be used.
+    app._pool = None
+    app.amqp._producer_pool = None
     try:
         with django_capture_on_commit_callbacks(execute=True), \
                 caplog.at_level("WARNING", logger="samarbeid.tasks"):
@@ -90,6 +93,8 @@ def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: 
         assert client.get("/").status_code == 200
     finally:
         app.conf.broker_url = old
+        app._pool = None
+        app.amqp._producer_pool = None
     assert mail.outbox == []
 
 
