@@ -17,17 +17,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from samarbeid.models import (
-    Membership,
-    Municipality,
-    MunicipalityUserObjectPermission,
-    PoliceDistrict,
-    Role,
-)
+from samarbeid.models import Membership, Municipality, PoliceDistrict, Role
 
 PASSWORD = "Bench-passord-2026"  # noqa: S105
 YEARS = 10
@@ -94,16 +87,8 @@ def generate(scale: float = 1.0) -> dict[str, int]:
         contact_of[m.pk] = contact
         memberships.append(Membership(user=contact, role=Role.POLICE_CONTACT, municipality=m,
                                       starts_on=since))
+    # The memberships are the access: the policy reads them (no permission rows to write).
     memberships = _bulk(Membership, memberships)
-    view = Permission.objects.get(codename="view_municipality")
-    work = Permission.objects.get(codename="work_in_municipality")
-    perms = []
-    for ms in memberships:
-        if ms.municipality_id:
-            perms += [MunicipalityUserObjectPermission(user=ms.user, permission=p,
-                                                       content_object_id=ms.municipality_id)
-                      for p in (view, work)]
-    _bulk(MunicipalityUserObjectPermission, perms)
     _bulk(Assignment, [
         Assignment(contact=ms.user, municipality_id=int(ms.municipality_id or 0), starts_on=today.replace(year=today.year - 2),
                    share_of_position=100, mandate="Mandat avklart ved oppstart (§5.2).", membership=ms)

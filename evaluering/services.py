@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samarbeid import audit
+from samarbeid import audit, policy
 from samarbeid.models import AuditAction, Municipality
 
 from . import selectors
@@ -141,15 +141,23 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
                          deadline: dt.date | None, actor: Any) -> int | None:
     """Turn a lesson into a task of the evaluated council (§4.1.2: task, responsible,
     deadline). The person who turns the lesson into a task is responsible until the council
-    reassigns it; the named responsible is kept in the description."""
+    reassigns it; the named responsible is kept in the description.
+
+    Only someone the council's policy lets change the council (its chair and secretary, the
+    parties of the cooperation) adds a task to it; anyone else's lesson stays a follow-up item
+    of the evaluation. Without an actor (demo, shell) the task is added."""
     if (evaluation.subject_kind not in (SubjectKind.POLICE_COUNCIL, SubjectKind.THEMATIC_FORUM)
             or not evaluation.subject_id or deadline is None):
         return None
     try:
         from politirad.models import PoliceCouncil, Task
+        from politirad.selectors import may
     except ImportError:
         return None
-    if not PoliceCouncil.objects.filter(pk=evaluation.subject_id).exists():
+    council = PoliceCouncil.objects.filter(pk=evaluation.subject_id).first()
+    if council is None:
+        return None
+    if actor is not None and not may(actor, policy.CHANGE, council):
         return None
     description = _("From the evaluation %(evaluation)s.") % {"evaluation": evaluation}
     if responsible:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from samarbeid import access, policy
 from samarbeid.models import AccessLevel, CoordinationStep, Municipality, Organisation
 from samarbeid.policy import CHANGE, READ_EXEMPT, VIEW, Principal, RestrictedQuerySet
+from samarbeid.validators import refuse_identity_numbers
 
 __all__ = ["AccessLevel"]  # defined once in the core, with who reads each level
 
@@ -151,6 +152,13 @@ class PoliceCouncil(models.Model):
         _("next review of the police bylaws"), null=True, blank=True,
         help_text=_("The council reviews the municipality's police bylaws regularly (§4)."),
     )
+    # Offentleglova: published minutes are public documents; their public version is shown
+    # without login unless the council turns the page off.
+    public_minutes = models.BooleanField(
+        _("public minutes page"), default=True,
+        help_text=_("Show the public version of published minutes on a page anyone can open "
+                    "without logging in (offentleglova)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PoliceCouncilQuerySet.as_manager()
@@ -162,6 +170,13 @@ class PoliceCouncil(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        # Access and compliance read the links: the primary municipality is always one of
+        # them, however the council was made (service, admin, shell, fixture).
+        CouncilMunicipality.objects.get_or_create(council=self,
+                                                  municipality_id=self.municipality_id)
 
     def clean(self) -> None:
         if self.kind == CouncilKind.THEMATIC and not self.theme.strip():
@@ -217,6 +232,14 @@ class CouncilMunicipalityRequest(models.Model):
 
 
 class CouncilMemberQuerySet(InCouncilQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update sends no signal: bump the seated users' principals here."""
+        users = set(self.exclude(user=None).values_list("user_id", flat=True))
+        count = super().update(**kwargs)
+        for user_id in users:
+            policy.bump(user_id)
+        return count
+
     def active(self, on: dt.date | None = None) -> CouncilMemberQuerySet:
         today = on or timezone.localdate()
         return self.filter(Q(starts_on__lte=today),
@@ -443,6 +466,9 @@ class AgendaItem(models.Model):
 
     def clean(self) -> None:
         require_legal_basis(self.access_level, self.legal_basis)
+        # §4.1.5: agenda items are about measures, not persons.
+        refuse_identity_numbers({"title": self.title, "description": self.description,
+                                 "presenter": self.presenter})
 
 
 def _attachment_path(instance: AgendaAttachment, filename: str) -> str:
@@ -666,6 +692,7 @@ class MinutesEntry(_FrozenWithMinutes):
 
     def clean(self) -> None:
         require_legal_basis(self.access_level, self.legal_basis)
+        refuse_identity_numbers({"notes": self.notes})  # §4.1.5: measures, not persons
 
 
 class DecisionQuerySet(MinutesEntryQuerySet):
@@ -729,6 +756,7 @@ class MinutesCorrection(models.Model):
 
     def clean(self) -> None:
         require_legal_basis(self.access_level, self.legal_basis)
+        refuse_identity_numbers({"text": self.text})  # §4.1.5: measures, not persons
 
 
 class TaskStatus(models.TextChoices):
@@ -830,6 +858,7 @@ class Task(models.Model):
         return ""
 
     def clean(self) -> None:
+        refuse_identity_numbers({"title": self.title, "description": self.description})
         if not (self.responsible_member_id or self.responsible_organisation_id
                 or self.responsible_user_id):
             raise ValidationError({"responsible_member": _(

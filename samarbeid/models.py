@@ -8,7 +8,7 @@ municipality (§2.3, §3, §4), so "declined" is a legitimate participation stat
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -202,6 +202,17 @@ POLICE_ROLES = {Role.POLICE_CONTACT, Role.POLICE_LEADERSHIP, Role.DISTRICT_ADMIN
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update (`ends_on` for many roles at once) sends no signal: bump the users'
+        principals here, so no one keeps a role that was changed."""
+        from . import policy
+
+        users = set(self.values_list("user_id", flat=True))
+        count = super().update(**kwargs)
+        for user_id in users:
+            policy.bump(user_id)
+        return count
+
     def active(self, on: object = None) -> MembershipQuerySet:
         today = on or timezone.localdate()
         return self.filter(Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gt=today))
@@ -354,6 +365,11 @@ class AuditAction(models.TextChoices):
     PROGRESS = "progress", _("Progress recorded")
     REQUEST = "request", _("Requested")
     WITHDRAW = "withdraw", _("Withdrawn")
+    INVITE = "invite", _("Invited")
+    ACCEPT = "accept", _("Accepted")
+    REVOKE = "revoke", _("Revoked")
+    DEACTIVATE = "deactivate", _("Deactivated")
+    MFA = "mfa", _("Second factor changed")
 
 
 class AuditEvent(models.Model):
@@ -387,3 +403,138 @@ class AuditEvent(models.Model):
         if self.actor is not None:
             return self.actor.get_full_name() or self.actor.get_username()
         return self.actor_name
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Not accepted or revoked; an expired one stays pending until it is resent."""
+        return self.filter(status=InvitationStatus.PENDING)
+
+    def usable(self) -> InvitationQuerySet:
+        return self.pending().filter(expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to a role (a `Membership`) or to a seat a feature app owns
+    (a council seat), made through `samarbeid.invitations`.
+
+    Only a SHA-256 hash of the link's token is stored: the link in the e-mail is the only
+    copy. A link works once and until `expires_at` (7 days); resending makes a new link and
+    the old one stops working.
+    """
+
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    # A role: the same fields as the membership it becomes.
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="invitations", verbose_name=_("municipality"),
+    )
+    operational_unit = models.ForeignKey(
+        OperationalUnit, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="invitations", verbose_name=_("operational unit"),
+    )
+    police_district = models.ForeignKey(
+        PoliceDistrict, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="invitations", verbose_name=_("police district"),
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    can_sign = models.BooleanField(_("may sign agreements"), default=False)
+    starts_on = models.DateField(_("starts"), default=timezone.localdate)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    # Or a seat: the kind a feature app registered ("council"), the object and the seat role.
+    seat_kind = models.CharField(max_length=30, blank=True)
+    seat_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    seat_role = models.CharField(max_length=30, blank=True)
+    # Terms the app that receives the role needs (a police contact's share of position).
+    extra = models.JSONField(default=dict, blank=True)
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=InvitationStatus.choices,
+                              default=InvitationStatus.PENDING)
+    expires_at = models.DateTimeField(_("expires"))
+    sends = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="accepted_invitations",
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["status", "expires_at"]),
+                   models.Index(fields=["seat_kind", "seat_object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role or self.seat_kind})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == InvitationStatus.PENDING and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """pending / expired / accepted / revoked, for the People pages."""
+        if self.status == InvitationStatus.PENDING and self.is_expired:
+            return "expired"
+        return str(self.status)
+
+    @property
+    def scope(self) -> Municipality | OperationalUnit | PoliceDistrict | None:
+        return self.municipality or self.operational_unit or self.police_district
+
+    @property
+    def label(self) -> str:
+        """What the person is invited to («Ordfører, Stavanger»)."""
+        from .invitations import describe
+
+        return describe(self)
+
+
+class ExternalIdentity(models.Model):
+    """A login at an OpenID provider linked to a portal user (`samarbeid.oidc`).
+
+    `subject_hash` is an HMAC (keyed with IDENTITY_HASH_KEY) of the provider's subject or,
+    for ID-porten and Ansattporten, of the national person identifier (`pid`): the person
+    number itself is never stored.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="external_identities")
+    provider = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10)  # "pid" or "sub"
+    subject_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+
+    def __str__(self) -> str:
+        return f"{self.provider} ({self.kind}) → {self.user_id}"

@@ -124,9 +124,18 @@ class MeasureForm(forms.ModelForm):
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
         self.fields["action_plan"].queryset = SltActionPlan.objects.filter(  # type: ignore[attr-defined]
             slt_model=slt_model)
-        self.fields["council_task"].queryset = tasks  # type: ignore[attr-defined]
-        self.fields["council_task"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda t: f"{t.title} ({t.deadline:%d.%m.%Y})")
+        # `tasks` holds only the tasks the user may read (the council policy). A measure that
+        # links a task the user may not read keeps the link: the field is left out, so the
+        # user can neither see the task's title nor unlink it by saving.
+        self.council_task_withheld = bool(
+            self.instance.council_task_id
+            and not tasks.filter(pk=self.instance.council_task_id).exists())
+        if self.council_task_withheld:
+            del self.fields["council_task"]
+        else:
+            self.fields["council_task"].queryset = tasks  # type: ignore[attr-defined]
+            self.fields["council_task"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda t: f"{t.title} ({t.deadline:%d.%m.%Y})")
 
     def _post_clean(self) -> None:
         # Leave model validation to the service (which calls full_clean); the view puts its

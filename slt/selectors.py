@@ -102,9 +102,11 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
 
 
 def measure_detail_qs() -> QuerySet[Measure]:
+    # Not the council task: its title may be exempt, so it is read for the reader through the
+    # council policy (`council_task_link`), never through the measure.
     return Measure.objects.select_related(
         "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
-        "action_plan", "created_by", "council_task__council",
+        "action_plan", "created_by",
     ).prefetch_related(
         Prefetch("updates", queryset=MeasureUpdate.objects.select_related("author"))
     )
@@ -127,12 +129,38 @@ def councils_covering(municipality: Municipality) -> QuerySet[Any]:
         "name")
 
 
-def council_tasks_for(municipality: Municipality, limit: int = 300) -> QuerySet[Any]:
-    """Tasks of those councils, newest first: candidates for the task that started a measure."""
-    from politirad.models import Task
+def council_tasks_for(municipality: Municipality, user: Any) -> QuerySet[Any]:
+    """Tasks of those councils that the user may read, newest first: candidates for the task
+    that started a measure. A task under an exempt item is only offered to those who may read
+    exempt content (the council policy, `politirad.selectors.visible_tasks`)."""
+    from politirad.selectors import visible_tasks
 
-    return Task.objects.filter(council__in=councils_covering(municipality).values("pk")).order_by(
-        "-created_at")
+    return visible_tasks(user).filter(
+        council__in=councils_covering(municipality).values("pk")).order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class CouncilTaskLink:
+    """The council task that started a measure, as the reader may see it: the task itself;
+    for an exempt task the reader may not read, only «Unntatt offentlighet» (`withheld`, as
+    `samarbeid.confidentiality` stubs exempt rows); otherwise nothing."""
+
+    task: Any | None = None
+    withheld: bool = False
+
+
+def council_task_link(measure: Measure, user: Any) -> CouncilTaskLink:
+    if not measure.council_task_id:
+        return CouncilTaskLink()
+    from politirad.models import Task, entry_exempt_q
+    from politirad.selectors import visible_tasks
+
+    task = (visible_tasks(user).filter(pk=measure.council_task_id)
+            .select_related("council").first())
+    if task is not None:
+        return CouncilTaskLink(task=task)
+    exempt = Task.objects.filter(entry_exempt_q("entry__"), pk=measure.council_task_id).exists()
+    return CouncilTaskLink(withheld=exempt)
 
 
 def people_of(municipality: Municipality) -> QuerySet[Any]:
@@ -218,15 +246,16 @@ def coordinates_or_sees_slt(user: Any) -> bool:
                for m in r.memberships)
 
 
-def council_people_and_meetings(level: SltLevel) -> tuple[list[Any], list[Any]]:
+def council_people_and_meetings(level: SltLevel, user: Any) -> tuple[list[Any], list[Any]]:
     """Members and recent meetings of the police council linked to the steering level, so
-    they are shown, not copied (§6)."""
+    they are shown, not copied (§6); read through the council policy, like every council row
+    SLT shows."""
     if not level.police_council_id:
         return [], []
     from politirad.models import CouncilMember, Meeting
 
     members = list(CouncilMember.objects.active().filter(council_id=level.police_council_id)
-                   .select_related("user", "organisation"))
+                   .restrict(user).select_related("user", "organisation"))
     meetings = list(Meeting.objects.filter(council_id=level.police_council_id, cancelled=False)
-                    .order_by("-starts_at")[:10])
+                    .restrict(user).order_by("-starts_at")[:10])
     return members, meetings

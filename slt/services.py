@@ -218,12 +218,26 @@ def _require_measures_allowed(slt_model: SltModel) -> None:
 
 
 @transaction.atomic
+def _require_readable_task(task: Any, actor: Any) -> None:
+    """A measure links only a council task its author may read (the council policy, as the
+    form's choices): the same rule for every entry point. Without an actor (demo, shell) any
+    task of the municipality's councils will do (the model checks that)."""
+    if task is None or actor is None:
+        return
+    from politirad.selectors import visible_tasks
+
+    if not visible_tasks(actor).filter(pk=task.pk).exists():
+        raise ValidationError({"council_task": _(
+            "Choose a task of a police council of this municipality.")})
+
+
 def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> Measure:
     """Create a measure on one of the model's levels (§6)."""
     _require_measures_allowed(slt_model)
     unknown = set(fields) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
+    _require_readable_task(fields.get("council_task"), actor)
     measure = Measure(slt_model=slt_model, created_by=actor, **fields)
     measure.full_clean()
     measure.save()
@@ -238,6 +252,8 @@ def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     changed = [name for name, value in fields.items() if getattr(measure, name) != value]
+    if "council_task" in changed:
+        _require_readable_task(fields["council_task"], actor)
     for name, value in fields.items():
         setattr(measure, name, value)
     measure.full_clean()

@@ -215,7 +215,7 @@ def level_detail(request: HttpRequest, number: str, kind: str) -> HttpResponse:
         return redirect("slt:level_detail", number=number, kind=kind)
     members = list(level.members.select_related("user"))
     meetings = list(level.meetings.all()[:20])
-    council_members, council_meetings = selectors.council_people_and_meetings(level)
+    council_members, council_meetings = selectors.council_people_and_meetings(level, request.user)
     return render(request, "slt/level_detail.html", {
         "municipality": municipality, "slt_model": model, "level": level,
         "members": members, "meetings": meetings, "council_members": council_members,
@@ -267,7 +267,8 @@ def measure_list(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _measure_fields(form: MeasureForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+    # A field the form left out (a linked council task the user may not read) keeps its value.
+    return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
 
 
 @login_required
@@ -285,7 +286,7 @@ def measure_create(request: HttpRequest, number: str) -> HttpResponse:
         initial["action_plan"] = plan
     form = MeasureForm(request.POST or None, initial=initial, slt_model=model,
                        people=selectors.people_of(municipality),
-                       tasks=selectors.council_tasks_for(municipality))
+                       tasks=selectors.council_tasks_for(municipality, request.user))
     if request.method == "POST" and form.is_valid():
         try:
             measure = services.measure_create(slt_model=model, actor=request.user,
@@ -310,6 +311,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "slt/measure_detail.html", {
         "measure": measure, "municipality": municipality, "update_form": form,
         "can_work": access.can(request.user, access.Level.WORK, municipality),
+        "council_task": selectors.council_task_link(measure, request.user),
     })
 
 
@@ -321,7 +323,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = measure.slt_model.municipality
     form = MeasureForm(request.POST or None, instance=measure, slt_model=measure.slt_model,
                        people=selectors.people_of(municipality),
-                       tasks=selectors.council_tasks_for(municipality))
+                       tasks=selectors.council_tasks_for(municipality, request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(measure=measure, actor=request.user, **_measure_fields(form))
@@ -354,6 +356,7 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "slt/measure_detail.html", {
         "measure": measure, "municipality": measure.slt_model.municipality,
         "update_form": form, "can_work": True,
+        "council_task": selectors.council_task_link(measure, request.user),
     }, status=400)
 
 

@@ -28,6 +28,31 @@ def _fast_password_hasher(settings: Any) -> None:
     settings.COMPLIANCE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(scope="session")
+def dev_seal(tmp_path_factory: Any) -> Any:
+    """A development CA and seal certificate for the whole run (issue 13), never var/seal."""
+    from samarbeid import seal
+
+    return seal.make_dev_seal(tmp_path_factory.mktemp("seal"), name="Testportalen")
+
+
+@pytest.fixture(autouse=True)
+def _seal_in_tmp(settings: Any, dev_seal: Any) -> None:
+    # Signed agreement PDFs are sealed with the test CA; tests/avtaler/test_seal.py adds a
+    # second, untrusted CA of its own.
+    settings.SEAL_CERT_PATH = str(dev_seal.cert)
+    settings.SEAL_KEY_PATH = str(dev_seal.key)
+    settings.SEAL_KEY_PASSPHRASE = ""
+    settings.SEAL_TRUST_ROOTS = [str(dev_seal.ca_cert)]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_off_unless_a_test_turns_it_on(settings: Any) -> None:
+    # Tests log in with force_login; a second factor is asked only where a test turns
+    # MFA_REQUIRED on (tests/core/test_mfa.py, tests/e2e/test_onboarding.py).
+    settings.MFA_REQUIRED = False
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process() -> Any:
     """Tasks enqueued by the code under test run in process, as on the embedded default;

@@ -153,12 +153,13 @@ def build() -> Ctx:
             legal_basis="offl. § 13" if level == "EXEMPT" else "")
     services.agenda_item_add(meeting=upcoming, actor=contact, title="Vanlig sak")
 
-    # SLT measures that started from the council's tasks (a page of another app).
+    # SLT measures that started from the council's tasks (a page of another app). The police
+    # contact links them: only someone who may read a task may link it (slt.services).
     model = SltModel.objects.get(municipality=stavanger)
     level_obj = model.levels.get(kind="executing")
     for level, task in tasks.items():
         slt_services.measure_create(
-            slt_model=model, actor=users["slt.stavanger"], title=f"Tiltak fra {level.lower()}",
+            slt_model=model, actor=contact, title=f"Tiltak fra {level.lower()}",
             level=level_obj, council_task=task, focus_area="other",
             focus_area_other="Oppfølging fra politirådet", coordination_step=1,
             responsible_name="SLT-koordinator",
@@ -274,6 +275,20 @@ ROWS: dict[str, Row] = {
     "municipality_participation": _stavanger("municipality_participation"),
     "accessibility": _u("accessibility"), "healthz": _u("healthz"),
     "set_language": _u("set_language"),
+    # Issue 11: invitations, SSO, the second factor and the People pages.
+    "invitation_accept": _u("invitation_accept", "x" * 43),
+    "sso_start": _u("sso_start", "ukjent"), "sso_callback": _u("sso_callback", "ukjent"),
+    "mfa_verify": _u("mfa_verify"), "mfa_setup": _u("mfa_setup"),
+    "mfa_recovery": _u("mfa_recovery"),
+    "people_index": _u("people_index"), "people_invite": _u("people_invite"),
+    "people_district": lambda ctx, user: [reverse("people_district",
+                                                  args=[ctx.stavanger.police_district.code])],
+    "people_municipality": _stavanger("people_municipality"),
+    "people_seat": lambda ctx, user: [reverse("people_seat", args=["council", ctx.council.pk])],
+    "people_membership": _by_pk("people_membership", "samarbeid.Membership",
+                                municipality__name="Stavanger"),
+    "invitation_resend": _u("invitation_resend", 1), "invitation_revoke": _u("invitation_revoke", 1),
+    "user_deactivate": _u("user_deactivate", 1),
     "avtaler:register": _u("avtaler:register"), "avtaler:verify": _u("avtaler:verify"),
     "avtaler:create": _stavanger("avtaler:create"),
     "avtaler:detail": _agreement("avtaler:detail"),
@@ -326,6 +341,18 @@ ROWS: dict[str, Row] = {
         reverse("politirad:task_detail", args=[t.pk])
         for t in (ctx.exempt_task, ctx.internal_task)],
     "politirad:calendar_feed": _feed,
+    # Issue 13: the extract is built for a period holding the canary meeting; the public
+    # pages are fetched by everyone, anonymous included.
+    "politirad:archive_extract": lambda ctx, user: [
+        reverse("politirad:archive_extract", args=[ctx.council.pk]),
+        reverse("politirad:archive_extract", args=[ctx.council.pk])
+        + f"?start={(timezone.localdate() - dt.timedelta(days=30)).isoformat()}"
+        f"&end={timezone.localdate().isoformat()}"],
+    "politirad:public_council": _council("politirad:public_council"),
+    "politirad:public_minutes": lambda ctx, user: [
+        reverse("politirad:public_minutes", args=[ctx.held.pk])],
+    "politirad:public_minutes_pdf": lambda ctx, user: [
+        reverse("politirad:public_minutes_pdf", args=[ctx.held.pk])],
     "politikontakt:assignment_list": _u("politikontakt:assignment_list"),
     "politikontakt:assignment_detail": _by_pk("politikontakt:assignment_detail",
                                               "politikontakt.Assignment"),

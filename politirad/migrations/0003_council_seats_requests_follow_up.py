@@ -12,6 +12,16 @@ def drop_council_member_roles(apps, schema_editor):
     Membership.objects.filter(role="council_member").delete()
 
 
+def link_primary_municipalities(apps, schema_editor):
+    # Access reads the links: every council is linked to its primary municipality.
+    PoliceCouncil = apps.get_model("politirad", "PoliceCouncil")
+    CouncilMunicipality = apps.get_model("politirad", "CouncilMunicipality")
+    linked = set(CouncilMunicipality.objects.values_list("council_id", "municipality_id"))
+    CouncilMunicipality.objects.bulk_create([
+        CouncilMunicipality(council_id=c.pk, municipality_id=c.municipality_id)
+        for c in PoliceCouncil.objects.all() if (c.pk, c.municipality_id) not in linked])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -22,6 +32,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_council_member_roles, migrations.RunPython.noop),
+        migrations.RunPython(link_primary_municipalities, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='councilmember',
             name='membership',

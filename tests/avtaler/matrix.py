@@ -53,8 +53,9 @@ MATRIX = {
     "avtaler:version_detail": Case(_draft_url("avtaler:version_detail"), scoped()),
     "avtaler:edit": Case(_draft_url("avtaler:edit"), scoped(change=200)),
     "avtaler:send": Case(_draft_url("avtaler:send"), scoped(change=200)),
-    # Only those with authority to sign for a party may open the signing page (§3).
-    "avtaler:sign": Case(_sign_url, {"anonymous": LOGIN, "outsider": 404, "member": 403,
+    # Only those with authority to sign for a party may open the signing page (§3); a
+    # council seat gives nothing of the municipality, so the member gets 404 like outsiders.
+    "avtaler:sign": Case(_sign_url, {"anonymous": LOGIN, "outsider": 404, "member": 404,
                                      "leader": 200, "admin": 403}),
     "avtaler:withdraw": Case(_withdraw_url, scoped(change=200)),
     "avtaler:pdf": Case(_draft_url("avtaler:pdf"), scoped()),

@@ -118,3 +118,26 @@ def test_an_account_with_a_reused_id_does_not_get_the_old_principal() -> None:
     other.date_joined = user.date_joined + dt.timedelta(seconds=5)
     Membership.objects.filter(user=user).update(ends_on=timezone.localdate())  # no signal
     assert policy.for_user(other).municipal_roles == {}
+
+
+def test_a_bulk_update_of_memberships_is_seen_on_the_next_request(client: Any) -> None:
+    """queryset.update() sends no signal; the queryset bumps the users' principals itself."""
+    stavanger = municipality("Stavanger")
+    user = UserFactory()
+    services.membership_create(user=user, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
+    client.force_login(user)
+    url = reverse("municipality_detail", args=[stavanger.number])
+    assert client.get(url).status_code == 200
+    Membership.objects.filter(user=user).update(ends_on=timezone.localdate())
+    assert client.get(url).status_code == 404
+
+
+def test_a_council_made_outside_the_services_is_seen_by_its_municipality(client: Any) -> None:
+    from politirad.models import PoliceCouncil
+
+    stavanger = municipality("Stavanger")
+    mayor = UserFactory()
+    services.membership_create(user=mayor, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
+    council = PoliceCouncil.objects.create(name="Rådet fra admin", municipality=stavanger)
+    client.force_login(mayor)
+    assert client.get(reverse("politirad:council_detail", args=[council.pk])).status_code == 200

@@ -25,7 +25,8 @@ def _url(name, mode=Mode.JOINT):
     return lambda w: reverse(f"evaluering:{name}", args=[_evaluation(w, mode).pk])
 
 
-REPORT_IN_DISTRICT = {"anonymous": LOGIN, "outsider": 404, "member": 200, "leader": 200,
+# The member holds a council seat and no role: no municipality of the district is his.
+REPORT_IN_DISTRICT = {"anonymous": LOGIN, "outsider": 404, "member": 404, "leader": 200,
                       "admin": 200}
 
 MATRIX = {
@@ -36,7 +37,8 @@ MATRIX = {
         {"anonymous": LOGIN, "outsider": 200, "member": 403, "leader": 200, "admin": 200}),
     "evaluering:evaluation_detail": Case(_url("evaluation_detail"), scoped()),
     "evaluering:evaluation_answer": Case(_url("evaluation_answer"), scoped(change=200)),
-    # Members of the forum answer for themselves, so read-only members may answer.
+    # Everyone who works in the municipality answers for themselves; a council seat gives
+    # nothing of the municipality's evaluations (404).
     "evaluering:response_submit": Case(_url("response_submit", Mode.INDIVIDUAL), scoped()),
     "evaluering:follow_up_create": Case(
         _url("follow_up_create"), scoped(change=302), method="post",

@@ -1,5 +1,7 @@
 """Permission matrix rows for politikontakt: outsiders get 404 on Stavanger's and Sør-Vest's
-objects; readers get 403 on changes; administrator pages give 403 to everyone else."""
+objects (so does the member: a council seat gives nothing of the municipality); those who
+see the district but do not administer it get 403 on changes; administrator pages give 403
+to everyone else."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from tests.matrix import LOGIN, Case, everyone, scoped
 
 ADMIN_ONLY = {"anonymous": LOGIN, "outsider": 403, "member": 403, "leader": 403, "admin": 200}
 HIDDEN = {"anonymous": LOGIN, "outsider": 404, "member": 404, "leader": 404, "admin": 200}
-DISTRICT_CHANGE = {"anonymous": LOGIN, "outsider": 404, "member": 403, "leader": 403, "admin": 200}
+DISTRICT_CHANGE = {"anonymous": LOGIN, "outsider": 404, "member": 404, "leader": 403, "admin": 200}
 
 
 def _assignment(w: Any) -> int:

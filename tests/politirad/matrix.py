@@ -136,4 +136,14 @@ MATRIX = {
     "politirad:calendar_feed": Case(
         lambda w: reverse("politirad:calendar_feed", args=[w.leader.profile.calendar_token]),
         everyone(200, anonymous=200)),
+    # Issue 13: the archive extract (district and national administrators) and the public
+    # minutes (offentleglova: no login).
+    "politirad:archive_extract": Case(_council("politirad:archive_extract"),
+                                      {**in_council(change=403), "admin": 200}),
+    "politirad:public_council": Case(_council("politirad:public_council"),
+                                     everyone(200, anonymous=200)),
+    "politirad:public_minutes": Case(_minutes("politirad:public_minutes", "published"),
+                                     everyone(200, anonymous=200)),
+    "politirad:public_minutes_pdf": Case(_minutes("politirad:public_minutes_pdf", "published"),
+                                         everyone(200, anonymous=200)),
 }

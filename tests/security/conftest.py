@@ -14,6 +14,17 @@ from tests.politikontakt.conftest import (  # noqa: F401
 )
 
 
+@pytest.fixture
+def reader(world: Any) -> Any:
+    """Someone who sees Stavanger's cooperation and wrote none of it: its SLT coordinator.
+    (The world's `member` holds a council seat only, which gives nothing of the municipality.)"""
+    from samarbeid.models import Role
+    from tests.factories import user_with_role
+
+    return user_with_role(Role.SLT_COORDINATOR, username="siri", title="SLT-koordinator",
+                          municipality=world.stavanger)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -61,11 +61,12 @@ def test_withdraw_and_decline_are_recorded_without_the_free_text(world: Any) -> 
     assert "Per Hansen" not in event.summary and "vedtok" not in event.summary
 
 
-def test_pdf_and_scanned_copy_downloads_are_recorded_as_exports(client: Any, world: Any) -> None:
+def test_pdf_and_scanned_copy_downloads_are_recorded_as_exports(client: Any, world: Any,
+                                                                reader: Any) -> None:
     version = sent_version(world)
     scan = SimpleUploadedFile("skann.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     services.version_sign(version=version, actor=world.leader, signed_pdf=scan)
-    client.force_login(world.member)
+    client.force_login(reader)
     pk, number = version.agreement_id, version.number
     response = client.get(reverse("avtaler:pdf", args=[pk, number]))
     assert response.status_code == 200
@@ -74,7 +75,7 @@ def test_pdf_and_scanned_copy_downloads_are_recorded_as_exports(client: Any, wor
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(version.pk))
     assert sorted(exports.values_list("summary", flat=True)) == [
         f"samarbeidsavtale-{world.stavanger.number}-v1.pdf", "signert-municipality-v1.pdf"]
-    assert {e.actor_id for e in exports} == {world.member.pk}
+    assert {e.actor_id for e in exports} == {reader.pk}
     assert all(e.ip_address == "127.0.0.1" for e in exports)
 
 
@@ -120,9 +121,9 @@ def test_admin_changes_and_deletions_are_recorded(client: Any, world: Any) -> No
 
 
 def test_history_is_on_the_detail_page_for_members_and_hidden_from_outsiders(
-        client: Any, world: Any) -> None:
+        client: Any, world: Any, reader: Any) -> None:
     version = sent_version(world)
-    client.force_login(world.member)
+    client.force_login(reader)
     body = client.get(reverse("avtaler:detail", args=[version.agreement_id])).content.decode()
     history = body.split('id="agreement-history-heading"')[1]
     assert 'class="mt-4 history"' in history

@@ -61,11 +61,11 @@ def test_joint_evaluation_lifecycle_is_recorded_with_actor_time_and_object(world
 
 def test_member_responses_are_recorded_as_given_then_changed(world: Any) -> None:
     evaluation = _evaluation(world, mode=Mode.INDIVIDUAL)
-    services.response_submit(evaluation=evaluation, respondent=world.member, answers=GLL)
-    services.response_submit(evaluation=evaluation, respondent=world.member,
+    services.response_submit(evaluation=evaluation, respondent=world.police, answers=GLL)
+    services.response_submit(evaluation=evaluation, respondent=world.police,
                              answers={**GLL, "done": "Annet"})
     events = AuditEvent.objects.filter(object_type="evaluering.evaluation",
-                                       object_id=str(evaluation.pk), actor=world.member)
+                                       object_id=str(evaluation.pk), actor=world.police)
     assert list(events.order_by("pk").values_list("action", flat=True)) == [
         AuditAction.CREATE, AuditAction.CHANGE]
     response = evaluation.responses.get()
@@ -95,15 +95,16 @@ def test_view_posts_create_answer_complete_and_follow_up_are_recorded(world: Any
                .values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 
-def test_pdf_download_is_an_audited_export_sent_as_attachment(world: Any, client: Any) -> None:
+def test_pdf_download_is_an_audited_export_sent_as_attachment(world: Any, client: Any,
+                                                              reader: Any) -> None:
     evaluation = _evaluation(world)
-    client.force_login(world.member)
+    client.force_login(reader)
     response = client.get(reverse("evaluering:evaluation_pdf", args=[evaluation.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert (event.actor, event.object_type, event.object_id) == (
-        world.member, "evaluering.evaluation", str(evaluation.pk))
+        reader, "evaluering.evaluation", str(evaluation.pk))
     assert event.summary.endswith(".pdf")
 
 
@@ -148,14 +149,14 @@ def test_bulk_delete_in_the_admin_records_each_and_keeps_completed(world: Any,
                   .values_list("object_id", flat=True)) == sorted(str(d.pk) for d in drafts)
 
 
-def test_history_is_shown_to_a_member_and_hidden_from_an_outsider(world: Any,
-                                                                  client: Any) -> None:
+def test_history_is_shown_to_a_member_and_hidden_from_an_outsider(world: Any, client: Any,
+                                                                  reader: Any) -> None:
     evaluation = _evaluation(world)
     services.evaluation_save_answers(evaluation=evaluation, actor=world.leader, answers=GLL,
                                      summary="")
     services.evaluation_complete(evaluation=evaluation, actor=world.leader)
     url = reverse("evaluering:evaluation_detail", args=[evaluation.pk])
-    client.force_login(world.member)
+    client.force_login(reader)
     page = client.get(url).content.decode()
     assert "Historikk" in page
     history = page[page.index("Historikk"):]

@@ -103,21 +103,24 @@ def test_directory_create_change_delete_through_the_pages_and_the_admin(
 
 
 def test_assignment_history_for_members_and_404_for_outsiders(client: Any, world: Any,
-                                                              district_admin: Any) -> None:
+                                                              district_admin: Any,
+                                                              reader: Any) -> None:
     membership = world.police.memberships.get(role="police_contact")
     assignment = services.assignment_adopt(membership=membership, share_of_position=60,
                                            actor=district_admin)
     services.assignment_change(assignment=assignment, share_of_position=50, mandate="Møter",
                                actor=district_admin)
     url = reverse("politikontakt:assignment_detail", args=[assignment.pk])
-    client.force_login(world.member)
+    client.force_login(reader)
     body = client.get(url).content.decode()
     history = body.split('id="history-heading"')[1]
     assert 'class="mt-4 history"' in history  # the shared history component
     assert district_admin.get_full_name() in history
     assert "Opprettet" in history and "Endret" in history
-    client.force_login(world.outsider)
-    assert client.get(url).status_code == 404
+    # Neither an outsider nor a council member with no role sees the assignment.
+    for user in (world.outsider, world.member):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
 
 
 def test_approval_history_for_the_district_and_404_outside(client: Any, world: Any,

@@ -59,9 +59,11 @@ def test_public_pdf_leaves_exempt_items_out_and_the_members_pdf_keeps_them(
 
 
 def test_reader_who_is_no_member_sees_neither_exempt_items_nor_their_tasks(
-        client: Any, world: Any) -> None:
+        client: Any, world: Any, reader: Any) -> None:
     meeting = _published_with_exempt(world)
-    client.force_login(world.member)  # read-only council member of Stavanger, not on the council
+    # Stavanger's SLT coordinator sees its council (a working role), is neither on it nor a
+    # party of the cooperation: no exempt content.
+    client.force_login(reader)
     for url in (reverse("politirad:minutes", args=[meeting.pk]),
                 reverse("politirad:meeting_detail", args=[meeting.pk]),
                 reverse("politirad:council_detail", args=[meeting.council_id]),
@@ -71,8 +73,11 @@ def test_reader_who_is_no_member_sees_neither_exempt_items_nor_their_tasks(
         body = (_pdf_text(response.content) if url.endswith(".pdf")
                 else response.content.decode())
         _assert_no_exempt(body, url)
+    # An exempt task does not exist for someone who may not read it (404, not even a 403).
     exempt_task = meeting.tasks.get(title="Hemmelig oppgave")
-    assert client.get(reverse("politirad:task_detail", args=[exempt_task.pk])).status_code == 403
+    response = client.get(reverse("politirad:task_detail", args=[exempt_task.pk]))
+    assert response.status_code == 404
+    _assert_no_exempt(response.content.decode(), "task")
     # The council's next meeting lists open tasks as follow-up: not the exempt one.
     later = services.meeting_create(council=meeting.council, actor=world.police, place="Rådhuset",
                                     starts_at=timezone.now() + dt.timedelta(days=5))
@@ -91,30 +96,36 @@ def test_national_admin_who_is_no_member_does_not_see_exempt_content(client: Any
 
 
 def test_my_tasks_and_home_leave_out_exempt_tasks_of_someone_who_left_the_council(
-        client: Any, world: Any) -> None:
-    """Bob (read-only) was on the council and got an exempt task; when he leaves, he keeps
-    seeing the municipality as a reader, but no longer the exempt task's title."""
+        client: Any, world: Any, reader: Any) -> None:
+    """Siri (SLT coordinator, no party) was on the council and got an exempt task; when she
+    leaves, she keeps seeing the council through her role, but no longer the exempt task's
+    title. Bob, whose seat was all he had, loses the council altogether."""
     council = make_council(world)
-    bob = services.council_member_add(council=council, actor=world.police, user=world.member,
-                                      role=MemberRole.ORGANISATION_MEMBER)
+    siri = services.council_member_add(council=council, actor=world.police, user=reader,
+                                       role=MemberRole.ORGANISATION_MEMBER)
     meeting = make_meeting(world, council, days=-5, items=1, exempt=True)
     exempt_item = meeting.agenda_items.get(access_level="exempt")
     open_item = meeting.agenda_items.exclude(pk=exempt_item.pk).get()
     deadline = timezone.localdate() + dt.timedelta(days=4)
     services.task_create(meeting=meeting, actor=world.police, agenda_item=exempt_item,
-                         title="Hemmelig oppgave", responsible_member=bob, deadline=deadline)
+                         title="Hemmelig oppgave", responsible_member=siri, deadline=deadline)
     services.task_create(meeting=meeting, actor=world.police, agenda_item=open_item,
-                         title="Åpen oppgave", responsible_member=bob, deadline=deadline)
-    client.force_login(world.member)
+                         title="Åpen oppgave", responsible_member=siri, deadline=deadline)
+    client.force_login(reader)
     body = client.get(reverse("politirad:my_tasks")).content.decode()
     assert "Hemmelig oppgave" in body and "Åpen oppgave" in body  # a member sees both
 
-    services.council_member_remove(member=bob, actor=world.police)
+    services.council_member_remove(member=siri, actor=world.police)
     for url in (reverse("politirad:my_tasks"), reverse("home"),
                 reverse("politirad:council_detail", args=[council.pk])):
         body = client.get(url).content.decode()
-        assert "Åpen oppgave" in body, url
         _assert_no_exempt(body, url)
+    body = client.get(reverse("politirad:council_detail", args=[council.pk])).content.decode()
+    assert "Åpen oppgave" in body  # the council's open tasks, as her role lets her read them
+    client.force_login(world.member)
+    assert client.get(reverse("politirad:council_detail", args=[council.pk])).status_code == 200
+    services.council_member_remove(member=member(council, world.member), actor=world.police)
+    assert client.get(reverse("politirad:council_detail", args=[council.pk])).status_code == 404
     # The chair, a member, still sees it.
     assert member(council, world.leader)
     client.force_login(world.police)
@@ -127,7 +138,8 @@ def test_agenda_email_leaves_exempt_items_and_tasks_out(world: Any, mailoutbox: 
     meeting = make_meeting(world, earlier.council, days=10, items=1, exempt=True)
     services.agenda_send(meeting=meeting, actor=world.police)
     external = [m for m in mailoutbox if m.to == ["ekstern@example.no"]]
-    assert len(external) == 1 and len(mailoutbox) == 3
+    # Alice, Paul, Bob (a seat, no role) and the external member.
+    assert len(external) == 1 and len(mailoutbox) == 4
     for message in mailoutbox:
         text = message.body + "".join(a[1].decode() if isinstance(a[1], bytes) else str(a[1])
                                       for a in message.attachments)
@@ -138,7 +150,7 @@ def test_agenda_email_leaves_exempt_items_and_tasks_out(world: Any, mailoutbox: 
 
 def test_calendar_feed_lists_meetings_but_no_agenda_content(client: Any, world: Any) -> None:
     meeting = make_meeting(world, days=4, items=1, exempt=True)
-    for user in (world.member, world.leader):  # a reader and a member
+    for user in (world.member, world.leader):  # an ordinary member and the chair
         profile, _created = UserProfile.objects.get_or_create(user=user)
         response = client.get(reverse("politirad:calendar_feed", args=[profile.calendar_token]))
         assert response.status_code == 200
@@ -177,7 +189,8 @@ def test_task_reminders_leave_the_title_of_an_exempt_task_out(world: Any,
         _assert_no_exempt(text, "reminder")
 
 
-def test_attachment_of_an_exempt_item_is_refused_to_readers(client: Any, world: Any) -> None:
+def test_attachment_of_an_exempt_item_is_refused_to_readers(client: Any, world: Any,
+                                                            reader: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     meeting = make_meeting(world, days=4, items=0)
@@ -187,8 +200,8 @@ def test_attachment_of_an_exempt_item_is_refused_to_readers(client: Any, world: 
         attachments=[SimpleUploadedFile("Hemmelig sak.pdf", b"%PDF-1.4 x", "application/pdf")])
     attachment = item.attachments.get()
     url = reverse("politirad:attachment_download", args=[attachment.pk])
-    client.force_login(world.member)
-    assert client.get(url).status_code == 403
+    client.force_login(reader)  # sees the council, may not read exempt content
+    assert client.get(url).status_code == 404  # the attachment does not exist for her
     body = client.get(reverse("politirad:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Hemmelig sak" not in body and url not in body
     client.force_login(world.leader)

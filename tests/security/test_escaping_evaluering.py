@@ -34,7 +34,7 @@ def _hostile_evaluation(world: Any, mode: str = Mode.JOINT) -> Evaluation:
         subject_kind="police_council", subject_name=HOSTILE)
     answers = {"done": HOSTILE, "learned": HOSTILE, "smart": HOSTILE}
     if mode == Mode.INDIVIDUAL:
-        services.response_submit(evaluation=evaluation, respondent=world.member, answers=answers)
+        services.response_submit(evaluation=evaluation, respondent=world.police, answers=answers)
         services.evaluation_save_answers(evaluation=evaluation, actor=world.leader, answers={},
                                          summary=HOSTILE)
     else:
@@ -66,11 +66,12 @@ def test_hostile_text_is_escaped_on_every_evaluation_page(world: Any, client: An
         assert response.status_code == 200, url
         assert_escaped(response.content.decode())
     if mode == Mode.INDIVIDUAL:  # the member's own form shows their answers back
-        client.force_login(world.member)
+        client.force_login(world.police)
         page = client.get(reverse("evaluering:response_submit", args=[evaluation.pk]))
+        assert page.status_code == 200
         assert_escaped(page.content.decode())
     services.evaluation_complete(evaluation=evaluation, actor=world.leader)
-    client.force_login(world.member)
+    client.force_login(world.police)
     for url in completed:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -89,7 +90,7 @@ def test_a_refused_form_shows_the_hostile_input_back_escaped(world: Any, client:
 
 def test_hostile_text_is_literal_in_the_pdf(world: Any, client: Any) -> None:
     evaluation = _hostile_evaluation(world)
-    client.force_login(world.member)
+    client.force_login(world.police)
     response = client.get(reverse("evaluering:evaluation_pdf", args=[evaluation.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)

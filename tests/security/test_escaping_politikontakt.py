@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_mandate_is_escaped_on_every_page_that_shows_it(client: Any, world: Any,
-                                                        district_admin: Any) -> None:
+                                                        district_admin: Any,
+                                                        reader: Any) -> None:
     membership = world.police.memberships.get(role="police_contact")
     assignment = services.assignment_adopt(membership=membership, share_of_position=60,
                                            mandate=HOSTILE, actor=district_admin)
-    client.force_login(world.member)
+    client.force_login(reader)
     for url in (reverse("politikontakt:assignment_detail", args=[assignment.pk]),
                 reverse("municipality_detail", args=[world.stavanger.number])):
         assert_escaped(client.get(url).content.decode())

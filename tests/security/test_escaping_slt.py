@@ -125,7 +125,7 @@ def _pdf_text(content: bytes) -> str:
 
 def test_action_plan_pdf_prints_the_text_literally(client: Any, world: Any) -> None:
     plan = _hostile_slt(world)["plan"]
-    client.force_login(world.member)
+    client.force_login(world.police)
     response = client.get(reverse("slt:action_plan_pdf", args=[plan.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)

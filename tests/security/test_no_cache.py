@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_detail_and_download_pages_are_not_cached(client: Any, world: Any, sorvest: Any,
-                                                       district_admin: Any) -> None:
+                                                       district_admin: Any, reader: Any) -> None:
     version = sent_version(world)
     avtaler_services.version_sign(
         version=version, actor=world.leader,
@@ -32,7 +32,7 @@ def test_list_detail_and_download_pages_are_not_cached(client: Any, world: Any, 
         contact=world.police, police_district=sorvest, reason="r", max_municipalities=4)
     pk = version.agreement_id
     urls = {
-        world.member: [
+        reader: [
             reverse("avtaler:register"), reverse("avtaler:detail", args=[pk]),
             reverse("avtaler:version_detail", args=[pk, 1]), reverse("avtaler:compare", args=[pk]),
             reverse("avtaler:pdf", args=[pk, 1]),

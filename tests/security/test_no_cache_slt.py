@@ -14,7 +14,8 @@ from tests.slt.helpers import measure, slt_model
 pytestmark = pytest.mark.django_db
 
 
-def test_slt_list_detail_and_pdf_pages_are_not_cached(client: Any, world: Any) -> None:
+def test_slt_list_detail_and_pdf_pages_are_not_cached(client: Any, world: Any,
+                                                      reader: Any) -> None:
     model = slt_model(world.stavanger)
     plan = services.action_plan_create(slt_model=model, year=2026, actor=None)
     m = measure(model, action_plan=plan)
@@ -29,7 +30,7 @@ def test_slt_list_detail_and_pdf_pages_are_not_cached(client: Any, world: Any) -
         reverse("slt:action_plan_detail", args=[plan.pk]),
         reverse("slt:action_plan_pdf", args=[plan.pk]),
     ]
-    for user, extra in ((world.member, []), (world.leader, [
+    for user, extra in ((reader, []), (world.leader, [
             reverse("slt:model_edit", args=[number]),
             reverse("slt:measure_edit", args=[m.pk]),
             reverse("slt:measure_create", args=[number])])):

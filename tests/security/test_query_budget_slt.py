@@ -13,13 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from slt.models import DashboardVisit
-from tests.slt.helpers import measure, slt_model
+from tests.slt.helpers import measure, slt_model, warm
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, models, visit, counts, open page, changed, new progress; marking the
-# visit is one upsert on PostgreSQL, a read and a write elsewhere (the embedded SQLite).
-BUDGET = 9 if connection.vendor == "postgresql" else 10
+# session, user, models, visit, counts, open page, changed, new progress; marking the visit is
+# one upsert on PostgreSQL, a read and a write elsewhere (the embedded SQLite). The principal
+# comes from the cache: the first visit of the day builds it (two more queries).
+BUDGET = 8 if connection.vendor == "postgresql" else 9
 
 
 def _get(client: Any, url: str, **params: Any) -> tuple[int, str]:
@@ -34,6 +35,7 @@ def test_dashboard_keeps_its_budget_from_2_to_50_measures_and_pages_right(
     model = slt_model(world.stavanger)
     url = reverse("slt:dashboard")
     client.force_login(world.leader)
+    warm(client)  # the first request of the session builds the principal, stamps the session
     first, html = _get(client, url)
     assert first <= BUDGET and DashboardVisit.objects.filter(user=world.leader).count() == 1
     for i in range(2):

@@ -65,7 +65,7 @@ def test_path_traversal_name_is_not_used_and_download_is_an_attachment(
     assert stored.name == f"avtaler/signert/{version.pk}/municipality.pdf"
     assert ".." not in stored.name and "passwd" not in stored.name
     assert stored.path.startswith(str(settings.MEDIA_ROOT))
-    client.force_login(world.member)
+    client.force_login(world.police)
     response = client.get(reverse("avtaler:signed_copy",
                                   args=[version.agreement_id, version.number, "municipality"]))
     assert response.status_code == 200
@@ -77,7 +77,7 @@ def test_path_traversal_name_is_not_used_and_download_is_an_attachment(
 
 def test_agreement_pdf_is_an_attachment_with_nosniff(client: Any, world: Any) -> None:
     version = sent_version(world)
-    client.force_login(world.member)
+    client.force_login(world.police)
     response = client.get(reverse("avtaler:pdf", args=[version.agreement_id, 1]))
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -30,3 +30,11 @@ def measure(model: SltModel, *, kind: str = LevelKind.EXECUTING, days_left: int 
     }
     fields.update(kwargs)
     return services.measure_create(slt_model=model, actor=None, **fields)
+
+
+def warm(client: Any) -> None:
+    """The first request of a session builds the user's principal (cached for the day) and
+    stamps the session's last-seen time; query budgets count the requests after it."""
+    from django.urls import reverse
+
+    assert client.get(reverse("home")).status_code == 200

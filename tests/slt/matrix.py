@@ -1,6 +1,6 @@
 """Permission matrix rows for every SLT URL (Veileder §6). Stavanger has an established SLT
-model; leaders, police, SLT coordinators and administrators work on it; council members
-read (403 on changes); outsiders get 404."""
+model; leaders, police, SLT coordinators and administrators work on it; outsiders get 404,
+and so does a council member with no role (a council seat gives that council only)."""
 
 from __future__ import annotations
 
