@@ -52,6 +52,12 @@ def _agendas_to_send(user: Any) -> list[sections.Item]:
     ]
 
 
+def _agenda_delivery() -> int:
+    from . import services
+
+    return services.scan_agenda_delivery()
+
+
 def _panel(user: Any, municipality: Any) -> dict[str, Any]:
     works_here = access.can(user, access.Level.WORK, municipality)
     return {
@@ -77,12 +83,26 @@ def _join_requests(user: Any) -> list[sections.Item]:
 for check in checks.CHECKS:
     compliance.register(check)
 
+
+def _council_municipalities(pk: int) -> list[int]:
+    """A council's findings belong to every municipality it is linked to (§4.4 regional)."""
+    from .models import CouncilMunicipality, PoliceCouncil
+
+    ids = set(CouncilMunicipality.objects.filter(council_id=pk).values_list("municipality_id", flat=True))
+    ids.update(PoliceCouncil.objects.filter(pk=pk).values_list("municipality_id", flat=True))
+    return sorted(i for i in ids if i is not None)
+
+
+# A write to anything of a council refreshes the findings of the council's municipalities only.
+compliance.register_scope("politirad.policecouncil", _council_municipalities)
+
 reminders.register_kinds()
 notify.register_scan("politirad.meeting_soon", reminders.scan_meeting_soon)
 notify.register_scan("politirad.agenda_not_sent", reminders.scan_agenda_not_sent)
 notify.register_scan("politirad.minutes_not_approved", reminders.scan_minutes_not_approved)
 notify.register_scan("politirad.tasks", reminders.scan_tasks)
 notify.register_scan("politirad.few_meetings", reminders.scan_few_meetings)
+notify.register_scan("politirad.agenda_delivery", _agenda_delivery)
 
 def _seat_lines(user: Any) -> list[str]:
     from .models import CouncilMember
@@ -130,3 +150,8 @@ def _register_seats() -> None:
 
 
 _register_seats()
+
+# --- Invitations to a council seat (issue 11) ---------------------------------------------------
+from . import people as _people  # noqa: E402
+
+_people.register()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from samarbeid import access, audit, notify, uploads
 from samarbeid.models import AuditAction, Municipality, Organisation
+from samarbeid.validators import refuse_identity_numbers
 
 from . import calendar, selectors
 from .models import (
@@ -55,7 +56,7 @@ logger = logging.getLogger(__name__)
 # decisions and names may be personal or exempt (offl. § 13, guide §4.1.5), and the trail is
 # read by people who may not see the object's content.
 
-_COUNCIL_FIELDS = ("name", "kind", "theme", "description", "bylaws_review_on")
+_COUNCIL_FIELDS = ("name", "kind", "theme", "description", "bylaws_review_on", "public_minutes")
 _MEETING_FIELDS = ("starts_at", "ends_at", "place", "video_url", "title", "cancelled")
 _ITEM_FIELDS = ("title", "description", "presenter", "access_level", "legal_basis")
 
@@ -155,10 +156,11 @@ def council_municipality_decide(*, request: CouncilMunicipalityRequest, actor: A
 @transaction.atomic
 def council_create(*, actor: Any, name: str, kind: str, municipality: Municipality,
                    municipalities: Iterable[Municipality] = (), theme: str = "",
-                   description: str = "", bylaws_review_on: dt.date | None = None
-                   ) -> PoliceCouncil:
+                   description: str = "", bylaws_review_on: dt.date | None = None,
+                   public_minutes: bool = True) -> PoliceCouncil:
     council = PoliceCouncil(name=name, kind=kind, municipality=municipality, theme=theme,
-                            description=description, bylaws_review_on=bylaws_review_on)
+                            description=description, bylaws_review_on=bylaws_review_on,
+                            public_minutes=public_minutes)
     council.full_clean()
     council.save()
     _set_municipalities(council, municipalities, actor)
@@ -170,12 +172,15 @@ def council_create(*, actor: Any, name: str, kind: str, municipality: Municipali
 @transaction.atomic
 def council_update(*, council: PoliceCouncil, actor: Any, name: str, kind: str, theme: str = "",
                    description: str = "", bylaws_review_on: dt.date | None = None,
-                   municipalities: Iterable[Municipality] = ()) -> PoliceCouncil:
+                   municipalities: Iterable[Municipality] = (),
+                   public_minutes: bool | None = None) -> PoliceCouncil:
     before = _values(council, _COUNCIL_FIELDS)
     before_municipalities = set(council.council_municipalities.values_list("municipality_id",
                                                                            flat=True))
     council.name, council.kind, council.theme = name, kind, theme
     council.description, council.bylaws_review_on = description, bylaws_review_on
+    if public_minutes is not None:  # offentleglova page on or off (None: leave as it is)
+        council.public_minutes = public_minutes
     council.full_clean()
     council.save()
     _set_municipalities(council, municipalities, actor)
@@ -338,6 +343,55 @@ def agenda_item_update(*, item: AgendaItem, actor: Any, title: str, description:
     return item
 
 
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, actor: Any) -> None:
+    """Remove an item before the agenda is sent; the items after it move up one number.
+    Refused once the agenda is sent or the minutes are approved (model guards)."""
+    from .models import refuse_agenda_change_after_sending
+
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _refuse_if_minutes_approved(meeting)
+    refuse_agenda_change_after_sending(meeting.pk)
+    if item.entries.exists():
+        raise ValidationError(_("The minutes already have notes on this item, so it cannot be "
+                                "removed."))
+    number = item.number
+    item.delete()
+    # One row at a time, lowest first: each number is free when it is taken (the unique
+    # constraint is checked per row in PostgreSQL).
+    for later in meeting.agenda_items.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
+                 summary=f"agenda item {number} removed")
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, actor: Any, up: bool) -> AgendaItem:
+    """Swap an item with its neighbour above (`up`) or below, before the agenda is sent."""
+    from .models import refuse_agenda_change_after_sending
+
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    _refuse_if_minutes_approved(meeting)
+    refuse_agenda_change_after_sending(meeting.pk)
+    item.refresh_from_db()
+    items = meeting.agenda_items.order_by("number")
+    other = (items.filter(number__lt=item.number).last() if up
+             else items.filter(number__gt=item.number).first())
+    if other is None:
+        return item
+    mine, theirs = item.number, other.number
+    item.number = 0  # free the number for the swap
+    item.save(update_fields=["number"])
+    other.number = mine
+    other.save(update_fields=["number"])
+    item.number = theirs
+    item.save(update_fields=["number"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
+                 summary=f"agenda item {mine} moved to {theirs}")
+    return item
+
+
 def attachment_add(*, item: AgendaItem, upload: UploadedFile, actor: Any) -> AgendaAttachment:
     name, content_type = check_attachment(upload)
     attachment = AgendaAttachment(item=item, filename=name, content_type=content_type,
@@ -350,25 +404,53 @@ def attachment_add(*, item: AgendaItem, upload: UploadedFile, actor: Any) -> Age
     return attachment
 
 
+def agenda_key(meeting: Meeting) -> str:
+    """One ledger key per meeting and version of its invitation: a re-send reaches only those
+    who did not get this version; a changed meeting (a new SEQUENCE) reaches everyone."""
+    return f"politirad:agenda:{meeting.pk}:{meeting.sequence}"
+
+
 @transaction.atomic
 def agenda_send(*, meeting: Meeting, actor: Any) -> int:
-    """E-mail every member the agenda with an .ics invitation; record when it went out.
+    """Send the agenda with an .ics invitation to every member; record when it went out.
 
-    Sending after the lead time is allowed but the meeting shows it as late (§4.1.2).
-    Returns the number of members it reached; if some addresses failed, the view says so and
-    the agenda can be sent again.
+    The e-mails go from a task after commit, through the ledger (one key per member and
+    version), so the request never waits on the mail server, a re-send reaches only those
+    who did not get it, and a failed address is tried again by the delivery scan. Sending
+    after the lead time is allowed but shown as late (§4.1.2). Returns the number of members
+    the agenda is for.
     """
+    from samarbeid.tasks import enqueue_on_commit
+
+    from . import tasks
+
     meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
     if not meeting.may_send_agenda:
         raise ValidationError(_("The meeting has started (or its minutes are approved), so "
                                 "there is no agenda to send any more."))
-    items = list(meeting.agenda_items.all())
-    if not items:
+    if not meeting.agenda_items.exists():
         raise ValidationError(_("The agenda is empty. Add at least one item before you send it."))
     members = [m for m in selectors.council_members(meeting.council) if m.contact_email]
     if not members:
         raise ValidationError(_("No member of the council has an e-mail address. Add members "
                                 "before you send the agenda."))
+    if meeting.agenda_sent_at is None:
+        meeting.agenda_sent_at = timezone.now()
+        meeting.save(update_fields=["agenda_sent_at"])
+    audit.record(actor=actor, action=AuditAction.SEND, obj=meeting,
+                 summary=f"agenda v{meeting.sequence} for {len(members)} members")
+    enqueue_on_commit(tasks.send_agenda, meeting.pk)
+    return len(members)
+
+
+def agenda_deliver(*, meeting_id: int) -> int:
+    """Send the agenda to each member who has not received this version (ledger). Returns how
+    many got it now; a failing address stays FAILED in the ledger and is tried again."""
+    meeting = Meeting.objects.select_related("council").get(pk=meeting_id)
+    if meeting.agenda_sent_at is None or not meeting.may_send_agenda:
+        return 0
+    items = list(meeting.agenda_items.all())
+    members = [m for m in selectors.council_members(meeting.council) if m.contact_email]
     # E-mail leaves the portal: exempt content (and tasks under exempt items) stays out.
     follow_up = list(selectors.follow_up_all(meeting).exclude(entry_exempt_q("entry__"))
                      .select_related("responsible_member__user", "responsible_organisation",
@@ -382,26 +464,38 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     sent = 0
     for member in members:
         try:
-            notify.send_mail_now(
-                recipient=member.contact_email, subject=subject,
-                template="politirad/email/agenda.txt",
-                context={"meeting": meeting, "items": items, "follow_up": follow_up, "url": url,
-                         "member": member},
+            if notify.send_once(
+                key=agenda_key(meeting), recipient=member.contact_email, subject=subject,
+                template="politirad/email/agenda.txt", user=member.user,
+                context={"meeting": meeting, "items": items, "follow_up": follow_up,
+                         "url": url, "member": member},
                 attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
-            )
-            sent += 1
+            ):
+                sent += 1
         except Exception as exc:  # one bad address or a mail-server hiccup must not lose the rest
             logger.warning("agenda for meeting #%s to member #%s failed: %s", meeting.pk,
                            member.pk, type(exc).__name__)
-    if not sent:
-        raise ValidationError(_("The e-mail server did not accept the agenda. Nothing was "
-                                "sent; try again in a few minutes."))
-    if meeting.agenda_sent_at is None:
-        meeting.agenda_sent_at = timezone.now()
-        meeting.save(update_fields=["agenda_sent_at"])
-    audit.record(actor=actor, action=AuditAction.SEND, obj=meeting,
-                 summary=f"agenda to {sent} of {len(members)} members")
     return sent
+
+
+def agenda_delivery(meeting: Meeting) -> tuple[int, int]:
+    """(members who got this version of the agenda, members with an e-mail address)."""
+    from samarbeid.models import SentReminder
+
+    emails = {m.contact_email for m in selectors.council_members(meeting.council)
+              if m.contact_email}
+    got = set(SentReminder.objects.filter(key=agenda_key(meeting), status="sent",
+                                          recipient__in=emails)
+              .values_list("recipient", flat=True))
+    return len(got), len(emails)
+
+
+def scan_agenda_delivery() -> int:
+    """Retry agendas that did not reach everyone (SMTP was down): upcoming meetings whose
+    agenda went out. The ledger makes it send only what is missing."""
+    meetings = Meeting.objects.filter(agenda_sent_at__isnull=False, cancelled=False,
+                                      starts_at__gt=timezone.now()).values_list("pk", flat=True)
+    return sum(agenda_deliver(meeting_id=pk) for pk in meetings)
 
 
 @transaction.atomic
@@ -453,6 +547,9 @@ def minutes_entry_save(*, meeting: Meeting, agenda_item: AgendaItem, actor: Any,
         raise ValidationError(_("The agenda item belongs to another meeting."))
     minutes = minutes_for(meeting)
     _require_draft(minutes)
+    # §4.1.5: minutes are about measures, not persons (errors named as the minutes form's).
+    refuse_identity_numbers({"notes": notes, "decisions": "\n".join(decisions),
+                             "task_title": "\n".join(spec.title for spec in tasks)})
     existing = MinutesEntry.objects.filter(minutes=minutes, agenda_item=agenda_item).first()
     entry = existing or MinutesEntry(minutes=minutes, agenda_item=agenda_item)
     entry.notes, entry.access_level, entry.legal_basis = notes, access_level, legal_basis

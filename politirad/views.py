@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -126,6 +127,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "knowledge_requests": council.knowledge_requests.all(),
         "terms": terms,
         "can_work": selectors.can_work(request.user, council),
+        "may_archive": selectors.may_archive(request.user, council),
         "now": timezone.now(),
         "today": timezone.localdate(),
     })
@@ -140,7 +142,8 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ).exclude(pk=council.municipality_id)
     initial = {"name": council.name, "kind": council.kind, "theme": council.theme,
                "description": council.description, "bylaws_review_on": council.bylaws_review_on,
-               "municipalities": [cm.municipality_id for cm in council.council_municipalities.all()]}
+               "municipalities": [cm.municipality_id for cm in council.council_municipalities.all()],
+               "public_minutes": council.public_minutes}
     form = forms.CouncilForm(request.POST or None, municipality_choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,14 +242,25 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
             forms.apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting is planned. Build the agenda next."))
+            if meeting.agenda_deadline and meeting.agenda_deadline < timezone.now():
+                messages.warning(request, _(
+                    "The meeting is so soon that the deadline for the agenda (%(when)s) has "
+                    "passed. Send the agenda as soon as you can; it will be marked as late.")
+                    % {"when": date_format(timezone.localtime(meeting.agenda_deadline),
+                                           "j.n.Y H:i")})
             return redirect("politirad:meeting_detail", pk=meeting.pk)
     terms = selectors.terms_for([council])[council.pk]
+    if terms.in_force:
+        intro = _("The agenda should go out %(days)d days before the meeting (the agreement's "
+                  "lead time, guide §4.1.2).") % {"days": terms.agenda_lead_days}
+    else:
+        intro = _("The agenda should go out %(days)d days before the meeting (the portal's "
+                  "default; no agreement is in force, guide §4.1.2).") % {
+                      "days": terms.agenda_lead_days}
     return _form_page(
         request, form=form, council=council,
         back=reverse("politirad:council_detail", args=[council.pk]),
-        title=_("Plan a meeting of %(name)s") % {"name": council.name},
-        intro=_("The agenda should go out %(days)d days before the meeting (the agreement's "
-                "lead time, guide §4.1.2).") % {"days": terms.agenda_lead_days})
+        title=_("Plan a meeting of %(name)s") % {"name": council.name}, intro=intro)
 
 
 @login_required
@@ -282,7 +296,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_work = selectors.can_work(request.user, council)
     minutes = selectors.minutes_of(meeting)
     can_see_exempt = selectors.can_see_exempt(request.user, council)
+    delivered = services.agenda_delivery(meeting) if meeting.agenda_sent_at and can_work \
+        else None
     return render(request, "politirad/meeting_detail.html", {
+        "delivered": delivered,
         "meeting": flagged,
         "state": meeting.state,
         "frozen": meeting.is_frozen,
@@ -297,6 +314,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_exempt": can_see_exempt,
         "minutes": minutes,
         "now": timezone.now(),
+        # Items are removed and moved only before the agenda goes out.
+        "can_arrange": can_work and not meeting.is_frozen and not meeting.agenda_sent_at,
+        "agreement_in_force": selectors.terms_for([council])[council.pk].in_force,
     })
 
 
@@ -384,6 +404,48 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       title=_("Change agenda item %(number)s") % {"number": item.number})
 
 
+def _item_for_change(request: HttpRequest, pk: int) -> AgendaItem:
+    return selectors.get_in_council_or_404(
+        AgendaItem.objects.restrict(access.principal(request.user))
+        .select_related("meeting__council"), request.user, WORK,
+        council_path="meeting__council", pk=pk)
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an item before the agenda is sent. A plain form posts here and comes back to
+    the meeting; with htmx the same redirect is followed and only the agenda is swapped."""
+    item = _item_for_change(request, pk)
+    if item.meeting.is_frozen:
+        return _frozen(request, item.meeting)
+    try:
+        services.agenda_item_delete(item=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Item %(number)s is removed from the agenda.")
+                         % {"number": item.number})
+    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item_for_change(request, pk)
+    if item.meeting.is_frozen:
+        return _frozen(request, item.meeting)
+    try:
+        moved = services.agenda_item_move(item=item, actor=request.user,
+                                          up=request.POST.get("direction") != "down")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("«%(title)s» is now item %(number)s.")
+                         % {"title": moved.title, "number": moved.number})
+    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+
+
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -410,22 +472,22 @@ def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_frozen:
         return _frozen(request, meeting)
     try:
-        count = services.agenda_send(meeting=meeting, actor=request.user)
+        total = services.agenda_send(meeting=meeting, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         meeting.refresh_from_db()
-        total = len([m for m in selectors.council_members(meeting.council) if m.contact_email])
-        if count < total:
-            messages.warning(request, _("The agenda reached %(n)d of %(total)d members. Send it "
-                                        "again later to reach the rest.")
-                             % {"n": count, "total": total})
+        got, total = services.agenda_delivery(meeting)
         if meeting.agenda_sent_late:
-            messages.warning(request, _("The agenda is sent to %(n)d members, later than the "
-                                        "agreed lead time.") % {"n": count})
-        else:
+            messages.warning(request, _("The agenda goes to %(n)d members, later than the "
+                                        "agreed lead time.") % {"n": total})
+        if got >= total:
             messages.success(request, _("The agenda is sent to %(n)d members with a calendar "
-                                        "invitation.") % {"n": count})
+                                        "invitation.") % {"n": total})
+        else:
+            messages.info(request, _("The agenda has reached %(n)d of %(total)d members so far. "
+                                     "The portal keeps trying the others; you can also send it "
+                                     "again.") % {"n": got, "total": total})
     return redirect("politirad:meeting_detail", pk=meeting.pk)
 
 
@@ -501,6 +563,24 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("politirad:minutes", args=[meeting.pk])
                                 + f"#item-{item.number}")
         error_forms[item.pk] = form
+    return _minutes_page(request, meeting, error_forms=error_forms, members=members, items=items)
+
+
+def _minutes_page(request: HttpRequest, meeting: Meeting, *,
+                  error_forms: dict[int, Any] | None = None, task_form: Any = None,
+                  correction_form: Any = None, members: list[CouncilMember] | None = None,
+                  items: list[AgendaItem] | None = None) -> HttpResponse:
+    """The minutes page; a refused form comes back bound, with its errors next to the
+    fields and what the user typed kept (§4.1.5: the personvern guard, among others)."""
+    council = meeting.council
+    can_work = selectors.can_work(request.user, council)
+    existing = selectors.minutes_of(meeting)
+    editable = can_work and (existing is None or existing.is_draft)
+    if members is None:
+        members = list(selectors.council_members(council))
+    if items is None:
+        items = selectors.agenda_items(meeting, request.user)
+    error_forms = error_forms or {}
     context = selectors.minutes_view(meeting, request.user)
     context["readable"] = selectors.may_read_minutes(request.user, meeting)
     if editable:
@@ -514,11 +594,11 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     "decisions": "\n".join(d.text for d in entry.decisions.all()) if entry else "",
                     "access_level": entry.access_level if entry else item_obj.access_level,
                     "legal_basis": entry.legal_basis if entry else item_obj.legal_basis})
-        context["task_form"] = forms.TaskForm(items=items, members=members)
+        context["task_form"] = task_form or forms.TaskForm(items=items, members=members)
     context.update({
         "editable": editable, "can_work": can_work,
         "is_chair": selectors.is_chair(request.user, council),
-        "correction_form": forms.CorrectionForm() if can_work else None,
+        "correction_form": (correction_form or forms.CorrectionForm()) if can_work else None,
     })
     return render(request, "politirad/minutes.html", context)
 
@@ -545,10 +625,10 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The task «%(title)s» is added.") % {"title": data["title"]})
-    else:
-        messages.error(request, _("The task was not added: %(errors)s") % {
-            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
-    return redirect(reverse("politirad:minutes", args=[meeting.pk]) + "#tasks")
+        return redirect(reverse("politirad:minutes", args=[meeting.pk]) + "#tasks")
+    # A refused form (e.g. the personvern guard, §4.1.5) comes back with its errors next to
+    # the fields and what the user typed kept.
+    return _minutes_page(request, meeting, task_form=form)
 
 
 @login_required
@@ -592,16 +672,21 @@ def minutes_correction(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
     record = Minutes.objects.filter(meeting=meeting).first()
     form = forms.CorrectionForm(request.POST)
-    if record is None or not form.is_valid():
+    if record is None:
         messages.error(request, _("Write the correction before saving it."))
         return redirect("politirad:minutes", pk=meeting.pk)
-    try:
-        services.minutes_correction_add(minutes=record, actor=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The correction is added with today's date."))
-    return redirect("politirad:minutes", pk=meeting.pk)
+    if form.is_valid():
+        try:
+            services.minutes_correction_add(minutes=record, actor=request.user,
+                                            **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The correction is added with today's date."))
+        return redirect("politirad:minutes", pk=meeting.pk)
+    # A refused form (e.g. the personvern guard, §4.1.5) comes back with its errors next to
+    # the fields and the typed correction kept.
+    return _minutes_page(request, meeting, correction_form=form)
 
 
 def _pdf_response(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
@@ -742,3 +827,119 @@ def knowledge_request_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
+
+
+# --- Records: public minutes (offentleglova) and the archive extract (issue 13) ---------------
+
+
+def _innsyn_link(address: str, subject: str, body: str) -> str:
+    from urllib.parse import quote
+
+    return f"mailto:{address}?subject={quote(subject)}&body={quote(body)}" if address else ""
+
+
+@require_GET
+def public_council(request: HttpRequest, pk: int) -> HttpResponse:
+    """The council's published minutes for everyone, no login (offentleglova). Each links to
+    its public version: exempt items as number, «Unntatt offentlighet» and legal basis,
+    internal items not at all (samarbeid.confidentiality, Output.PUBLIC)."""
+    council = selectors.public_council_or_404(pk)
+    page = Paginator(selectors.public_meetings(council), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    address = selectors.innsyn_address(council)
+    return render(request, "politirad/public_council.html", {
+        "council": council, "page": page,
+        "innsyn": _innsyn_link(address, _("Request for access: %(council)s")
+                               % {"council": council.name},
+                               _("I ask for access to the following documents of %(council)s "
+                                 "(offentleglova § 28):") % {"council": council.name} + "\n\n"),
+    })
+
+
+@require_GET
+def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public version of one meeting's published minutes, no login."""
+    meeting = selectors.public_meeting_or_404(pk)
+    context = selectors.minutes_view(meeting, None, public=True)
+    address = selectors.innsyn_address(meeting.council)
+    date = timezone.localtime(meeting.starts_at)
+    for row in context["rows"]:
+        if row["hidden"]:
+            row["innsyn"] = _innsyn_link(
+                address, _("Request for access: %(council)s %(date)s, item %(n)s")
+                % {"council": meeting.council.name, "date": f"{date:%d.%m.%Y}",
+                   "n": row["number"]},
+                _("I ask for access to item %(n)s of the meeting of %(council)s on %(date)s, "
+                  "exempt from public access (%(basis)s). I ask you to consider whether the "
+                  "item can be given in full or in part (offentleglova §§ 11 and 12).")
+                % {"n": row["number"], "council": meeting.council.name,
+                   "date": f"{date:%d.%m.%Y}", "basis": row["legal_basis"]} + "\n\n")
+    context.update({
+        "innsyn": _innsyn_link(address, _("Request for access: %(council)s %(date)s")
+                               % {"council": meeting.council.name, "date": f"{date:%d.%m.%Y}"},
+                               _("I ask for access to the minutes of the meeting of %(council)s "
+                                 "on %(date)s (offentleglova § 28).")
+                               % {"council": meeting.council.name,
+                                  "date": f"{date:%d.%m.%Y}"} + "\n\n"),
+    })
+    return render(request, "politirad/public_minutes.html", context)
+
+
+@require_GET
+def public_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public version as PDF/A, no login. Rendering costs CPU and the page is public, so
+    the PDF is kept in the cache until the minutes get a correction."""
+    from django.core.cache import cache
+
+    meeting = selectors.public_meeting_or_404(pk)
+    minutes = meeting.minutes
+    language = getattr(request, "LANGUAGE_CODE", None) or "nb"
+    latest = minutes.corrections.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = f"politirad:public-minutes-pdf:{minutes.pk}:{latest}:{language}"
+    data = cache.get(key)
+    if data is None:
+        context = selectors.minutes_view(meeting, None, public=True)
+        data = render_pdf("politirad/minutes_pdf.html", {**context, "pdf": True},
+                          language=language)
+        cache.set(key, data, 60 * 60)
+    name = f"referat-{timezone.localtime(meeting.starts_at):%Y-%m-%d}-offentlig.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def archive_extract(request: HttpRequest, pk: int) -> HttpResponse:
+    """The council's Noark 5 extract for a period, as a zip, for district administrators of
+    its district and national administrators (the municipality's archive, arkivlova). The
+    extract is read through the policy as the user: see politirad/archive.py."""
+    from samarbeid.archive import noark5
+
+    from . import archive
+
+    council = selectors.get_council_or_404(request.user, pk)
+    if not selectors.may_archive(request.user, council):
+        raise PermissionDenied(_("Only the district administrators of the council's police "
+                                 "district and national administrators make archive "
+                                 "extracts."))
+    user: Any = request.user
+    today = timezone.localdate()
+    form = forms.ArchiveExtractForm(request.GET or None,
+                                    initial={"start": today.replace(month=1, day=1), "end": today})
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        extract = archive.council_extract(council=council, start=start, end=end,
+                                          reader=access.principal(user),
+                                          made_by=user.get_full_name() or user.get_username())
+        files = noark5.build(extract)
+        name = archive.extract_name(council, start, end)
+        meetings = len(extract.parts[0].folders)
+        documents = len([n for n in files if n.startswith(f"{noark5.DOCUMENT_DIR}/")])
+        audit.record(actor=request.user, action=AuditAction.EXPORT, obj=council,
+                     summary=f"noark5 {start}..{end}: {meetings} meetings, {documents} documents",
+                     request=request)
+        response = HttpResponse(noark5.zip_bytes(files, name), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+        return response
+    return render(request, "politirad/archive_extract.html", {"council": council, "form": form})

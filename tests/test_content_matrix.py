@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from samarbeid import demo as core_demo
 from samarbeid.models import AuditEvent, Municipality, UserProfile
+from tests.politirad import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +331,12 @@ ROWS: dict[str, Row] = {
     "politirad:agenda_item_edit": lambda ctx, user: [
         reverse("politirad:agenda_item_edit", args=[i.pk])
         for i in (ctx.exempt_item, ctx.internal_item)],
+    "politirad:agenda_item_delete": lambda ctx, user: [
+        reverse("politirad:agenda_item_delete", args=[i.pk])
+        for i in (ctx.exempt_item, ctx.internal_item)],
+    "politirad:agenda_item_move": lambda ctx, user: [
+        reverse("politirad:agenda_item_move", args=[i.pk])
+        for i in (ctx.exempt_item, ctx.internal_item)],
     "politirad:attachment_download": lambda ctx, user: [
         reverse("politirad:attachment_download", args=[a.pk])
         for a in (ctx.attachment,)],
@@ -515,13 +522,12 @@ def canaries_in(text: str, canaries: Canaries) -> set[str]:
 
 
 def test_e_mails_carry_no_exempt_content_and_internal_only_to_readers(settings: Any) -> None:
-    from politirad import services
     from samarbeid import notify
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ctx = build()
     mail.outbox.clear()
-    services.agenda_send(meeting=ctx.upcoming, actor=ctx.users["politikontakt.sorvest"])
+    helpers.send_agenda(ctx.upcoming, ctx.users["politikontakt.sorvest"])
     notify.run_all_scans()
     assert mail.outbox, "the agenda and the reminders were sent"
     by_email = {u.email: name for name, u in ctx.users.items()}

@@ -99,3 +99,12 @@ def first_task(meeting: Meeting) -> Task:
 
 def external_user(username: str = "ekstern") -> Any:
     return UserFactory(username=username)
+
+
+def send_agenda(meeting: Meeting, actor: Any) -> int:
+    """Send the agenda as a request does: the e-mails go from a task after commit (tasks run
+    in process in the tests)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.agenda_send(meeting=meeting, actor=actor)

@@ -110,6 +110,14 @@ MATRIX = {
     "politirad:agenda_item_edit": Case(
         lambda w: reverse("politirad:agenda_item_edit", args=[
             helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=200)),
+    "politirad:agenda_item_delete": Case(
+        lambda w: reverse("politirad:agenda_item_delete", args=[
+            helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=302),
+        method="post"),
+    "politirad:agenda_item_move": Case(
+        lambda w: reverse("politirad:agenda_item_move", args=[
+            helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=302),
+        method="post", data=lambda w: {"direction": "down"}),
     "politirad:attachment_download": Case(_attachment, in_council()),
     "politirad:agenda_send": Case(_meeting("politirad:agenda_send"), in_council(change=302),
                                   method="post"),

@@ -611,7 +611,7 @@ def test_the_agenda_of_a_meeting_that_has_started_is_not_sent(world: Any, client
     meeting.refresh_from_db()
     assert meeting.agenda_sent_at is None
     with pytest.raises(ValidationError):
-        services.agenda_send(meeting=meeting, actor=world.police)
+        helpers.send_agenda(meeting, world.police)
 
 
 # --- k. Permissions come from the cached principal ----------------------------------------------

@@ -54,7 +54,7 @@ def test_agenda_not_sent_goes_to_secretary_and_police_contact_once(world: Any) -
     assert reminders.scan_agenda_not_sent() == 1
     assert reminders.scan_agenda_not_sent() == 0
     assert _to() == ["paul@example.no"]
-    services.agenda_send(meeting=meeting, actor=world.police)
+    helpers.send_agenda(meeting, world.police)
     mail.outbox.clear()
     assert reminders.scan_agenda_not_sent() == 0
 

@@ -373,6 +373,6 @@ def test_home_reminds_the_police_contact_to_send_the_agenda(world: Any, client: 
     client.force_login(world.police)
     body = client.get(reverse("home")).content.decode()
     assert "Send dagsordenen: Politirådet i Stavanger" in body
-    services.agenda_send(meeting=meeting, actor=world.police)
+    helpers.send_agenda(meeting, world.police)
     body = client.get(reverse("home")).content.decode()
     assert "Send dagsordenen" not in body

@@ -27,6 +27,7 @@ from politirad.models import (
     PoliceCouncil,
 )
 from samarbeid.models import AuditAction, AuditEvent, UserProfile
+from tests.politirad import helpers
 from tests.politirad.helpers import first_task, make_council, make_minutes, member
 
 pytestmark = pytest.mark.django_db
@@ -143,11 +144,11 @@ def test_agenda_sending_is_recorded(world: Any, mailoutbox: Any) -> None:
                                       starts_at=timezone.now() + dt.timedelta(days=10))
     services.agenda_item_add(meeting=meeting, actor=world.police, title="Sak")
     AuditEvent.objects.all().delete()
-    services.agenda_send(meeting=meeting, actor=world.police)
+    helpers.send_agenda(meeting, world.police)
     event = AuditEvent.objects.get(object_type="politirad.meeting", object_id=str(meeting.pk))
     assert event.action == AuditAction.SEND and event.actor == world.police
-    # Alice, Paul, Bob (a seat, no role) and the external member.
-    assert event.summary == "agenda to 4 of 4 members"
+    # Alice, Paul, Bob (a seat, no role) and the external member; version 0 of the invitation.
+    assert event.summary == "agenda v0 for 4 members"
     assert len(mailoutbox) == 4
 
 

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from politirad import services
 from politirad.models import MemberRole, Minutes
 from samarbeid.models import UserProfile
+from tests.politirad import helpers
 from tests.politirad.helpers import make_council, make_meeting, make_minutes, member
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_my_tasks_and_home_leave_out_exempt_tasks_of_someone_who_left_the_counci
 def test_agenda_email_leaves_exempt_items_and_tasks_out(world: Any, mailoutbox: Any) -> None:
     earlier = make_minutes(world, state="published", exempt=True)
     meeting = make_meeting(world, earlier.council, days=10, items=1, exempt=True)
-    services.agenda_send(meeting=meeting, actor=world.police)
+    helpers.send_agenda(meeting, world.police)
     external = [m for m in mailoutbox if m.to == ["ekstern@example.no"]]
     # Alice, Paul, Bob (a seat, no role) and the external member.
     assert len(external) == 1 and len(mailoutbox) == 4
