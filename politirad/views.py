@@ -336,8 +336,8 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Personal feed: token auth, no login (calendar programs cannot log in). A rotated
     token no longer works (the core's settings page rotates it)."""
-    profile = UserProfile.objects.select_related("user").filter(calendar_token=token).first()
-    if profile is None or not profile.user.is_active or len(token) < 20:
+    profile = UserProfile.for_calendar_token(token)
+    if profile is None or not profile.user.is_active:
         raise Http404
     meetings = list(selectors.calendar_meetings(profile.user))
     data = calendar.calendar_bytes(meetings, name=_("Police councils"))

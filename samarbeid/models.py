@@ -7,6 +7,7 @@ municipality (§2.3, §3, §4), so "declined" is a legitimate participation stat
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
 
@@ -285,16 +286,27 @@ class Membership(models.Model):
 
 
 def _new_token() -> str:
+    # Referenced by the first migration (the old, clear-text default); not used any more.
     return secrets.token_urlsafe(32)
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class UserProfile(models.Model):
-    """Per-user settings: calendar feed token and reminders the user has turned off."""
+    """Per-user settings: calendar feed token and reminders the user has turned off.
+
+    The calendar token is a password for the feed: only its SHA-256 is stored, so a copy of
+    the database (or a backup) gives no one the users' calendars. The address is shown once,
+    when it is made."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
+    calendar_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                           editable=False)
+    calendar_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
     muted_reminders = models.JSONField(default=list, blank=True)
     last_dashboard_visit = models.DateTimeField(null=True, blank=True)
 
@@ -305,9 +317,20 @@ class UserProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    def rotate_calendar_token(self) -> None:
-        self.calendar_token = _new_token()
-        self.save(update_fields=["calendar_token"])
+    def rotate_calendar_token(self) -> str:
+        """A new feed address; the old one stops working. Returns the token (shown once)."""
+        token = secrets.token_urlsafe(32)
+        self.calendar_token_hash = _token_hash(token)
+        self.calendar_token_created_at = timezone.now()
+        self.save(update_fields=["calendar_token_hash", "calendar_token_created_at"])
+        return token
+
+    @classmethod
+    def for_calendar_token(cls, token: str) -> UserProfile | None:
+        if len(token) < 20:
+            return None
+        return cls.objects.select_related("user").filter(
+            calendar_token_hash=_token_hash(token)).first()
 
 
 class SentReminder(models.Model):

@@ -118,9 +118,17 @@ def my_settings(request: HttpRequest) -> HttpResponse:
         profile.save(update_fields=["muted_reminders"])
         messages.success(request, _("Your settings are saved."))
         return redirect("my_settings")
+    return _settings_page(request, form=form, has_choices=bool(choices))
+
+
+def _settings_page(request: HttpRequest, *, form: Any, has_choices: bool,
+                   new_token: str = "") -> HttpResponse:
+    profile = request.user.profile  # type: ignore[union-attr]
     return render(request, "samarbeid/my_settings.html", {
-        "form": form, "roles": access.roles(request.user), "has_choices": bool(choices),
-        "calendar_url": _calendar_url(request, profile.calendar_token),
+        "form": form, "roles": access.roles(request.user), "has_choices": has_choices,
+        "calendar_feed": _calendar_url(request, "x" * 43) is not None,
+        "calendar_created": profile.calendar_token_created_at,
+        "calendar_url": _calendar_url(request, new_token) if new_token else None,
     })
 
 
@@ -134,11 +142,17 @@ def _calendar_url(request: HttpRequest, token: str) -> str | None:
 @login_required
 @require_POST
 def rotate_calendar_token(request: HttpRequest) -> HttpResponse:
-    request.user.profile.rotate_calendar_token()  # type: ignore[union-attr]
+    """Make a new feed address and show it once, in this response (it is never stored in
+    clear, so it cannot be shown again; a new one can always be made)."""
+    token = request.user.profile.rotate_calendar_token()  # type: ignore[union-attr]
     audit.record_account(user=request.user, action=AuditAction.CHANGE, request=request,
                          summary="calendar address rotated")
-    messages.success(request, _("A new calendar address is made; the old one no longer works."))
-    return redirect("my_settings")
+    messages.success(request, _("A new calendar address is made; the old one no longer works. "
+                                "Copy it now: it is shown only this once."))
+    choices = [(k.code, k.label) for k in notify.kinds() if k.optional]
+    form = ReminderSettingsForm(choices=choices,
+                                initial={"muted": request.user.profile.muted_reminders})  # type: ignore[union-attr]
+    return _settings_page(request, form=form, has_choices=bool(choices), new_token=token)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

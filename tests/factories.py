@@ -52,3 +52,11 @@ def user_with_role(role: str, *, username: str | None = None, can_sign: bool = F
     user = UserFactory(**({"username": username} if username else {}))
     services.membership_create(user=user, role=role, can_sign=can_sign, title=title, **scope)
     return user
+
+
+def feed_token(user: Any) -> str:
+    """A calendar feed token for the user, as the settings page makes it (only its hash is
+    stored, so each call makes a new one and the earlier one stops working)."""
+    from samarbeid.models import UserProfile
+
+    return UserProfile.objects.get(user=user).rotate_calendar_token()

@@ -230,7 +230,7 @@ def _slt_measure(name: str) -> Row:
 def _feed(ctx: Ctx, user: Any) -> list[str]:
     if user is None:
         return [reverse("politirad:calendar_feed", args=["x" * 43])]
-    token = UserProfile.objects.get(user=user).calendar_token
+    token = UserProfile.objects.get(user=user).rotate_calendar_token()
     return [reverse("politirad:calendar_feed", args=[token])]
 
 

@@ -51,7 +51,8 @@ MATRIX = {
     "municipality_participation": Case(_stavanger("municipality_participation"),
                                        scoped(change=200)),
     "my_settings": Case(lambda w: reverse("my_settings"), everyone()),
-    "rotate_calendar_token": Case(lambda w: reverse("rotate_calendar_token"), everyone(302),
+    # The new address is shown once, in the response (only its hash is stored).
+    "rotate_calendar_token": Case(lambda w: reverse("rotate_calendar_token"), everyone(200),
                                   method="post"),
     "accessibility": Case(lambda w: reverse("accessibility"), everyone(200, anonymous=200)),
     "healthz": Case(lambda w: reverse("healthz"), everyone(200, anonymous=200)),

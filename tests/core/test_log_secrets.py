@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from samarbeid.logs import RedactSecrets
+from tests.factories import feed_token
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_a_failing_calendar_feed_leaves_no_token_in_the_log(world: Any, log_outp
                                                              failure: Exception) -> None:
     from politirad import selectors
 
-    token = world.leader.profile.calendar_token
+    token = feed_token(world.leader)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise failure

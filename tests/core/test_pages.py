@@ -3,6 +3,7 @@ participation, settings, errors, health and security headers."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from samarbeid.models import Municipality, Participation
+from tests.factories import feed_token
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +101,20 @@ def test_settings_page_mutes_optional_reminders(world: Any, login: Any) -> None:
 
 
 def test_rotating_the_calendar_token(world: Any, login: Any) -> None:
-    old = world.leader.profile.calendar_token
-    login("leader").post(reverse("rotate_calendar_token"))
+    """The address is shown once, when it is made; only its hash is stored; a new one makes
+    the old one stop working."""
+    old = feed_token(world.leader)
+    client = login("leader")
+    page = client.get(reverse("my_settings")).content.decode()
+    assert old not in page and "kan ikke vise den igjen" in page
+    response = client.post(reverse("rotate_calendar_token"))
+    html = response.content.decode()
+    new = re.search(r"/politirad/kalender/([^\"/]+)\.ics", html)
+    assert response.status_code == 200 and new and new.group(1) != old
     world.leader.profile.refresh_from_db()
-    assert world.leader.profile.calendar_token != old
+    assert new.group(1) not in str(world.leader.profile.calendar_token_hash)
+    assert client.get(reverse("politirad:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("politirad:calendar_feed", args=[new.group(1)])).status_code == 200
 
 
 def test_404_page_in_layout_in_norwegian(client: Client) -> None:
@@ -218,7 +230,7 @@ def test_no_password_or_token_reaches_the_logs(world: Any, client: Any, caplog: 
 
     caplog.set_level(logging.DEBUG)
     client.post("/konto/logg-inn/", {"username": "alice", "password": "Hemmelig-passord-991"})
-    token = world.leader.profile.calendar_token
+    token = feed_token(world.leader)
     client.get(f"/politirad/kalender/{token}x.ics")  # a wrong token: refused and logged
     client.get("/konto/passord/ny/MQ/abc-0123456789abcdef0123456789/")
     text = caplog.text

@@ -18,7 +18,7 @@ from django.utils import timezone
 from politirad import services
 from politirad.models import AgendaItem, CouncilMember
 from samarbeid.models import Role
-from tests.factories import user_with_role
+from tests.factories import feed_token, user_with_role
 from tests.matrix import LOGIN, Case, everyone, in_council, scoped
 
 from . import helpers
@@ -142,7 +142,7 @@ MATRIX = {
         data=lambda w: {"answer": "accept"}),
     # Token auth for calendar programs: no login; a bad token is 404 (test_views).
     "politirad:calendar_feed": Case(
-        lambda w: reverse("politirad:calendar_feed", args=[w.leader.profile.calendar_token]),
+        lambda w: reverse("politirad:calendar_feed", args=[feed_token(w.leader)]),
         everyone(200, anonymous=200)),
     # Issue 13: the archive extract (district and national administrators) and the public
     # minutes (offentleglova: no login).

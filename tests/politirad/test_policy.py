@@ -52,7 +52,7 @@ from samarbeid import compliance, policy
 from samarbeid import services as core_services
 from samarbeid.compliance import Status
 from samarbeid.models import Membership, Municipality, Role
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory, feed_token, user_with_role
 
 from . import helpers
 
@@ -125,7 +125,7 @@ def test_a_regional_seat_gives_that_council_only(world: Any, client: Any) -> Non
     listed = _body(client.get(reverse("politirad:council_list")))
     assert regional.name in listed and local.name not in listed and other.name not in listed
 
-    feed = client.get(reverse("politirad:calendar_feed", args=[rita.profile.calendar_token]))
+    feed = client.get(reverse("politirad:calendar_feed", args=[feed_token(rita)]))
     uids = [str(e["uid"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
     assert uids == [f"politirad-meeting-{own_meeting.pk}@samarbeidsportalen"]
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from politirad import services
 from politirad.models import Meeting, MemberRole, MinutesEntry, Task, TaskStatus
 from samarbeid.models import Role
-from tests.factories import user_with_role
+from tests.factories import feed_token, user_with_role
 
 from . import helpers
 
@@ -189,13 +189,13 @@ def test_members_pdf_and_public_pdf(world: Any, client: Any) -> None:
 
 def test_calendar_feed_by_token(world: Any, client: Any) -> None:
     meeting = helpers.make_meeting(world, days=5)
-    token = world.leader.profile.calendar_token
+    token = feed_token(world.leader)
     response = client.get(reverse("politirad:calendar_feed", args=[token]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     uids = [str(e["uid"]) for e in Calendar.from_ical(response.content).walk("VEVENT")]
     assert uids == [f"politirad-meeting-{meeting.pk}@samarbeidsportalen"]
     outsider = client.get(reverse("politirad:calendar_feed",
-                                  args=[world.outsider.profile.calendar_token]))
+                                  args=[feed_token(world.outsider)]))
     assert Calendar.from_ical(outsider.content).walk("VEVENT") == []
     assert client.get(reverse("politirad:calendar_feed", args=["x" * 43])).status_code == 404
     world.leader.profile.rotate_calendar_token()

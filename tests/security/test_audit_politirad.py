@@ -194,7 +194,7 @@ def test_pdf_and_ics_exports_are_recorded(client: Any, world: Any) -> None:
     # The personal feed (token, no login) records who fetched it; the token stays out.
     client.logout()
     profile, _created = UserProfile.objects.get_or_create(user=world.leader)
-    token = profile.calendar_token
+    token = profile.rotate_calendar_token()
     assert client.get(reverse("politirad:calendar_feed", args=[token])).status_code == 200
     feed = AuditEvent.objects.get(object_type=profile._meta.label_lower, action=AuditAction.EXPORT)
     assert feed.actor == world.leader and token not in feed.summary

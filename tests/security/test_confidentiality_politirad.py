@@ -153,7 +153,7 @@ def test_calendar_feed_lists_meetings_but_no_agenda_content(client: Any, world: 
     meeting = make_meeting(world, days=4, items=1, exempt=True)
     for user in (world.member, world.leader):  # an ordinary member and the chair
         profile, _created = UserProfile.objects.get_or_create(user=user)
-        response = client.get(reverse("politirad:calendar_feed", args=[profile.calendar_token]))
+        response = client.get(reverse("politirad:calendar_feed", args=[profile.rotate_calendar_token()]))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
         body = response.content.decode()
@@ -163,7 +163,7 @@ def test_calendar_feed_lists_meetings_but_no_agenda_content(client: Any, world: 
     # An outsider's feed does not list Stavanger's meetings at all.
     profile, _created = UserProfile.objects.get_or_create(user=world.outsider)
     body = client.get(reverse("politirad:calendar_feed",
-                              args=[profile.calendar_token])).content.decode()
+                              args=[profile.rotate_calendar_token()])).content.decode()
     assert f"politirad-meeting-{meeting.pk}@" not in body
 
 

@@ -185,7 +185,7 @@ def test_calendar_text_is_escaped_per_rfc_5545(client: Any, world: Any) -> None:
     profile, _created = UserProfile.objects.get_or_create(user=world.leader)
     client.logout()
     feed = _unfold(client.get(reverse("politirad:calendar_feed",
-                                      args=[profile.calendar_token])).content.decode())
+                                      args=[profile.rotate_calendar_token()])).content.decode())
     assert feed.count("\r\nDTSTART") == 1 and "\r\nBEGIN:VALARM" not in feed
 
 
