@@ -309,15 +309,21 @@ def preventive_function_save(*, function: PreventiveFunction,
     created = function.pk is None
     function.full_clean()
     function.save()
+    # Codes only: the holder's name is typed text about a person (the trail is read by others).
     audit.record(actor=actor, action="create" if created else "change", obj=function,
-                 summary=str(function))
+                 summary=_function_summary(function))
     return function
+
+
+def _function_summary(function: PreventiveFunction) -> str:
+    return f"kind={function.kind}, district #{function.police_district_id}"
 
 
 @transaction.atomic
 def preventive_function_delete(*, function: PreventiveFunction,
                                actor: Any = None) -> None:
-    audit.record(actor=actor, action="delete", obj=function, summary=str(function))
+    audit.record(actor=actor, action="delete", obj=function,
+                 summary=_function_summary(function))
     function.delete()
 
 

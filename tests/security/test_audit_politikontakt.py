@@ -88,6 +88,10 @@ def test_directory_create_change_delete_through_the_pages_and_the_admin(
     assert _events(function) == [(AuditAction.CREATE, world.chief.pk),
                                  (AuditAction.CHANGE, world.chief.pk),
                                  (AuditAction.DELETE, world.chief.pk)]
+    # The holder's name is typed text about a person: codes only in the trail.
+    summaries = " ".join(AuditEvent.objects.filter(
+        object_type="politikontakt.preventivefunction").values_list("summary", flat=True))
+    assert "Nettpatruljen" not in summaries and "online_patrol" in summaries
 
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
     client.force_login(superuser)
