@@ -22,7 +22,7 @@ from samarbeid import access, audit, notify, uploads
 from samarbeid.models import AuditAction, Municipality, Organisation
 from samarbeid.validators import refuse_identity_numbers
 
-from . import calendar, selectors
+from . import ical, selectors
 from .models import (
     ActionPlan,
     AgendaAttachment,
@@ -455,7 +455,7 @@ def agenda_deliver(*, meeting_id: int) -> int:
     follow_up = list(selectors.follow_up_all(meeting).exclude(entry_exempt_q("entry__"))
                      .select_related("responsible_member__user", "responsible_organisation",
                                      "responsible_user"))
-    ics = calendar.calendar_bytes([meeting], method="REQUEST")
+    ics = ical.calendar_bytes([meeting], method="REQUEST")
     url = settings.SITE_URL.rstrip("/") + reverse("politirad:meeting_detail", args=[meeting.pk])
     subject = _("Agenda: %(council)s %(date)s") % {
         "council": meeting.council.name,

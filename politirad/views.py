@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from samarbeid import access, audit
 from samarbeid.models import AuditAction, Municipality, UserProfile
 from samarbeid.pdf import render_pdf
 
-from . import calendar, forms, selectors, services
+from . import forms, ical, selectors, services
 from .models import (
     ActionPlan,
     AgendaAttachment,
@@ -65,6 +66,9 @@ def _query_without_page(request: HttpRequest) -> str:
 # --- Councils -------------------------------------------------------------------------------
 
 
+CREATE_SHOWN = 20
+
+
 @login_required
 @require_GET
 def council_list(request: HttpRequest) -> HttpResponse:
@@ -72,10 +76,16 @@ def council_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.council_list(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    creatable = access.municipalities(request.user, WORK).order_by("name")[:20]
+    # A mayor sees their municipality; a national administrator (357 of them) searches.
+    creatable_qs = access.municipalities(request.user, WORK).order_by("name")
+    creatable_count = creatable_qs.count()
+    new_q = request.GET.get("kommune", "").strip()[:100]
+    if new_q:
+        creatable_qs = creatable_qs.filter(Q(name__icontains=new_q) | Q(number=new_q))
     return render(request, "politirad/council_list.html", {
         "form": form, "page": page, "query": _query_without_page(request),
-        "creatable": creatable,
+        "creatable": list(creatable_qs[:CREATE_SHOWN]), "creatable_count": creatable_count,
+        "creatable_search": creatable_count > CREATE_SHOWN, "new_q": new_q,
     })
 
 
@@ -324,7 +334,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
-    data = calendar.calendar_bytes([meeting])
+    data = ical.calendar_bytes([meeting])
     audit.record(actor=request.user, action=AuditAction.EXPORT, obj=meeting, summary="ics",
                  request=request)
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
@@ -340,7 +350,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if profile is None or not profile.user.is_active:
         raise Http404
     meetings = list(selectors.calendar_meetings(profile.user))
-    data = calendar.calendar_bytes(meetings, name=_("Police councils"))
+    data = ical.calendar_bytes(meetings, name=_("Police councils"))
     # Who fetched the feed, from where: a leaked token shows up in the trail (issue 7 §3).
     # The token itself never enters it.
     audit.record(actor=profile.user, action=AuditAction.EXPORT, obj=profile,
