@@ -44,10 +44,8 @@ def build(demo: Any) -> None:
 def _council_id(municipality: Any) -> int | None:
     """The demo council of Stavanger, when the council app has built one (its builder runs
     before ours), so the facts beside the questions come from its meetings and tasks."""
-    try:
-        from politirad.models import PoliceCouncil
-    except ImportError:
-        return None
+    from politirad.models import PoliceCouncil
+
     council = (PoliceCouncil.objects.filter(municipality=municipality)
                .exclude(kind="thematic").order_by("pk").first())
     return council.pk if council else None

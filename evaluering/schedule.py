@@ -54,10 +54,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def intervals(municipality_ids: list[int]) -> dict[int, int]:
     """Evaluation interval in months per municipality, from the agreement in force."""
-    try:
-        from avtaler.selectors import agreement_terms
-    except ImportError:  # the agreements app is not installed: the guide's default
-        return dict.fromkeys(municipality_ids, DEFAULT_INTERVAL_MONTHS)
+    from avtaler.selectors import agreement_terms
+
     terms = agreement_terms(municipality_ids)
     return {mid: (getattr(terms.get(mid), "evaluation_interval_months", None)
                   or DEFAULT_INTERVAL_MONTHS) for mid in municipality_ids}

@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from politirad.selectors import council_facts as read_council_facts
+from politirad.selectors import councils
 from samarbeid import access
 from samarbeid.compliance import Finding, Status
 from samarbeid.models import Municipality, Participation
+from slt.models import Measure as SltMeasure
 
 from . import schedule
 from .models import Evaluation, EvaluationStatus, SubjectKind
@@ -44,10 +47,6 @@ def evaluation_list(*, user: Any, q: str = "", status: str = "", method: str = "
 
 def councils_for_evaluation(user: Any) -> list[Any]:
     """Councils and thematic forums the user may work in, to pick the evaluated forum."""
-    try:
-        from politirad.selectors import councils
-    except ImportError:
-        return []
     return list(councils(user, access.Level.WORK).select_related("municipality")
                 .order_by("municipality__name", "name")[:200])
 
@@ -117,15 +116,11 @@ def council_facts(evaluation: Evaluation) -> list[Fact]:
     if evaluation.subject_kind == SubjectKind.SLT:
         return []
     try:
-        from politirad.selectors import council_facts as read_facts
-    except ImportError:
-        return [_not_available(k, str(label), source) for k, label in labels]
-    try:
         ids = _council_ids(evaluation)
         if not ids:
             return [Fact(k, str(label), _("No police council is registered in the portal."),
                          False, source) for k, label in labels]
-        rows = list(read_facts(ids, evaluation.period_start, evaluation.period_end).values())
+        rows = list(read_council_facts(ids, evaluation.period_start, evaluation.period_end).values())
     except Exception:  # a read in another app must not break the evaluation page
         logger.exception("council facts failed for evaluation %s", evaluation.pk)
         return [_not_available(k, str(label), source) for k, label in labels]
@@ -148,11 +143,7 @@ def slt_facts(evaluation: Evaluation) -> list[Fact]:
     source = _("the SLT module")
     label = _("SLT measures started in the period")
     try:
-        from slt.models import Measure
-    except ImportError:
-        return [_not_available("measures", label, source)]
-    try:
-        started = Measure.objects.filter(
+        started = SltMeasure.objects.filter(
             slt_model__municipality_id=evaluation.municipality_id,
             starts_on__range=(evaluation.period_start, evaluation.period_end)).count()
     except Exception:

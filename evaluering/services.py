@@ -149,11 +149,9 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
     if (evaluation.subject_kind not in (SubjectKind.POLICE_COUNCIL, SubjectKind.THEMATIC_FORUM)
             or not evaluation.subject_id or deadline is None):
         return None
-    try:
-        from politirad.models import PoliceCouncil, Task
-        from politirad.selectors import may
-    except ImportError:
-        return None
+    from politirad.models import PoliceCouncil, Task
+    from politirad.selectors import may
+
     council = PoliceCouncil.objects.filter(pk=evaluation.subject_id).first()
     if council is None:
         return None
