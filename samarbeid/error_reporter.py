@@ -4,18 +4,20 @@ still goes to the log). Kept apart from the views: logging imports it before app
 
 from __future__ import annotations
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.debug import ExceptionReporter
 
 
 class PortalExceptionReporter(ExceptionReporter):
-    def get_traceback_html(self) -> str:
+    def get_traceback_html(self) -> SafeString:
         from django.db import InterfaceError, OperationalError
         from django.template.loader import render_to_string
         from django.utils.translation import gettext as _
 
         db_down = isinstance(self.exc_value, OperationalError | InterfaceError)
         try:
-            return render_to_string("503.html" if db_down else "500.html",
-                                    {"error_page": True}, request=self.request)
+            return mark_safe(render_to_string(  # noqa: S308 - our own rendered template
+                "503.html" if db_down else "500.html", {"error_page": True}, request=self.request))
         except Exception:
-            return str(_("The service is unavailable. Please try again later."))
+            return mark_safe(escape(_("The service is unavailable. Please try again later.")))  # noqa: S308
