@@ -43,9 +43,13 @@ system-deps:
 messages: venv
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 
+# E-mail links follow the address the portal runs on (make run PORT=8001), unless SITE_URL
+# is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: venv
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_reference_data
+	$(PY) manage.py make_dev_seal
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://$(HOST):$(PORT)/  (reminder scheduler runs in the background)"
 	@$(PY) manage.py run_scheduler --interval 300 > var/scheduler.log 2>&1 & \

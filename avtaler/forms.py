@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.models import County, Municipality, Organisation, OrganisationKind, PoliceDistrict
@@ -183,6 +184,12 @@ class VerifyForm(forms.Form):
     def clean_document(self) -> Any:
         upload = self.cleaned_data.get("document")
         if upload:
+            # Untrusted input, checked as a whole: a few MB at most (issue 16).
+            if upload.size is not None and upload.size > settings.VERIFY_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("The file is too large (at most %(mb)d MB). A sealed agreement from the "
+                      "portal is much smaller.") % {"mb": settings.VERIFY_MAX_BYTES // 2**20},
+                    code="size")
             validate_signed_pdf(upload)
         return upload
 

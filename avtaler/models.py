@@ -258,9 +258,13 @@ class VersionQuerySet(models.QuerySet["AgreementVersion"]):
         touches_text = set(kwargs) & set(CONTENT_FIELDS) or kwargs.get("status") == "draft"
         if touches_text and self.filter(status__in=LOCKED_STATUSES).exists():
             raise SignedVersionError()
+        if set(kwargs) & set(SEALED_FIELDS) and self.filter(sealed_at__isnull=False).exists():
+            raise SignedVersionError()
         return super().update(**kwargs)
 
 
+# The sealed PDF and what identifies it; frozen once the version is sealed.
+SEALED_FIELDS = ("pdf", "pdf_sha256", "sealed_at")
 # Fields that make up the agreed text; frozen once a version is sent for signing.
 CONTENT_FIELDS = (
     "strategies", "custom_focus_areas", "forms_of_cooperation", "thematic_forums",
@@ -332,6 +336,11 @@ class AgreementVersion(models.Model):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     pdf = models.FileField(_("PDF"), upload_to="avtaler/pdf/", blank=True)
     pdf_state = models.CharField(max_length=40, blank=True)
+    # Once both parties have signed, the PDF is sealed (samarbeid.seal) and never rendered
+    # again: the verify page compares a handed-back file with this SHA-256 of the sealed file.
+    pdf_sha256 = models.CharField(_("SHA-256 of the sealed PDF"), max_length=64, blank=True,
+                                  db_index=True)
+    sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True)
 
     objects = VersionQuerySet.as_manager()
 
@@ -350,12 +359,18 @@ class AgreementVersion(models.Model):
         # Signed text never changes (§3: a revision is a new version). Only lifecycle and
         # rendering fields may be written on a locked version.
         if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).values(*CONTENT_FIELDS, "status").first()
+            stored = type(self).objects.filter(pk=self.pk).values(
+                *CONTENT_FIELDS, *SEALED_FIELDS, "status").first()
             if stored and stored["status"] in LOCKED_STATUSES:
                 changed = [f for f in CONTENT_FIELDS if stored[f] != getattr(self, f)]
                 went_back = self.status == VersionStatus.DRAFT
                 if changed or went_back:
                     raise SignedVersionError()
+            # The sealed PDF is the record the parties hold: it is never replaced.
+            if stored and stored["sealed_at"] and any(
+                    stored[f] != (getattr(self, f).name if f == "pdf" else getattr(self, f))
+                    for f in SEALED_FIELDS):
+                raise SignedVersionError()
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

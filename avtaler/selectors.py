@@ -109,11 +109,33 @@ def version_document_context(version: AgreementVersion) -> dict[str, Any]:
         "version": version,
         "signatures": signatures,
         "signature_rows": [(party, label, signatures.get(party)) for party, label in Party.choices],
+        "awaiting_signatories": _awaiting(version, signatures),
         "fingerprint": version.fingerprint or canonical.fingerprint(version),
         "focus_areas": [f.name for f in version.focus_areas.all()] + version.custom_focus_area_list,
         "measures": list(version.measures.all()),
         "warnings": version.warnings(),
     }
+
+
+def _awaiting(version: AgreementVersion, signatures: dict[str, Any]) -> dict[str, str]:
+    """Who may sign today for each party that has not (issue 11: after a handover the new
+    mayor), for a version sent for signing."""
+    from samarbeid import people
+
+    if version.status != VersionStatus.SENT_FOR_SIGNING:
+        return {}
+    agreement = version.agreement
+    out: dict[str, str] = {}
+    for party in Party.values:
+        if party in signatures:
+            continue
+        rows = people.signatories(municipality_id=agreement.municipality_id) \
+            if party == Party.MUNICIPALITY else \
+            people.signatories(police_district_id=agreement.police_district_id)
+        out[party] = ", ".join(
+            f"{m.user.get_full_name() or m.user.get_username()}" + (f" ({m.title})" if m.title else "")
+            for m in rows)
+    return out
 
 
 def version_sections(version: AgreementVersion) -> list[tuple[str, str]]:
@@ -183,6 +205,41 @@ def verify_fingerprint(*, user: Any, fingerprint: str) -> AgreementVersion | Non
         .select_related("agreement__municipality", "agreement__police_district")
         .order_by("-number").first()
     )
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """The answer to "is this file a sealed agreement from the portal, unchanged?".
+
+    `problem` is a `samarbeid.seal.SealProblem` value, or "unknown" for a file with a valid
+    seal that matches no signed version the user may see; None when it matches `version`.
+    """
+
+    problem: str | None
+    version: AgreementVersion | None = None
+    sha256: str = ""
+
+
+def verify_document(*, user: Any, content: bytes) -> DocumentCheck:
+    """Check a handed-back agreement PDF as a whole (issue 13): the seal validates, it covers
+    the whole file and chains to the configured trust roots, and the file is byte for byte
+    the sealed PDF of a signed version in the user's scope (its SHA-256). The text of the
+    file is never read: a printed fingerprint can be copied into a forgery."""
+    from samarbeid import access, seal
+
+    digest = seal.sha256(content)
+    checked = seal.check_seal(content)
+    if not checked.ok:
+        return DocumentCheck(problem=str(checked.problem), sha256=digest)
+    version = (
+        access.scope(AgreementVersion.objects.all(), user, path="agreement__municipality")
+        .filter(pdf_sha256=digest, sealed_at__isnull=False, status__in=SIGNED_STATUSES)
+        .select_related("agreement__municipality", "agreement__police_district")
+        .order_by("-number").first()
+    )
+    if version is None:
+        return DocumentCheck(problem="unknown", sha256=digest)
+    return DocumentCheck(problem=None, version=version, sha256=digest)
 
 
 def awaiting_signature_of(user: Any) -> QuerySet[AgreementVersion]:

@@ -7,6 +7,8 @@ hold the same line for the admin and the shell.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,7 @@ EDITABLE_FIELDS = (
     "evaluation_interval_months", "evaluation_method", "revision_date", "revision_interval_months",
 )
 PDF_MAGIC = b"%PDF-"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -385,8 +388,26 @@ def pdf_state(version: AgreementVersion) -> str:
     return f"{version.status}:{version.signatures.count()}"
 
 
+def seal_reason(version: AgreementVersion) -> str:
+    """What the seal says about the agreement: the parties' signatories with role and time
+    (UTC) and the fingerprint of the signed text, so the seal alone tells who signed what."""
+    signed = "; ".join(
+        f"{s.name} ({s.role_title or s.get_party_display()}, {s.get_party_display()}) "
+        f"{s.signed_at.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}"
+        for s in version.signatures.order_by("signed_at"))
+    return (f"{version.agreement} – v{version.number}. Signert: {signed}. "
+            f"SHA-256 (tekst): {version.fingerprint}")
+
+
 def version_render_pdf(*, version_id: int) -> AgreementVersion:
-    """Render and store the PDF (called by the Celery task, or on request when missing)."""
+    """Render and store the PDF (called by the Celery task, or on request when missing).
+
+    When both parties have signed, the PDF is sealed (PAdES, `samarbeid.seal`) and stored with
+    the SHA-256 of the sealed file; a sealed PDF is the record and is never rendered again
+    (issue 13). Without a configured seal the PDF is stored unsealed and rendered again on the
+    next download once a seal is configured.
+    """
+    from samarbeid import seal
     from samarbeid.pdf import render_pdf
 
     from .selectors import version_document_context
@@ -394,13 +415,25 @@ def version_render_pdf(*, version_id: int) -> AgreementVersion:
     version = AgreementVersion.objects.select_related(
         "agreement__municipality", "agreement__police_district"
     ).get(pk=version_id)
+    if version.sealed_at:
+        return version
     state = pdf_state(version)
     content = render_pdf("avtaler/document.html", version_document_context(version))
+    fields = ["pdf", "pdf_state"]
+    if version.is_signed and version.signatures.count() >= len(Party.values):
+        if seal.configured():
+            content = seal.seal_pdf(content, reason=seal_reason(version))
+            version.pdf_sha256 = seal.sha256(content)
+            version.sealed_at = timezone.now()
+            fields += ["pdf_sha256", "sealed_at"]
+        else:
+            logger.warning("agreement version %s is signed but not sealed: no seal certificate "
+                           "configured (SEAL_CERT_PATH, SEAL_KEY_PATH)", version.pk)
     name = f"samarbeidsavtale-{version.agreement.municipality.number}-v{version.number}.pdf"
     old = version.pdf.name if version.pdf else ""
     version.pdf.save(name, ContentFile(content), save=False)
     version.pdf_state = state
-    version.save(update_fields=["pdf", "pdf_state"])
+    version.save(update_fields=fields)
     if old and old != version.pdf.name:
         version.pdf.storage.delete(old)
     return version

@@ -3,9 +3,9 @@ render. Refusals from the services are shown at the top of the form with the inp
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samarbeid import access, audit
+from samarbeid import access, audit, mfa, ratelimit
 
-from . import canonical, selectors, services
+from . import selectors, services
 from .forms import (
     AgreementCreateForm,
     CompareForm,
@@ -200,6 +200,7 @@ def send(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@mfa.require_fresh  # a fresh second factor, or a fresh SSO login at acr substantial (issue 11)
 def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     agreement = version.agreement
@@ -337,28 +338,40 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "avtaler/decline.html", {"agreement": agreement, "form": form})
 
 
-def _fingerprint_in_pdf(upload: Any) -> str:
-    from pypdf import PdfReader
-
-    try:
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(upload).pages)
-    except Exception:
-        return ""
-    found = canonical.FINGERPRINT_RE.findall(re.sub(r"\s+", " ", text))
-    return found[-1] if found else ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Does a PDF or a fingerprint match a signed version (§3)? Answered within the user's scope."""
+    """Is this PDF a sealed agreement from the portal, unchanged (issue 13, Veileder §3)? Or
+    does a typed fingerprint match a signed version? Answered within the user's scope.
+
+    An uploaded file is checked as a whole — its seal and its SHA-256 — and its text is never
+    extracted: text extraction on untrusted PDFs is unbounded (issue 16), and a printed
+    fingerprint proves nothing. Checks are limited per user (VERIFY_RATE_LIMIT per
+    VERIFY_RATE_WINDOW_SECONDS).
+    """
     form = VerifyForm(request.POST or None, request.FILES or None)
     result: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
-        fingerprint = form.cleaned_data.get("fingerprint") or ""
-        if form.cleaned_data.get("document"):
-            fingerprint = _fingerprint_in_pdf(form.cleaned_data["document"])
-        match = selectors.verify_fingerprint(user=request.user, fingerprint=fingerprint) \
-            if fingerprint else None
-        result = {"fingerprint": fingerprint, "match": match}
-    return render(request, "avtaler/verify.html", {"form": form, "result": result})
+    status = 200
+    if request.method == "POST":
+        if not ratelimit.allow(f"verify:{request.user.pk}", limit=settings.VERIFY_RATE_LIMIT,
+                               window_seconds=settings.VERIFY_RATE_WINDOW_SECONDS):
+            minutes = max(1, settings.VERIFY_RATE_WINDOW_SECONDS // 60)
+            limited = _("You have checked %(n)d documents in the last %(minutes)d minutes. "
+                        "Wait a few minutes and try again.") % {
+                            "n": settings.VERIFY_RATE_LIMIT, "minutes": minutes}
+            return render(request, "avtaler/verify.html",
+                          {"form": VerifyForm(), "result": None, "limited": limited}, status=429)
+        if form.is_valid():
+            upload = form.cleaned_data.get("document")
+            if upload:
+                upload.seek(0)
+                check = selectors.verify_document(
+                    user=request.user, content=upload.read(settings.VERIFY_MAX_BYTES + 1))
+                result = {"kind": "document", "problem": check.problem, "match": check.version,
+                          "sha256": check.sha256}
+                status = 200 if check.version else 422
+            else:
+                fingerprint = form.cleaned_data.get("fingerprint") or ""
+                match = selectors.verify_fingerprint(user=request.user, fingerprint=fingerprint)
+                result = {"kind": "fingerprint", "fingerprint": fingerprint, "match": match}
+    return render(request, "avtaler/verify.html", {"form": form, "result": result}, status=status)

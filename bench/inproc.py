@@ -27,51 +27,147 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 
-def _key_pages() -> list[tuple[str, str, str]]:
-    """(label, username, path) for the pages the issue names."""
-    from politirad.models import PoliceCouncil
+def _key_pages() -> list[tuple[str, str, str, str]]:
+    """(label, username, path, expected text) for the pages the issue names."""
+    from politirad.models import Meeting, PoliceCouncil
 
     stavanger_council = PoliceCouncil.objects.filter(
         municipality__name="Stavanger", kind="local").order_by("pk").first()
+    assert stavanger_council is not None, "run the dataset generator first"
+    meeting = (Meeting.objects.filter(council=stavanger_council, starts_at__lt=timezone.now())
+               .exclude(title="Benchmøte").order_by("-starts_at").first())
+    assert meeting is not None
     mayor = "bench.mayor.1103"
     contact = get_user_model().objects.filter(
         memberships__role="police_contact", memberships__municipality__number="1103"
     ).values_list("username", flat=True).first()
     district = "bench.district.p05"
     return [
-        ("home (mayor)", mayor, "/"),
-        ("home (police contact)", contact or mayor, "/"),
-        ("home (district admin)", district, "/"),
-        ("home (national admin)", "bench.national", "/"),
-        ("municipality page", mayor, "/kommuner/1103/"),
-        ("council page", mayor, f"/politirad/rad/{stavanger_council.pk}/" if stavanger_council else "/"),
-        ("my tasks", mayor, "/politirad/mine-oppgaver/"),
-        ("national report", "bench.national", "/evaluering/rapporter/"),
+        ("home (mayor)", mayor, "/", "Stavanger"),
+        ("home (police contact)", contact or mayor, "/", "Stavanger"),
+        ("home (district admin)", district, "/", "</main>"),
+        ("home (national admin)", "bench.national", "/", "</main>"),
+        ("municipality page", mayor, "/kommuner/1103/", "Stavanger"),
+        ("council page", mayor, f"/politirad/rad/{stavanger_council.pk}/", stavanger_council.name),
+        ("meeting page", mayor, f"/politirad/moter/{meeting.pk}/", meeting.title),
+        ("my tasks", mayor, "/politirad/mine-oppgaver/", "</main>"),
+        ("national report", "bench.national", "/evaluering/rapporter/", "</main>"),
+        ("agreement register (national)", "bench.national", "/avtaler/", "</main>"),
+        ("agreement register (mayor)", mayor, "/avtaler/", "Stavanger"),
     ]
 
 
+class _Counter:
+    """Counts queries and their time with no cap (CaptureQueriesContext keeps 9 000)."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.seconds += time.perf_counter() - start
+
+
+def _session_cookie(user: Any) -> str:
+    """A logged-in session as single sign-on makes it (no second-factor prompt), stored by
+    the configured session engine."""
+    from importlib import import_module
+
+    from samarbeid.mfa import METHOD_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "samarbeid.oidc.PortalOIDCBackend"  # as SSO logs in
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store[METHOD_KEY] = "sso"
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _client(user: Any) -> Client:
+    from samarbeid.mfa import METHOD_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[METHOD_KEY] = "sso"
+    session.save()
+    return client
+
+
+def _write() -> None:
+    """A write anywhere in the country, through a service (a comment on a task in Stavanger
+    that leaves the status as it is): what makes the next request a cold one."""
+    from politirad import services
+    from politirad.models import Task
+
+    mayor = get_user_model().objects.get(username="bench.mayor.1103")
+    task = Task.objects.filter(council__municipality__number="1103").order_by("pk").first()
+    assert task is not None
+    services.task_update_status(task=task, actor=mayor, status=task.status, comment="bench")
+
+
+def _timed_get(client: Client, path: str) -> tuple[float, int, bytes]:
+    start = time.perf_counter()
+    response = client.get(path)
+    return time.perf_counter() - start, response.status_code, response.content
+
+
 def pages() -> dict[str, Any]:
-    from django.contrib.sessions.backends.db import SessionStore
+    import statistics
 
     out = []
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench.")}
-    for label, username, path in _key_pages():
-        client = Client()
-        client.force_login(users[username])
+    anon = Client()
+    anon.get("/bench/bare/")
+    bare_ms = statistics.median(_timed_get(anon, "/bench/bare/")[0] for _ in range(30)) * 1000
+    for label, username, path, expected in _key_pages():
+        client = _client(users[username])
         client.get(path)  # warm caches (compiled templates, content types)
-        with CaptureQueriesContext(connection) as ctx:
-            status = client.get(path).status_code
-        store = SessionStore()
-        store["_auth_user_id"] = str(users[username].pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = users[username].get_session_auth_hash()
-        store.create()
-        out.append({"label": label, "path": path, "status": status, "queries": len(ctx),
-                    "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}"})
-    return {"pages": out}
+        counter = _Counter()
+        with connection.execute_wrapper(counter):
+            seconds, status, body = _timed_get(client, path)
+        warm_ms = statistics.median(_timed_get(client, path)[0] for _ in range(5)) * 1000
+        cold = []
+        for _ in range(3):
+            _write()
+            cold.append(_timed_get(client, path)[0])
+        cold_counter = _Counter()
+        _write()
+        with connection.execute_wrapper(cold_counter):
+            cold.append(_timed_get(client, path)[0])
+        cold_ms = statistics.median(cold) * 1000
+        out.append({"label": label, "path": path, "status": status, "queries": counter.queries,
+                    "sql_ms": round(counter.seconds * 1000, 2),
+                    "content_ok": expected in body.decode(errors="replace"), "expected": expected,
+                    "warm_ms": round(warm_ms, 2), "cold_ms": round(cold_ms, 2),
+                    "cold_queries": cold_counter.queries,
+                    "cold_ratio": round(bare_ms / cold_ms, 3),
+                    "cookie": _session_cookie(users[username])})
+    return {"pages": out, "bare_ms": round(bare_ms, 3)}
+
+
+def _cpu_seconds() -> float:
+    """CPU of this process plus its PostgreSQL backend (from /proc), in seconds."""
+    total = time.process_time()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
 
 
 def scan() -> dict[str, Any]:
@@ -79,11 +175,15 @@ def scan() -> dict[str, Any]:
 
     runs = []
     for _ in range(2):
-        with CaptureQueriesContext(connection) as ctx:
+        counter = _Counter()
+        with connection.execute_wrapper(counter):
+            cpu = _cpu_seconds()
             start = time.perf_counter()
             results = notify.run_all_scans()
             seconds = time.perf_counter() - start
-        runs.append({"seconds": round(seconds, 3), "queries": len(ctx),
+            cpu = _cpu_seconds() - cpu
+        runs.append({"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+                     "queries": counter.queries,
                      "sent": sum(v for v in results.values() if v > 0), "results": results})
     return {"runs": runs}
 

@@ -32,7 +32,7 @@ def main() -> None:
     profile.enable()
     client.get(path)
     profile.disable()
-    pstats.Stats(profile).sort_stats("tottime").print_stats(int(os.environ.get("TOP", "18")))
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "18")))
 
 
 if __name__ == "__main__":

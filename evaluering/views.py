@@ -348,6 +348,8 @@ def report_map(request: HttpRequest) -> HttpResponse:
 
 
 TABLES = {"totals", "groups", "municipalities"}
+# File names in ASCII that still read as the place: Sør-Vest → sor-vest, Trøndelag → trondelag.
+NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 
 @login_required
@@ -371,7 +373,9 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         rows = reports.filtered_rows(report, request.GET.get("check", ""),
                                      request.GET.get("status", ""), request.GET.get("q", "")[:100])
         header, body = reports.table_municipalities(report, rows)
-    scope_name = county.number if county else district.code if district else "norge"
+    # Named after the place, as a person would save it: status-municipalities-sor-vest.csv
+    scope_name = slugify((county.name if county else district.name if district else "norge")
+                         .translate(NORWEGIAN_LETTERS))
     filename = f"status-{table}-{scope_name}.{fmt}"
     target: Any = county or district or request.user
     audit.record(actor=request.user, action=AuditAction.EXPORT, obj=target,
@@ -384,7 +388,7 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(header)
-        writer.writerows(body)
+        writer.writerows([[_csv_cell(v) for v in line] for line in body])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
@@ -392,6 +396,14 @@ def report_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _csv_cell(value: Any) -> Any:
+    """Norwegian Excel reads a semicolon-separated file (UTF-8 with BOM) and numbers with a
+    decimal comma: 99,4, not 99.4 (which it would take for a date or text)."""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return value
 
 
 def _xlsx(header: list[str], body: list[list[Any]], title: str) -> bytes:
@@ -411,6 +423,13 @@ def _xlsx(header: list[str], body: list[list[Any]], title: str) -> bytes:
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text is text: openpyxl would store "=..." as a formula
+            elif isinstance(cell.value, float):
+                # A rounded number with a format, never 99.40000000000001; Excel shows the
+                # reader's decimal separator.
+                cell.value = round(cell.value, 1)
+                cell.number_format = "0.0"
+            elif isinstance(cell.value, int) and cell.row > 1:
+                cell.number_format = "#,##0"
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

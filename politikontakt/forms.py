@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -92,7 +93,10 @@ class AssignmentEndForm(forms.Form):
         value = self.cleaned_data["ends_on"]
         if value < self.starts_on:
             raise forms.ValidationError(_("The end date must be after the start date."))
-        return value
+        # The user gives the last day; the assignment stores the first day it no longer
+        # holds (`ends_on` is exclusive, as for memberships), so "last day = today" keeps
+        # the contact and the access through today.
+        return value + dt.timedelta(days=1)
 
 
 class ApprovalRequestForm(forms.Form):

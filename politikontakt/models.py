@@ -110,6 +110,11 @@ class Assignment(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
+    def last_day(self) -> dt.date | None:
+        """The last day the assignment holds (`ends_on` is the first day it does not)."""
+        return self.ends_on - dt.timedelta(days=1) if self.ends_on else None
+
+    @property
     def is_active(self) -> bool:
         today = timezone.localdate()
         return self.starts_on <= today and (self.ends_on is None or self.ends_on > today)

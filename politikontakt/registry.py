@@ -23,6 +23,12 @@ def _panel_context(user: Any, municipality: Any) -> dict[str, Any] | None:
     return ctx
 
 
+# The rule of three counts a contact's municipalities together: a write to an assignment or
+# an approval can change the findings of another municipality, so it refreshes them all.
+for _label in ("politikontakt.assignment", "politikontakt.directorateapproval",
+               "politikontakt.preventivefunction"):
+    compliance.register_scope(_label, lambda pk: None)
+
 sections.register_panel(sections.Panel(
     key="politikontakt", order=20, template="politikontakt/panel.html", context=_panel_context))
 sections.register_nav(sections.NavLink(
@@ -41,3 +47,8 @@ def _reminders(user: Any) -> list[sections.Item]:
 
 
 sections.register("reminders", _reminders)
+
+# --- The police-contact role through invitations (issue 11) --------------------------------------
+from . import people as _people  # noqa: E402
+
+_people.register()

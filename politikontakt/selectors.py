@@ -210,15 +210,21 @@ def panel_assignments(*, municipality: Municipality) -> list[Assignment]:
 
 
 def panel(*, municipality: Municipality) -> dict[str, Any]:
-    """The municipality page's "your police contact" panel: 2 queries."""
-    assignments = panel_assignments(municipality=municipality)
+    """The municipality page's "your police contact" panel: 2 queries. Former contacts are
+    shown too (issue #14), from the same query as the current ones."""
+    today = timezone.localdate()
+    every = list(Assignment.objects.filter(municipality=municipality, starts_on__lte=today)
+                 .select_related("contact").order_by("starts_on", "pk"))
+    assignments = [a for a in every if a.ends_on is None or a.ends_on > today]
+    former = sorted((a for a in every if a.ends_on is not None and a.ends_on <= today),
+                    key=lambda a: a.ends_on or today, reverse=True)[:10]
     functions = list(PreventiveFunction.objects.filter(
         police_district_id=municipality.police_district_id).order_by(KIND_ORDER, "holder_name"))
-    return {"assignments": assignments, "functions": functions}
+    return {"assignments": assignments, "former": former, "functions": functions}
 
 
 def home_reminders(user: Any) -> list[Any]:
-    """Items for the home page's reminders section (at most 2 queries)."""
+    """Items for the home page's reminders section (at most 3 queries)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
@@ -253,5 +259,20 @@ def home_reminders(user: Any) -> list[Any]:
                 % {"n": uncovered},
                 url=reverse("politikontakt:coverage"),
                 detail=_("Every municipality shall have a police contact (guide §5)."),
+            ))
+        # Issue #14: an expired approval the district still relies on (the expiry e-mail
+        # points here too): a contact above three municipalities with no valid approval.
+        expired = list(DirectorateApproval.objects.expired(today)
+                       .filter(police_district_id__in=r.admin_districts)
+                       .exclude(contact_id__in=DirectorateApproval.objects.valid(today)
+                                .values("contact_id"))
+                       .select_related("contact").order_by("-expires_on")[:5])
+        for a in expired:
+            items.append(Item(
+                title=_("The approval for %(name)s has expired") % {
+                    "name": a.contact.get_full_name() or a.contact.get_username()},
+                url=reverse("politikontakt:approval_decide", args=[a.pk]),
+                when=a.expires_on, overdue=True,
+                detail=_("Request a new approval or end an assignment (guide §5, footnote 15)."),
             ))
     return items

@@ -271,6 +271,11 @@ def approval_request(*, contact: Any, police_district: PoliceDistrict, reason: s
     approval.full_clean()
     approval.save()
     audit.record(actor=actor, action="request", obj=approval, summary=str(approval))
+    from samarbeid.tasks import enqueue_on_commit
+
+    from . import tasks
+
+    enqueue_on_commit(tasks.notify_approval_requested, approval.pk)
     return approval
 
 
@@ -296,6 +301,11 @@ def approval_decide(*, approval: DirectorateApproval, approve: bool,
     locked.save()
     audit.record(actor=actor, action="approve" if approve else "reject", obj=locked,
                  summary=str(locked))
+    from samarbeid.tasks import enqueue_on_commit
+
+    from . import tasks
+
+    enqueue_on_commit(tasks.notify_approval_decided, locked.pk)
     approval.refresh_from_db()
     return locked
 

@@ -18,7 +18,7 @@ from samarbeid import access
 from samarbeid.models import Municipality, PoliceDistrict
 
 from . import forms, selectors, services
-from .models import ApprovalStatus, Assignment, PreventiveFunction
+from .models import ApprovalStatus, Assignment, PreventiveFunction, PreventiveFunctionKind
 
 PAGE_SIZE = 25
 
@@ -145,8 +145,8 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The assignment ends on %(date)s. The history is kept.")
-                             % {"date": assignment.ends_on.strftime("%d.%m.%Y")
-                                if assignment.ends_on else ""})
+                             % {"date": assignment.last_day.strftime("%d.%m.%Y")
+                                if assignment.last_day else ""})
             return redirect("politikontakt:assignment_detail", pk=assignment.pk)
     return render(request, "politikontakt/assignment_end.html",
                   {"assignment": assignment, "form": form})
@@ -300,9 +300,15 @@ def directory(request: HttpRequest, code: str) -> HttpResponse:
     qs = selectors.directory(police_district=district, kind=filters.get("kind", ""),
                              q=filters.get("q", ""))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The guide's nine functions (§2.1) the district has not listed (one query).
+    listed = set(PreventiveFunction.objects.filter(police_district=district)
+                 .values_list("kind", flat=True).distinct())
+    missing = [label for value, label in PreventiveFunctionKind.choices
+               if value != PreventiveFunctionKind.OTHER and value not in listed]
     return render(request, "politikontakt/directory.html", {
         "district": district, "form": form, "page": page, "query": _query_without_page(request),
         "can_edit": selectors.can_administer_district(request.user, district),
+        "missing": missing,
     })
 
 

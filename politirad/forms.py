@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.models import Municipality, Organisation
+from samarbeid.validators import validate_no_identity_number
 
 from .models import (
     AccessLevel,
@@ -26,6 +27,8 @@ from .models import (
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LEGAL_BASIS_HELP = _("Required when exempt, e.g. «offl. § 13 jf. fvl. § 13».")
+# §4.1.5: minutes, agenda items and tasks are about measures, not persons.
+NO_ID = [validate_no_identity_number]
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -59,6 +62,11 @@ class CouncilForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     bylaws_review_on = forms.DateField(label=_("Next review of the police bylaws"),
                                        required=False, widget=DATE)
+    public_minutes = forms.BooleanField(
+        label=_("Public minutes page"), required=False, initial=True,
+        help_text=_("Anyone can read the public version of published minutes without logging "
+                    "in: exempt items show only their number and legal basis, internal items "
+                    "not at all (offentleglova)."))
 
     def __init__(self, *args: Any, municipality_choices: QuerySet[Municipality], **kwargs: Any
                  ) -> None:
@@ -115,10 +123,11 @@ class MeetingEditForm(MeetingForm):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
+    title = forms.CharField(label=_("Title"), max_length=200, validators=NO_ID)
+    description = forms.CharField(label=_("Description"), required=False, validators=NO_ID,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    presenter = forms.CharField(label=_("Presenter"), required=False, max_length=200)
+    presenter = forms.CharField(label=_("Presenter"), required=False, max_length=200,
+                                validators=NO_ID)
     access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=200,
                                   help_text=LEGAL_BASIS_HELP)
@@ -147,9 +156,10 @@ class MinutesEntryForm(forms.Form):
     """Rendered 30+ times on one page: plain Bootstrap widgets (no crispy) keep the minutes
     page fast (issue #4: under 1 s with 30 items and 50 tasks)."""
 
-    notes = forms.CharField(label=_("Notes"), required=False,
+    notes = forms.CharField(label=_("Notes"), required=False, validators=NO_ID,
                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
     decisions = forms.CharField(label=_("Decisions (one per line)"), required=False,
+                                validators=NO_ID,
                                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices,
                                      widget=forms.Select(attrs={"class": "form-select"}))
@@ -159,7 +169,7 @@ class MinutesEntryForm(forms.Form):
     # A task can be written with the item's notes and decisions: one save stores all of it
     # or nothing (§4.1.2: minutes set out tasks, who is responsible and the deadline).
     task_title = forms.CharField(label=_("New task under this item (optional)"), required=False,
-                                 max_length=300,
+                                 max_length=300, validators=NO_ID,
                                  widget=forms.TextInput(attrs={"class": "form-control"}))
     task_responsible = forms.ChoiceField(label=_("Responsible for the new task"),
                                          required=False,
@@ -189,7 +199,7 @@ class MinutesEntryForm(forms.Form):
 
 class TaskForm(forms.Form):
     agenda_item = forms.ChoiceField(label=_("Agenda item"), required=False)
-    title = forms.CharField(label=_("Task"), max_length=300)
+    title = forms.CharField(label=_("Task"), max_length=300, validators=NO_ID)
     responsible_member = forms.ChoiceField(label=_("Responsible member"), required=False)
     responsible_organisation = forms.ModelChoiceField(
         label=_("Or responsible organisation"), required=False,
@@ -208,7 +218,8 @@ class TaskForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    text = forms.CharField(label=_("Correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Correction"), validators=NO_ID,
+                           widget=forms.Textarea(attrs={"rows": 3}))
     access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices)
     legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=200,
                                   help_text=LEGAL_BASIS_HELP)
@@ -255,3 +266,20 @@ class KnowledgeRequestForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
     delivered_on = forms.DateField(label=_("Delivered"), required=False, widget=DATE)
+
+
+class ArchiveExtractForm(forms.Form):
+    """The period of a Noark 5 extract (arkivperiode): meetings held and agreement versions
+    that entered into force in it."""
+
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period must end on or after the day it starts."))
+        elif start and end and (end - start).days > 366 * 10:
+            self.add_error("end", _("Make an extract of at most ten years at a time."))
+        return data

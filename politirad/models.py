@@ -458,6 +458,7 @@ class AgendaItem(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         _refuse_when_meeting_frozen(self.meeting_id)
+        refuse_agenda_change_after_sending(self.meeting_id)
         return super().delete(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
@@ -551,6 +552,15 @@ def _approved_refusal() -> ApprovedMinutesError:
     return ApprovedMinutesError(_(
         "The minutes are approved and can no longer be changed. Add a dated correction instead."
     ))
+
+
+def refuse_agenda_change_after_sending(meeting_id: int | None) -> None:
+    """Items are removed or renumbered only before the agenda goes out (§4.1.2: the members
+    prepare from the agenda they received); afterwards a change is a new item."""
+    if meeting_id and Meeting.objects.filter(pk=meeting_id,
+                                             agenda_sent_at__isnull=False).exists():
+        raise ValidationError(_("The agenda is sent, so its items can no longer be removed or "
+                                "moved. Add a new item or change the text of an item instead."))
 
 
 def _refuse_when_meeting_frozen(meeting_id: int | None) -> None:

@@ -221,12 +221,21 @@ def scan_few_meetings(today: dt.date | None = None) -> int:
             members=recipients, kind=KIND_FEW_MEETINGS,
             subject=_("%(council)s: too few meetings in %(year)d") % {
                 "council": council.name, "year": today.year},
-            message=_("%(council)s has %(n)d meetings held or planned in %(year)d; the guide "
-                      "asks for at least %(target)d (§4.1.2). Plan the next meeting.") % {
-                "council": council.name, "n": council.n, "year": today.year,  # type: ignore[attr-defined]
-                "target": target},
+            message=_few_meetings_message(council, today.year, terms[council.pk]),
             url=_url("politirad:council_detail", council.pk))
     return sent
+
+
+def _few_meetings_message(council: PoliceCouncil, year: int, terms: Any) -> str:
+    """The guide's minimum (2, §4.1.2) and the agreement's own number, each named as such."""
+    values = {"council": council.name, "n": council.n, "year": year,  # type: ignore[attr-defined]
+              "guide": 2, "agreed": terms.meetings_per_year}
+    if terms.in_force and terms.meetings_per_year != 2:
+        return _("%(council)s has %(n)d meetings held or planned in %(year)d. The guide "
+                 "recommends at least %(guide)d (§4.1.2); your agreement sets %(agreed)d a "
+                 "year. Plan the next meeting.") % values
+    return _("%(council)s has %(n)d meetings held or planned in %(year)d. The guide "
+             "recommends at least %(guide)d (§4.1.2). Plan the next meeting.") % values
 
 
 def scan_all() -> int:

@@ -626,6 +626,11 @@ def council_task_create(*, council: PoliceCouncil, actor: Any, title: str, deadl
     task.full_clean()
     task.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=task, summary=_task_summary(task))
+    from samarbeid.tasks import enqueue_on_commit
+
+    from . import tasks
+
+    enqueue_on_commit(tasks.notify_task_assigned, task.pk)
     return task
 
 
@@ -668,6 +673,11 @@ def minutes_publish(*, minutes: Minutes, actor: Any) -> Minutes:
     minutes.published_at = timezone.now()
     minutes.save()
     audit.record(actor=actor, action=AuditAction.PUBLISH, obj=minutes, summary=str(minutes.meeting))
+    from samarbeid.tasks import enqueue_on_commit
+
+    from . import tasks
+
+    enqueue_on_commit(tasks.notify_minutes_published, minutes.pk)
     return minutes
 
 

@@ -15,3 +15,18 @@ def send_agenda(meeting_id: int) -> int:
     from . import services
 
     return services.agenda_deliver(meeting_id=meeting_id)
+
+
+@shared_task(name="politirad.tasks.notify_minutes_published")
+def notify_minutes_published(minutes_id: int) -> int:
+    """Issue #14: the members hear that the minutes are out; each responsible of a task."""
+    from . import handoffs
+
+    return handoffs.minutes_published(minutes_id)
+
+
+@shared_task(name="politirad.tasks.notify_task_assigned")
+def notify_task_assigned(task_id: int) -> int:
+    from . import handoffs
+
+    return handoffs.task_assigned(task_id)

@@ -30,10 +30,18 @@ urlpatterns = [
     path("moter/<int:pk>/referat-offentlig.pdf", views.minutes_public_pdf,
          name="minutes_public_pdf"),
     path("saker/<int:pk>/endre/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("saker/<int:pk>/slett/", views.agenda_item_delete, name="agenda_item_delete"),
+    path("saker/<int:pk>/flytt/", views.agenda_item_move, name="agenda_item_move"),
     path("vedlegg/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("foresporsler/<int:pk>/svar/", views.municipality_request_decide,
          name="municipality_request_decide"),
     path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
     path("oppgaver/<int:pk>/", views.task_detail, name="task_detail"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("rad/<int:pk>/arkivuttrekk/", views.archive_extract, name="archive_extract"),
+    # Public documents (offentleglova): no login.
+    path("offentlig/rad/<int:pk>/", views.public_council, name="public_council"),
+    path("offentlig/moter/<int:pk>/", views.public_minutes, name="public_minutes"),
+    path("offentlig/moter/<int:pk>/referat.pdf", views.public_minutes_pdf,
+         name="public_minutes_pdf"),
 ]

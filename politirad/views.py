@@ -257,7 +257,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                     "The meeting is so soon that the deadline for the agenda (%(when)s) has "
                     "passed. Send the agenda as soon as you can; it will be marked as late.")
                     % {"when": date_format(timezone.localtime(meeting.agenda_deadline),
-                                           "j.n.Y H:i")})
+                                           "SHORT_DATETIME_FORMAT")})
             return redirect("politirad:meeting_detail", pk=meeting.pk)
     terms = selectors.terms_for([council])[council.pk]
     if terms.in_force:

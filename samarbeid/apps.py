@@ -10,8 +10,10 @@ class SamarbeidConfig(AppConfig):
     def ready(self) -> None:
         from guardian.models import UserObjectPermission
 
-        from . import policy, signals  # noqa: F401
+        from . import people, policy, signals  # noqa: F401
         from .models import Membership
+
+        people.register()
 
         # Every write to a membership or an explicit grant bumps the user's principal.
         policy.watch(Membership)

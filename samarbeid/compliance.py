@@ -7,6 +7,7 @@ whatever their count) and returns a Finding per municipality id.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -101,13 +102,15 @@ def evaluate(municipalities: QuerySet[Municipality],
     if not seconds or codes is not None:
         return _evaluate(municipalities, ids, wanted)
     prefix = f"compliance:{_version()}:{timezone.localdate()}:{get_language()}:"
-    cached = cache.get_many([f"{prefix}{pk}" for pk in ids])
-    missing = [pk for pk in ids if f"{prefix}{pk}" not in cached]
-    result = {pk: cached[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in cached}
+    versions = _municipality_versions(ids)
+    keys = {pk: f"{prefix}{pk}:{versions[pk]}" for pk in ids}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in cached]
+    result = {pk: cached[keys[pk]] for pk in ids if keys[pk] in cached}
     if missing:
         fresh = _evaluate(municipalities.filter(pk__in=missing) if len(missing) < len(ids)
                           else municipalities, missing, wanted)
-        cache.set_many({f"{prefix}{pk}": row for pk, row in fresh.items()}, seconds)
+        cache.set_many({keys[pk]: row for pk, row in fresh.items()}, seconds)
         result.update(fresh)
     return {pk: result[pk] for pk in ids}
 
@@ -136,11 +139,120 @@ def _version() -> int:
     return int(version)
 
 
-def invalidate(sender: Any = None, **kwargs: Any) -> None:
+def _municipality_key(pk: int) -> str:
+    return f"compliance:m:{pk}"
+
+
+def _municipality_versions(ids: list[int]) -> dict[int, str]:
+    """The version of each municipality's findings. A missing version starts at a random
+    value, so findings cached under a version that was evicted can never be found again."""
+    found = cache.get_many([_municipality_key(pk) for pk in ids])
+    versions = {pk: found.get(_municipality_key(pk)) for pk in ids}
+    new = {pk: uuid.uuid4().hex[:12] for pk, v in versions.items() if v is None}
+    if new:
+        for pk, value in new.items():
+            if not cache.add(_municipality_key(pk), value, None):
+                value = cache.get(_municipality_key(pk)) or value
+            versions[pk] = value
+    return {pk: str(v) for pk, v in versions.items()}
+
+
+# --- Which municipalities a write can change -----------------------------------------------
+# A write bumps only the municipalities whose findings it can change, so the first report
+# after a write recomputes those, not the country. Unknown means every municipality.
+
+ScopeResolver = Callable[[int], "Iterable[int] | None"]
+_scopes: dict[str, ScopeResolver] = {}
+
+
+def register_scope(model_label: str, resolver: ScopeResolver) -> None:
+    """`resolver(pk)` gives the municipality ids a row of `model_label` ("app.model") belongs
+    to, or None for any (a feature app registers this for a model that spans several
+    municipalities, like a regional police council)."""
+    _scopes[model_label.lower()] = resolver
+
+
+def _owner_fks(meta: Any) -> list[Any]:
+    fks = [f for f in meta.concrete_fields if f.many_to_one and f.related_model is not None
+           and f.related_model._meta.app_label in WATCHED_APPS]
+    owners = [f for f in fks if f.related_model is Municipality
+              or f.related_model._meta.label_lower in _scopes]
+    return owners or fks
+
+
+def _scope_of(model: Any, pk: Any, values: dict[str, Any] | None, depth: int,
+              memo: dict[tuple[str, Any], set[int] | None]) -> set[int] | None:
+    meta = model._meta
+    label = meta.label_lower
+    if model is Municipality:
+        return {int(pk)}
+    key = (label, pk)
+    if key in memo:
+        return memo[key]
+    result: set[int] | None
+    if label in _scopes:
+        ids = _scopes[label](int(pk))
+        result = None if ids is None else set(ids)
+    elif depth > 4:
+        result = None
+    else:
+        fks = _owner_fks(meta)
+        if not fks:
+            result = None
+        else:
+            if values is None:
+                values = model._base_manager.filter(pk=pk).values(*[f.attname for f in fks]).first()
+            if values is None:
+                result = None
+            else:
+                result = set()
+                for f in fks:
+                    value = values.get(f.attname)
+                    if value is None:
+                        if f.related_model is Municipality:
+                            result = None  # a row of no municipality (a district's): all
+                            break
+                        continue
+                    sub = _scope_of(f.related_model, value, None, depth + 1, memo)
+                    if sub is None:
+                        result = None
+                        break
+                    result |= sub
+                if result is not None and not result:
+                    result = None
+    memo[key] = result
+    return result
+
+
+# A person's roles count across municipalities (a police contact's three): every one.
+register_scope("samarbeid.membership", lambda pk: None)
+
+
+def municipalities_of(instance: Any) -> set[int] | None:
+    """The municipality ids whose findings a write to `instance` can change (None: any)."""
+    meta = instance._meta
+    label = meta.label_lower
+    try:
+        if label in _scopes or isinstance(instance, Municipality):
+            return _scope_of(type(instance), instance.pk, None, 0, {})
+        values = {f.attname: getattr(instance, f.attname) for f in _owner_fks(meta)}
+        scope = _scope_of(type(instance), ("instance", id(instance)), values, 0, {})
+    except Exception:  # a row half gone in a cascade: be safe, refresh every municipality
+        return None
+    return scope
+
+
+def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     meta = getattr(sender, "_meta", None)
     if meta is not None and (meta.app_label not in WATCHED_APPS or meta.model_name in IGNORED_MODELS):
         return
+    scope = None
+    if instance is not None and "pk_set" not in kwargs and getattr(instance, "_meta", None):
+        scope = municipalities_of(instance)
     try:
+        if scope is not None:
+            cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)
+            return
         cache.incr(_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
         cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)

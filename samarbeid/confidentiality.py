@@ -35,7 +35,11 @@ class Output(Enum):
     EMAIL = "email"  # agenda, reminders, notifications: e-mail leaves the portal
     INVITATION = "invitation"  # .ics attached to the agenda e-mail
     FEED = "feed"  # the personal calendar feed (a URL that can be shared)
-    EXPORT = "export"  # CSV/XLSX and archive extracts
+    EXPORT = "export"  # CSV/XLSX exports
+    # The Noark 5 extract for the municipality's archive (arkivlova): the archive's own
+    # record, so the members' version, exempt rows marked with skjerming and their legal
+    # basis (politirad/archive.py); read through the policy, so only for readers.
+    ARCHIVE = "archive"
     AUDIT = "audit"  # audit summaries: codes, numbers and field names, never typed text
 
 
@@ -49,6 +53,7 @@ TABLE: dict[Output, dict[str, Shown]] = {
     Output.INVITATION: {"open": F, "internal": N, "exempt": N},
     Output.FEED: {"open": F, "internal": N, "exempt": N},
     Output.EXPORT: {"open": F, "internal": N, "exempt": N},
+    Output.ARCHIVE: {"open": F, "internal": F, "exempt": F},
     Output.AUDIT: {"open": N, "internal": N, "exempt": N},
 }
 

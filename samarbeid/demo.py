@@ -144,6 +144,47 @@ def build() -> Demo:
     for name in EXTRA_CONTACT_MUNICIPALITIES:
         _ensure_membership(demo.users[contact_spec.username], contact_spec, demo,
                            municipality=demo.municipality(name))
+    for spec in USERS:
+        if needs_totp(spec):
+            ensure_totp(demo.users[spec.username])
     for _, builder in sorted(_builders, key=lambda pair: pair[0]):
         builder(demo)
     return demo
+
+
+# --- Two-step login for the demo's administrators and signatories (issue 11) ----------------
+
+
+def needs_totp(spec: DemoUser) -> bool:
+    """The demo users MFA_REQUIRED asks a second factor of (samarbeid.mfa.needs_mfa)."""
+    return spec.can_sign or spec.superuser or spec.role in (Role.DISTRICT_ADMIN,
+                                                            Role.NATIONAL_ADMIN)
+
+
+def totp_key(username: str) -> str:
+    """A fixed TOTP key per demo user (hex), so `seed_demo` can print it. Demo only."""
+    import hashlib
+
+    return hashlib.sha1(f"samarbeid-demo-totp:{username}".encode()).hexdigest()  # noqa: S324
+
+
+def ensure_totp(user: Any) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Demo", defaults={"key": totp_key(user.username), "confirmed": True})
+    return device
+
+
+def totp_secret(username: str) -> str:
+    """The base32 key to type into an authenticator app."""
+    import base64
+
+    return base64.b32encode(bytes.fromhex(totp_key(username))).decode().rstrip("=")
+
+
+def totp_now(username: str) -> str:
+    """The code a demo user's app shows now (`manage.py demo_totp <user>`)."""
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(totp_key(username)), step=30, t0=0, digits=6, drift=0):06d}"

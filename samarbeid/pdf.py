@@ -1,8 +1,12 @@
 """PDF rendering with WeasyPrint, shared by agreements, minutes and evaluations.
 
-PDFs come from the same templates as the web pages. WeasyPrint fetches nothing outside the
-project: `/static/…` resolves to the project's static files; remote URLs, `file://` and
-every other scheme are refused.
+PDFs come from the same templates as the web pages. Every PDF is PDF/A-2b (ISO 19005-2,
+level B): minutes, signed agreements and evaluations are archive records (arkivlova), and
+Arkade 5 accepts only PDF/A-1a/1b/2a/2b/2u in a Noark 5 extract. WeasyPrint's PDF/A variant
+embeds the fonts (subsets), writes the XMP `pdfaid` identification and an sRGB output intent;
+2b because the documents are not tagged (2a needs a logical structure). WeasyPrint fetches
+nothing outside the project: `/static/…` resolves to the project's static files; remote
+URLs, `file://` and every other scheme are refused.
 """
 
 from __future__ import annotations
@@ -53,10 +57,14 @@ def url_fetcher(url: str) -> Any:
     return ProjectOnlyFetcher().fetch(url)
 
 
+# The PDF/A part and conformance level every rendered PDF claims (tests/core/test_pdfa.py).
+PDF_VARIANT = "pdf/a-2b"
+
+
 def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
     from weasyprint import HTML
 
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template, {"pdf": True, **context})
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=ProjectOnlyFetcher())
-        return bytes(document.write_pdf())
+        return bytes(document.write_pdf(pdf_variant=PDF_VARIANT))

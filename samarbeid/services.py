@@ -55,6 +55,19 @@ def membership_end(*, membership: Membership, ends_on: dt.date | None = None,
 
 
 @transaction.atomic
+def membership_set_end(*, membership: Membership, ends_on: dt.date | None,
+                       actor: AbstractBaseUser | None = None) -> Membership:
+    """Change the day a role ends (a handover date), or clear it (the role goes on)."""
+    membership.ends_on = ends_on
+    membership.full_clean()
+    membership.save(update_fields=["ends_on"])
+    access.forget(membership.user)
+    audit.record(actor=actor, action="change" if ends_on is None else "end", obj=membership,
+                 summary=f"{membership} ends={ends_on.isoformat() if ends_on else '-'}")
+    return membership
+
+
+@transaction.atomic
 def municipality_set_participation(
     *, municipality: Municipality, participation: str, note: str, actor: AbstractBaseUser
 ) -> Municipality:

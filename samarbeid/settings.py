@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -64,11 +67,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samarbeid.middleware.NoCacheForUsersMiddleware",
     "samarbeid.middleware.IdleTimeoutMiddleware",
+    # Administrators and signatories who log in with a password enrol and use TOTP.
+    "samarbeid.mfa.MFARequiredMiddleware",
     "samarbeid.audit.AuditRequestMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -124,9 +130,54 @@ else:
 # --- Authentication -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords (refused when PASSWORD_LOGIN=false) and OpenID Connect (samarbeid/oidc.py).
+    "samarbeid.backends.PasswordBackend",
+    "samarbeid.oidc.PortalOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Local passwords: on for the embedded demo; false when everyone logs in through SSO.
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+# Password logins that hold an administrator or signing role must use TOTP (django-otp).
+# On by default and in `make run`; tests/conftest.py turns it off, the MFA tests turn it on.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+# Signing asks for a second factor (or an SSO login at acr substantial/high) this recent.
+MFA_FRESH_SECONDS = env.int("MFA_FRESH_SECONDS", default=10 * 60)
+OTP_TOTP_ISSUER = "Samarbeidsportalen"
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# Key of the HMAC that stores SSO subjects and ID-porten person identifiers (never in clear).
+# Keep it when SECRET_KEY is rotated, or every SSO link must be made again.
+IDENTITY_HASH_KEY = env.str("IDENTITY_HASH_KEY", default=SECRET_KEY)
+
+
+def _oidc_providers() -> dict[str, dict[str, object]]:
+    """OIDC_PROVIDERS=idporten,entra and OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET,
+    _SCOPES, _ACR, _LABEL, _LINK (pid|email), _TRUST_EMAIL, _TOKEN_AUTH, _ALGORITHMS."""
+    providers: dict[str, dict[str, object]] = {}
+    for name in env.list("OIDC_PROVIDERS", default=[]):
+        name = name.strip().lower()
+        if not name:
+            continue
+        key = f"OIDC_{name.upper()}_"
+        digdir = name.startswith(("idporten", "ansattporten"))
+        providers[name] = {
+            "name": name,
+            "issuer": env.str(key + "ISSUER").rstrip("/"),
+            "client_id": env.str(key + "CLIENT_ID"),
+            "client_secret": env.str(key + "CLIENT_SECRET", default=""),
+            "scopes": env.str(key + "SCOPES",
+                              default="openid profile" if digdir else "openid email profile"),
+            "acr": env.str(key + "ACR", default="idporten-loa-substantial" if digdir else ""),
+            "label": env.str(key + "LABEL", default=name.capitalize()),
+            "link": env.str(key + "LINK", default="pid" if digdir else "email"),
+            "trust_email": env.bool(key + "TRUST_EMAIL", default=False),
+            "token_auth": env.str(key + "TOKEN_AUTH", default="client_secret_post"),
+            "algorithms": env.list(key + "ALGORITHMS", default=["RS256"]),
+        }
+    return providers
+
+
+OIDC_PROVIDERS = _oidc_providers()
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -158,6 +209,9 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object
 
 SESSION_COOKIE_AGE = 60 * 60 * 8  # the absolute limit
+# Sessions read from the cache (Redis in production, shared by every web worker), written
+# through to the database so a cache flush logs no one out (issue 12: a cheap layout).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -186,6 +240,7 @@ CONTENT_SECURITY_POLICY = (
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk (bokmål)"), ("nn", "Norsk (nynorsk)"), ("en", "English")]
+FORMAT_MODULE_PATH = ["samarbeid.formats"]  # one date format per language (issue #14)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
@@ -224,6 +279,20 @@ MAX_REQUEST_BODY = MAX_UPLOAD_SIZE + 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Seal and verification (issue 13, Veileder §3) ------------------------------------
+# The certificate (PEM, optionally followed by its intermediate CAs) and key that seal signed
+# agreement PDFs (PAdES), and the CA certificates a handed-back file must chain to.
+# `manage.py make_dev_seal` (run by `make run`) creates a development CA and seal here.
+SEAL_DIR = VAR_DIR / "seal"
+SEAL_CERT_PATH = env.str("SEAL_CERT_PATH", default=str(SEAL_DIR / "seal-cert.pem"))
+SEAL_KEY_PATH = env.str("SEAL_KEY_PATH", default=str(SEAL_DIR / "seal-key.pem"))
+SEAL_KEY_PASSPHRASE = env.str("SEAL_KEY_PASSPHRASE", default="")
+SEAL_TRUST_ROOTS = env.list("SEAL_TRUST_ROOTS", default=[str(SEAL_DIR / "ca-cert.pem")])
+# The verify page reads untrusted uploads: bounded in size and in checks per user.
+VERIFY_MAX_BYTES = env.int("VERIFY_MAX_BYTES", default=5 * 1024 * 1024)
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=10)
+VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=10 * 60)
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

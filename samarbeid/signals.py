@@ -61,3 +61,40 @@ def audit_password_change(sender: Any, instance: Any, **kwargs: Any) -> None:
 post_save.connect(compliance.invalidate, dispatch_uid="compliance_post_save")
 post_delete.connect(compliance.invalidate, dispatch_uid="compliance_post_delete")
 m2m_changed.connect(compliance.invalidate, dispatch_uid="compliance_m2m")
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _remember_active(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk and not instance.is_active:
+        was = sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+        instance._samarbeid_deactivated = bool(was)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def end_sessions_of_deactivated(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Deactivating an account (the People page, the admin, the shell) ends its sessions at
+    once; the backends refuse an inactive user on the next request in any case."""
+    if getattr(instance, "_samarbeid_deactivated", False):
+        instance._samarbeid_deactivated = False
+        end_sessions(instance.pk)
+
+
+def end_sessions(user_id: int) -> int:
+    """Delete every stored session of the user (database-backed sessions)."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db",
+                                       "django.contrib.sessions.backends.cached_db"):
+        return 0
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        if str(data.get(SESSION_KEY)) == str(user_id):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended

@@ -6,15 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import forms, views
+from . import forms, views, views_account, views_people
 
 admin.site.site_header = _("Samarbeidsportalen – administration")
 admin.site.site_title = _("Samarbeidsportalen")
 admin.site.index_title = _("Administration")
 
 account_patterns = [
-    path("logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path("logg-inn/", views_account.PortalLoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("passord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("passord/endret/", auth_views.PasswordChangeDoneView.as_view(),
@@ -30,11 +29,34 @@ account_patterns = [
     path("innstillinger/", views.my_settings, name="my_settings"),
     path("innstillinger/ny-kalenderadresse/", views.rotate_calendar_token,
          name="rotate_calendar_token"),
+    # Invitations, single sign-on and the second factor (issue 11).
+    path("invitasjon/<str:token>/", views_account.invitation_accept, name="invitation_accept"),
+    path("sso/<slug:name>/start/", views_account.sso_start, name="sso_start"),
+    path("sso/<slug:name>/callback/", views_account.sso_callback, name="sso_callback"),
+    path("totp/", views_account.mfa_verify, name="mfa_verify"),
+    path("totp/oppsett/", views_account.mfa_setup, name="mfa_setup"),
+    path("totp/nye-koder/", views_account.mfa_recovery, name="mfa_recovery"),
+]
+
+# The People pages: roles and invitations, managed in the portal (issue 11).
+people_patterns = [
+    path("", views_people.people_index, name="people_index"),
+    path("inviter/", views_people.people_invite, name="people_invite"),
+    path("distrikt/<str:code>/", views_people.people_district, name="people_district"),
+    path("kommune/<str:number>/", views_people.people_municipality, name="people_municipality"),
+    path("plass/<slug:kind>/<int:pk>/", views_people.people_seat, name="people_seat"),
+    path("rolle/<int:pk>/", views_people.people_membership, name="people_membership"),
+    path("invitasjon/<int:pk>/send-igjen/", views_people.invitation_resend,
+         name="invitation_resend"),
+    path("invitasjon/<int:pk>/trekk-tilbake/", views_people.invitation_revoke,
+         name="invitation_revoke"),
+    path("bruker/<int:pk>/deaktiver/", views_people.user_deactivate, name="user_deactivate"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("konto/", include(account_patterns)),
+    path("personer/", include(people_patterns)),
     path("kommuner/", views.municipality_list, name="municipality_list"),
     path("kommuner/<str:number>/", views.municipality_detail, name="municipality_detail"),
     path("kommuner/<str:number>/deltakelse/", views.municipality_participation,

@@ -4,12 +4,14 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.models import Municipality
 
 from .models import (
+    LEVEL_ORDER,
     FocusArea,
     LevelKind,
     Measure,
@@ -118,7 +120,10 @@ class MeasureForm(forms.ModelForm):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.slt_model = slt_model
-        levels = slt_model.levels.all()
+        # The guide's order (styrende, koordinerende, utførende), not the alphabet's.
+        levels = slt_model.levels.annotate(level_order=Case(
+            *[When(kind=k, then=Value(i)) for i, k in enumerate(LEVEL_ORDER)],
+            default=Value(9), output_field=IntegerField())).order_by("level_order")
         self.fields["level"].queryset = levels  # type: ignore[attr-defined]
         self.fields["level"].label_from_instance = lambda lv: lv.get_kind_display()  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]

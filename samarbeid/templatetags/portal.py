@@ -12,6 +12,14 @@ from samarbeid import audit
 register = template.Library()
 
 
+@register.filter
+def history_summary(event: Any) -> str:
+    """An audit summary in the reader's language, with field labels (issue #14)."""
+    from samarbeid.audit_display import describe
+
+    return describe(event)
+
+
 @register.inclusion_tag("includes/history.html")
 def object_history(obj: Model, label: str = "", limit: int = 50) -> dict[str, Any]:
     """The audit trail of an object. Only place it on pages whose object the reader may see:

@@ -127,9 +127,8 @@ def test_sealing_time(world: Any, capsys: Any) -> None:
     """Measured for the report: sealing adds little to rendering (issue 13)."""
     version = in_force_version(world)
     content = sealed_pdf(version)
-    from samarbeid.pdf import render_pdf
-
     from avtaler.selectors import version_document_context
+    from samarbeid.pdf import render_pdf
 
     started = time.perf_counter()
     plain = render_pdf("avtaler/document.html", version_document_context(version))

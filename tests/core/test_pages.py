@@ -74,7 +74,9 @@ def test_participation_declined_is_shown_as_legitimate(world: Any, login: Any) -
     html = client.get(response["Location"]).content.decode()
     assert "Deltakelse for Stavanger er lagret" in html
     assert "Takket nei" in html and "frivillig" in html
-    assert "Historikk" in html and "participation=declined" in html  # the audit trail
+    # The audit trail, in the reader's language (issue #14): no raw "participation=declined".
+    history = html.split("Historikk", 1)[1]
+    assert "Takket nei" in history and "participation=declined" not in history
     assert Municipality.objects.get(number="1103").participation == Participation.DECLINED
 
 

@@ -113,6 +113,9 @@ def test_police_council_meeting_from_plan_to_done_task(page: Any, portal: Any) -
     assert_accessible(page)
     minutes_url = page.url.split("#")[0]
 
+    # The meeting is held (time passes): minutes can be approved only after it started.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3))
+
     # The chair approves.
     _logout(page)
     login(page, base, "ordforer.stavanger")

@@ -116,9 +116,9 @@ def test_report_query_budget_is_fixed_whatever_the_number_of_municipalities(
     assert Municipality.objects.count() == 4
     few = _queries(client, url)
     assert many == few
-    # session, user, municipalities, list of ids, 2 test checks, ours (2 + terms); the
-    # principal comes from the cache
-    with django_assert_num_queries(9):
+    # user, municipalities, list of ids, 2 test checks, ours (2 + terms); the session and
+    # the principal come from the cache
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -248,3 +248,23 @@ def test_national_page_draws_a_stacked_bar_per_rule(world: Any, client: Any,
     assert sum(widths) == pytest.approx(100, abs=0.1)
     assert 'class="m-ok"' in first_bar and 'class="m-declined"' in first_bar
     assert "style=" not in page
+
+
+def test_exports_open_right_in_norwegian_excel(world: Any, client: Any, fake_checks: Any) -> None:
+    """Issue #14: semicolons, decimal comma, UTF-8 with BOM; XLSX numbers rounded with a
+    number format; the district export named after the district."""
+    client.force_login(world.chief)
+    district = world.stavanger.police_district
+    response = client.get(reverse("evaluering:report_export", args=["totals", "csv"])
+                          + f"?district={district.code}")
+    assert response.content.startswith("\ufeff".encode())
+    assert 'filename="status-totals-sor-vest' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    shares = [v for v in rows[1][2:] if v and not v.isdigit()]
+    assert shares and all("," in v and "." not in v for v in shares), rows[1]
+    response = client.get(reverse("evaluering:report_export", args=["totals", "xlsx"])
+                          + f"?district={district.code}")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    floats = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, float)]
+    assert floats and all(c.number_format == "0.0" and c.value == round(c.value, 1)
+                          for c in floats)

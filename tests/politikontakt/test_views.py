@@ -3,6 +3,7 @@ the municipality page; query counts that do not grow with the rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -103,11 +104,14 @@ def test_end_assignment_keeps_history(client: Any, officer: Any, places: Any,
                                       district_admin: Any) -> None:
     a = assign(officer, places["Sola"])
     client.force_login(district_admin)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    a.starts_on = yesterday - dt.timedelta(days=30)
+    a.save(update_fields=["starts_on"])
     response = client.post(reverse("politikontakt:assignment_end", args=[a.pk]),
-                           {"ends_on": timezone.localdate().isoformat()})
+                           {"ends_on": yesterday.isoformat()})
     assert response.status_code == 302
     a.refresh_from_db()
-    assert a.is_ended
+    assert a.is_ended and a.last_day == yesterday
     listed = client.get(reverse("politikontakt:assignment_list") + "?status=ended").content.decode()
     assert "Sola" in listed
 
@@ -207,9 +211,10 @@ def _functions(district: Any, n: int) -> None:
 
 
 @pytest.mark.parametrize("url_name,budget", [
-    # The principal comes from the cache: no permission query on a warm request.
-    ("politikontakt:assignment_list", 5),
-    ("politikontakt:approval_list", 4),
+    # The principal and the session come from the cache: no permission query on a warm
+    # request.
+    ("politikontakt:assignment_list", 4),
+    ("politikontakt:approval_list", 3),
 ])
 def test_list_queries_do_not_grow(client: Any, national_admin: Any, url_name: str,
                                   budget: int, django_assert_num_queries: Any) -> None:
@@ -295,3 +300,73 @@ def test_other_districts_administrator_does_not_see_the_request(client: Any, off
         "contact": officer.pk, "max_municipalities": 4, "reason": "r"})
     assert response.status_code == 200
     assert DirectorateApproval.objects.count() == 1
+
+
+def test_last_day_today_keeps_the_contact_through_today(client: Any, officer: Any, places: Any,
+                                                        district_admin: Any) -> None:
+    """Issue #14: "last day" is the last day the contact serves, not the first day without."""
+    a = assign(officer, places["Sola"])
+    client.force_login(district_admin)
+    today = timezone.localdate()
+    client.post(reverse("politikontakt:assignment_end", args=[a.pk]),
+                {"ends_on": today.isoformat()})
+    a.refresh_from_db()
+    assert a.is_active and not a.is_ended and a.last_day == today
+    assert Assignment.objects.active().filter(pk=a.pk).exists()
+    page = client.get(reverse("politikontakt:assignment_detail", args=[a.pk])).content.decode()
+    assert today.strftime("%d.%m.%Y") in page
+
+
+def test_an_expired_approval_says_so_on_its_own_page(client: Any, officer: Any, sorvest: Any,
+                                                    national_admin: Any) -> None:
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    services.approval_decide(approval=approval, approve=True, actor=national_admin,
+                             expires_on=timezone.localdate() + dt.timedelta(days=30))
+    DirectorateApproval.objects.filter(pk=approval.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(national_admin)
+    page = client.get(reverse("politikontakt:approval_decide", args=[approval.pk])
+                      ).content.decode()
+    assert 'id="approval-expired"' in page and "utløpt" in page
+
+
+def test_district_admin_home_shows_the_expired_approval(client: Any, officer: Any, sorvest: Any,
+                                                       national_admin: Any,
+                                                       district_admin: Any) -> None:
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    services.approval_decide(approval=approval, approve=True, actor=national_admin,
+                             expires_on=timezone.localdate() + dt.timedelta(days=30))
+    DirectorateApproval.objects.filter(pk=approval.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(district_admin)
+    home = client.get("/").content.decode()
+    assert "er utløpt" in home
+    assert reverse("politikontakt:approval_decide", args=[approval.pk]) in home
+
+
+def test_municipality_page_shows_former_contacts(client: Any, officer: Any, places: Any,
+                                                 district_admin: Any) -> None:
+    a = assign(officer, places["Sola"])
+    start = timezone.localdate() - dt.timedelta(days=60)
+    Assignment.objects.filter(pk=a.pk).update(starts_on=start)
+    a.refresh_from_db()
+    services.assignment_end(assignment=a, ends_on=timezone.localdate() - dt.timedelta(days=5))
+    client.force_login(district_admin)
+    page = client.get(reverse("municipality_detail", args=[places["Sola"].number])
+                      ).content.decode()
+    former = page.split('id="former-contacts-heading"')[1].split("</ul>")[0]
+    assert officer.get_full_name() in former
+
+
+def test_directory_names_the_missing_functions_of_the_guide(client: Any, sorvest: Any,
+                                                            district_admin: Any) -> None:
+    PreventiveFunction.objects.filter(police_district=sorvest).delete()
+    PreventiveFunction.objects.create(police_district=sorvest, kind="online_patrol",
+                                      holder_name="Nettpatruljen")
+    client.force_login(district_admin)
+    page = client.get(reverse("politikontakt:directory", args=[sorvest.code])).content.decode()
+    missing = page.split('id="missing-functions"')[1].split("</div>")[0]
+    assert "8 av veilederens ni funksjoner" in missing
+    assert "Nettpatrulje" not in missing and "Statens barnehus" in missing

@@ -89,3 +89,16 @@ def test_late_agenda_is_warned_when_planning_sending_and_in_the_mail(client: Any
     mail.outbox.clear()
     helpers.send_agenda(meeting, world.police)
     assert mail.outbox and all("etter fristen" in m.body for m in mail.outbox)
+
+
+def test_national_admin_finds_any_municipality_to_create_a_council(client: Any,
+                                                                   world: Any) -> None:
+    from samarbeid.models import Role
+    from tests.factories import user_with_role
+
+    national = user_with_role(Role.NATIONAL_ADMIN)
+    client.force_login(national)
+    page = client.get(reverse("politirad:council_list")).content.decode()
+    assert 'name="kommune"' in page
+    page = client.get(reverse("politirad:council_list") + "?kommune=Utsira").content.decode()
+    assert reverse("politirad:council_create", args=["1151"]) in page

@@ -115,6 +115,9 @@ def test_few_meetings_by_first_of_september(world: Any) -> None:
     assert reminders.scan_few_meetings(dt.date(year, 9, 1)) == 2  # chair and police contact
     assert reminders.scan_few_meetings(dt.date(year, 9, 2)) == 0
     assert _to() == ["alice@example.no", "paul@example.no"]
+    # Issue #14: the guide's minimum, named as the guide's (no agreement in force here).
+    assert "Veilederen anbefaler minst 2 (§4.1.2)" in mail.outbox[0].body
+    assert "avtalen" not in mail.outbox[0].body
     tz = timezone.get_current_timezone()
     for month in (3, 10):
         Meeting.objects.create(council=council, starts_at=dt.datetime(year, month, 1, 9,

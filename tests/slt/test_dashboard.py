@@ -74,6 +74,6 @@ def test_dashboard_query_budget(world, client, django_assert_num_queries, coordi
     from django.db import connection
 
     # PostgreSQL marks the visit with one upsert; other databases read, then write. The
-    # principal comes from the cache (the first visit built it).
-    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 9):
+    # principal and the session come from the cache (the first visit built them).
+    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 8):
         client.get(reverse("slt:dashboard"))

@@ -74,9 +74,9 @@ def test_measure_detail_query_budget(world, client, django_assert_num_queries):
     services.measure_add_update(measure=m, text="Startet", actor=world.leader)
     client.force_login(world.leader)
     warm(client)
-    # Session, user, the measure, its updates; 2 for its audit history: events and the count
-    # of exports (issue 7 §3). The principal comes from the cache.
-    with django_assert_num_queries(6):
+    # User, the measure, its updates; 2 for its audit history: events and the count of
+    # exports (issue 7 §3). The principal and the session come from the cache.
+    with django_assert_num_queries(5):
         client.get(reverse("slt:measure_detail", args=[m.pk]))
 
 
@@ -84,6 +84,6 @@ def test_action_plan_list_query_budget(world, client, django_assert_num_queries)
     services.action_plan_create(slt_model=slt_model(world.stavanger), year=2026, actor=None)
     client.force_login(world.leader)
     warm(client)
-    # Session, user, municipality, model, count and page of plans (principal from the cache).
-    with django_assert_num_queries(6):
+    # User, municipality, model, count and page of plans (principal, session from the cache).
+    with django_assert_num_queries(5):
         client.get(reverse("slt:action_plan_list", args=[world.stavanger.number]))

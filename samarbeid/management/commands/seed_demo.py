@@ -16,3 +16,10 @@ class Command(BaseCommand):
         for spec in demo.USERS:
             self.stdout.write(f"  {spec.username:<28} {spec.description}")
         self.stdout.write("-" * 78)
+        self.stdout.write("Two-step login (TOTP) for administrators and signatories: add the key")
+        self.stdout.write("to an authenticator app, or print the current code with")
+        self.stdout.write("`.venv/bin/python manage.py demo_totp USERNAME`.")
+        for spec in demo.USERS:
+            if demo.needs_totp(spec):
+                self.stdout.write(f"  {spec.username:<28} {demo.totp_secret(spec.username)}")
+        self.stdout.write("-" * 78)
