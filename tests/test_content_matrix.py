@@ -253,7 +253,8 @@ def _by_pk(name: str, model_path: str, **lookup: Any) -> Row:
 def _function(name: str, with_pk: bool = False) -> Row:
     def row(ctx: Ctx, user: Any) -> list[str]:
         function = _first("politikontakt.PreventiveFunction")
-        args: list[Any] = [function.kind] + ([function.pk] if with_pk else [])
+        # The directory is per police district: the code in the URL is the district's.
+        args: list[Any] = [function.police_district.code] + ([function.pk] if with_pk else [])
         return [reverse(name, args=args)]
     return row
 
