@@ -663,14 +663,14 @@ def _ask(client: Any, url: str) -> int:
     return len(_permission_queries(ctx))
 
 
-@pytest.mark.parametrize(("page", "role"), [
-    *[(page, role) for page in ("minutes", "meeting_detail") for role in ROLES],
+@pytest.mark.parametrize(("page_name", "role"), [
+    *[(name, role) for name in ("minutes", "meeting_detail") for role in ROLES],
     *[("council_detail", role) for role in ROLES],
 ])
-def test_a_page_asks_about_permissions_at_most_twice(world: Any, client: Any, page: str,
+def test_a_page_asks_about_permissions_at_most_twice(world: Any, client: Any, page_name: str,
                                                      role: str) -> None:
     meeting = helpers.make_minutes(world, state="published")
-    url = reverse(f"politirad:{page}", args=[meeting.council_id if page == "council_detail"
+    url = reverse(f"politirad:{page_name}", args=[meeting.council_id if page_name == "council_detail"
                                              else meeting.pk])
     user = getattr(world, role)
     client.force_login(user)
@@ -679,5 +679,6 @@ def test_a_page_asks_about_permissions_at_most_twice(world: Any, client: Any, pa
     warm = _ask(client, url)
     # The principal is built once, in two queries (memberships; seats and grants), then read
     # from the cache: a warm page asks at most twice.
-    assert cold - warm == 2
+    # (at most two: on a database where the cache already held part of it, fewer)
+    assert 0 < cold - warm <= 2
     assert warm <= 2

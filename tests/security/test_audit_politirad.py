@@ -255,9 +255,10 @@ def test_history_shows_on_meeting_minutes_and_task_pages_to_readers(client: Any,
     task = first_task(meeting)
     services.task_update_status(task=task, actor=world.leader, status="done", comment=SECRET)
     pages = {
-        reverse("politirad:meeting_detail", args=[meeting.pk]): "attendance for",
+        # The stored codes shown in the reader's language (samarbeid/audit_display.py).
+        reverse("politirad:meeting_detail", args=[meeting.pk]): "oppmøte for",
         reverse("politirad:minutes", args=[meeting.pk]): "Publisert",
-        reverse("politirad:task_detail", args=[task.pk]): "status open-&gt;done",
+        reverse("politirad:task_detail", args=[task.pk]): "status Åpne → Utført",
     }
     client.force_login(world.member)  # an ordinary member of the council, no role of his own
     for url, expected in pages.items():

@@ -176,9 +176,9 @@ def test_history_shows_to_a_reader_and_outsiders_get_404(client: Any, world: Any
     leader_name = world.leader.get_full_name()
     pages = {
         reverse("slt:measure_detail", args=[m.pk]): "active-&gt;completed",
-        reverse("slt:overview", args=[world.stavanger.number]): "status=established",
+        reverse("slt:overview", args=[world.stavanger.number]): "status: Etablert",
         reverse("slt:action_plan_detail", args=[plan.pk]): "2026",
-        reverse("slt:level_detail", args=[world.stavanger.number, "steering"]): "description",
+        reverse("slt:level_detail", args=[world.stavanger.number, "steering"]): "beskrivelse",
     }
     client.force_login(reader)
     for url, summary in pages.items():
