@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samarbeid.access import MunicipalQuerySet
 from samarbeid.models import CoordinationStep, County, Municipality, Organisation, PoliceDistrict
 
 # Veileder §4.1.2: at least two council meetings a year. Fewer is allowed (warned, not refused).
@@ -156,7 +157,7 @@ class FocusArea(models.Model):
         return self.versions.filter(status__in=LOCKED_STATUSES).exists()
 
 
-class AgreementQuerySet(models.QuerySet["Agreement"]):
+class AgreementQuerySet(MunicipalQuerySet["Agreement"]):
     def for_register(self) -> AgreementQuerySet:
         return self.select_related(
             "municipality", "municipality__county", "police_district", "county", "organisation",
@@ -246,7 +247,9 @@ class Agreement(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class VersionQuerySet(models.QuerySet["AgreementVersion"]):
+class VersionQuerySet(MunicipalQuerySet["AgreementVersion"]):
+    municipality_path = "agreement__municipality"
+
     """Bulk writes obey the same guard as save()/delete() (§3: signed text never changes)."""
 
     def delete(self) -> Any:
@@ -424,7 +427,9 @@ class AgreementVersion(models.Model):
             raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
 
 
-class MeasureQuerySet(models.QuerySet["Measure"]):
+class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+    municipality_path = "version__agreement__municipality"
+
     def _refuse_if_any_locked(self) -> None:
         if AgreementVersion.objects.filter(pk__in=self.values("version_id"),
                                            status__in=LOCKED_STATUSES).exists():

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samarbeid.access import MunicipalQuerySet
 from samarbeid.models import Municipality
 
 
@@ -77,6 +78,10 @@ def question_codes(method: str) -> list[str]:
     return [code for code, _label, _text in QUESTIONS[method]]
 
 
+class EvaluationQuerySet(MunicipalQuerySet["Evaluation"]):
+    pass
+
+
 class Evaluation(models.Model):
     """One evaluation of a forum (or the agreement) for a period (§7)."""
 
@@ -111,6 +116,8 @@ class Evaluation(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_end", "-pk"]

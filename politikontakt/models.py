@@ -20,13 +20,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samarbeid.access import MunicipalQuerySet
 from samarbeid.models import Membership, Municipality, OperationalUnit, PoliceDistrict
 
 # Veileder §5, footnote 15: more than three municipalities needs Politidirektoratet's approval.
 MAX_MUNICIPALITIES_WITHOUT_APPROVAL = 3
 
 
-class AssignmentQuerySet(models.QuerySet["Assignment"]):
+class AssignmentQuerySet(MunicipalQuerySet["Assignment"]):
     def active(self, on: dt.date | None = None) -> AssignmentQuerySet:
         """In effect on the day (started, not ended)."""
         today = on or timezone.localdate()

@@ -180,3 +180,21 @@ def require_administrator(user: AnyUser) -> Roles:
 def require_national_admin(user: AnyUser) -> None:
     if not is_national_admin(user):
         raise PermissionDenied
+
+
+class MunicipalQuerySet(policy.RestrictedQuerySet[M]):
+    """`restrict(principal, action)` for rows that belong to a municipality through
+    `municipality_path`: the rule of this module (VIEW, WORK = change, ADMIN) as a queryset
+    restriction, so agreements, SLT measures, evaluations and assignments answer the same
+    question the same way as councils do (`politirad.models.council_q`)."""
+
+    municipality_path = "municipality"
+    LEVELS = {policy.VIEW: Level.VIEW, policy.CHANGE: Level.WORK, policy.ADMIN: Level.ADMIN}
+
+    def restriction(self, principal: Principal, action: str) -> Q | None:
+        level = self.LEVELS.get(action)
+        if level is None:  # no exempt content here
+            return policy.NOTHING
+        if principal.national_admin:
+            return None
+        return municipality_q(principal, level, prefix=self.municipality_path)

@@ -6,13 +6,14 @@ Only the names of the changed fields are recorded: the values may be free text.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from . import audit
+from . import audit, policy
 from .models import AuditAction
 
 
@@ -30,7 +31,15 @@ class AuditedAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
         restrict = getattr(qs, "restrict", None)
-        return restrict(request.user) if restrict is not None else qs
+        if restrict is None:
+            return qs
+        # Staff run the whole portal: they read what a national administrator reads — every
+        # municipality's records, but a council's exempt content only with a seat or a
+        # party's role of their own.
+        principal = policy.for_user(request.user)
+        if request.user.is_staff and not principal.national_admin:
+            principal = dataclasses.replace(principal, national_admin=True)
+        return restrict(principal)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samarbeid.access import MunicipalQuerySet
 from samarbeid.models import CoordinationStep, Municipality
 
 
@@ -259,7 +260,9 @@ class SltActionPlan(models.Model):
         return self.title or str(_("SLT action plan %(year)s") % {"year": self.year})
 
 
-class MeasureQuerySet(models.QuerySet["Measure"]):
+class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+    municipality_path = "slt_model__municipality"
+
     def open(self) -> MeasureQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

@@ -141,3 +141,26 @@ def test_a_council_made_outside_the_services_is_seen_by_its_municipality(client:
     council = PoliceCouncil.objects.create(name="Rådet fra admin", municipality=stavanger)
     client.force_login(mayor)
     assert client.get(reverse("politirad:council_detail", args=[council.pk])).status_code == 200
+
+
+def test_every_municipality_bound_model_restricts_by_the_same_rule(world: Any) -> None:
+    """Agreements, their versions, SLT measures, evaluations and assignments answer
+    `restrict()` with the access module's rule: the mayor sees Stavanger's, the business
+    member (a seat, no role) and the Bergen mayor see none, the national admin all."""
+    from avtaler.models import Agreement, AgreementVersion
+    from evaluering.models import Evaluation
+    from politikontakt.models import Assignment
+    from slt.models import Measure as SltMeasure
+    from tests.avtaler.helpers import in_force_version
+
+    in_force_version(world)
+    for model in (Agreement, AgreementVersion, SltMeasure, Evaluation, Assignment):
+        everything = set(model.objects.values_list("pk", flat=True))
+        assert set(model.objects.restrict(world.admin).values_list("pk", flat=True)) == everything
+        for outsider in (world.outsider, world.member):
+            assert not model.objects.restrict(outsider).exists(), (model, outsider)
+    assert Agreement.objects.restrict(world.leader).filter(
+        municipality=world.stavanger).exists()
+    assert Agreement.objects.restrict(world.leader, "change").exists()
+    assert not Agreement.objects.restrict(world.leader, "admin").exists()
+    assert Agreement.objects.restrict(world.chief, "admin").exists()
