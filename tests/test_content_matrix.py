@@ -290,7 +290,8 @@ ROWS: dict[str, Row] = {
     "people_membership": _by_pk("people_membership", "samarbeid.Membership",
                                 municipality__name="Stavanger"),
     "invitation_resend": _u("invitation_resend", 1), "invitation_revoke": _u("invitation_revoke", 1),
-    "user_deactivate": _u("user_deactivate", 1),
+    "user_deactivate": lambda ctx, user: [reverse(
+        "user_deactivate", args=[ctx.users["ordforer.stavanger"].pk])],
     "avtaler:register": _u("avtaler:register"), "avtaler:verify": _u("avtaler:verify"),
     "avtaler:create": _stavanger("avtaler:create"),
     "avtaler:detail": _agreement("avtaler:detail"),
