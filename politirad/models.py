@@ -113,7 +113,7 @@ def confidential_q(principal: Principal, action: str, *, council: str, exempt: Q
         readable_exempt = council_q(principal, READ_EXEMPT, prefix=council)
         assert readable_exempt is not None  # no one reads exempt content by default
         return _and(council_q(principal, VIEW, prefix=council), ~exempt | readable_exempt)
-    return council_q(principal, CHANGE if action == CHANGE else action, prefix=council)
+    return council_q(principal, action, prefix=council)
 
 
 class PoliceCouncilQuerySet(RestrictedQuerySet["PoliceCouncil"]):

@@ -265,26 +265,10 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
         return None
 
 
-@dataclass(frozen=True)
-class WithheldItem:
-    """An agenda item the reader may not read: its number and legal basis, nothing else."""
-
-    number: int
-    legal_basis: str
-
-
 def agenda_items(meeting: Meeting, user: Any) -> list[AgendaItem]:
     """The items the user may read (exempt ones only for those who read exempt content)."""
     return list(AgendaItem.objects.filter(meeting=meeting)
                 .restrict(access.principal(user), policy.VIEW).prefetch_related("attachments"))
-
-
-def withheld_items(meeting: Meeting, user: Any) -> list[WithheldItem]:
-    """Exempt items the user may not read, as «Unntatt offentlighet» with the legal basis."""
-    readable = AgendaItem.objects.filter(meeting=meeting).restrict(access.principal(user))
-    return [WithheldItem(number, basis) for number, basis in
-            AgendaItem.objects.filter(meeting=meeting, access_level=AccessLevel.EXEMPT)
-            .exclude(pk__in=readable.values("pk")).values_list("number", "legal_basis")]
 
 
 # --- Tasks ----------------------------------------------------------------------------------

@@ -60,7 +60,3 @@ TABLE: dict[Output, dict[str, Shown]] = {
 
 def shows(output: Output, level: str) -> Shown:
     return TABLE[output][AccessLevel(level).value]
-
-
-def levels_in_full(output: Output) -> list[str]:
-    return [level for level, shown in TABLE[output].items() if shown is Shown.FULL]

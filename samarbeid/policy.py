@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -357,8 +357,3 @@ def any_of(*parts: Q) -> Q:
         if part is not NOTHING:
             result = part if result is NOTHING else result | part
     return result
-
-
-def principals_for(users: Iterable[Any]) -> Mapping[int, Principal]:
-    """Principals of several users (reminder scans, e-mails): each from the cache or built."""
-    return {user.pk: for_user(user) for user in users}
