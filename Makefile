@@ -69,10 +69,10 @@ test: venv system-deps lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 worker: venv
-	$(VENV)/bin/celery -A samarbeid worker -l info
+	$(VENV)/bin/celery -A config worker -l info
 
 beat: venv
-	$(VENV)/bin/celery -A samarbeid beat -l info
+	$(VENV)/bin/celery -A config beat -l info
 
 scheduler: venv
 	$(PY) manage.py run_scheduler

@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarbeid.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("EMAIL_URL", "dummymail://")  # the scan must not print 10 000 mails
 
 import django  # noqa: E402

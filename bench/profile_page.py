@@ -8,7 +8,7 @@ import pstats
 import sys
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samarbeid.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 

@@ -215,7 +215,7 @@ def main() -> None:
                    env=_env(db_url, STATIC_MANIFEST="true"), check=True)
     port = _free_port()
     gunicorn = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "samarbeid.wsgi", "--workers", "2", "--bind",
+        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--workers", "2", "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=_env(db_url, STATIC_MANIFEST="true"))
     base = f"http://127.0.0.1:{port}"

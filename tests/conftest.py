@@ -58,7 +58,7 @@ def _tasks_run_in_process() -> Any:
     """Tasks enqueued by the code under test run in process, as on the embedded default;
     otherwise every test would leave messages in the real broker for the next worker.
     tests/core/test_stack.py starts a real worker on a queue of its own."""
-    from samarbeid.celery import app
+    from config.celery import app
 
     old = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -112,7 +112,7 @@ def test_weasyprint_may_fetch_the_projects_static_files() -> None:
     assert b"bg-primary-dark" in response.read()
     response.close()
     with pytest.raises(pdf.ForbiddenResource):
-        pdf.url_fetcher("/static/../../samarbeid/settings.py")
+        pdf.url_fetcher("/static/../../config/settings.py")
 
 
 def test_pdf_renders_norwegian_letters_and_drops_remote_images() -> None:

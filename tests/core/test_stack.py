@@ -21,10 +21,10 @@ def test_a_real_celery_worker_runs_a_task_through_redis() -> None:
         pytest.skip("REDIS_URL is not set (CI sets it and fails without Redis)")
     from celery import Celery
 
-    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "samarbeid.settings"}
+    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     queue = f"test-{os.getpid()}-{time.time_ns()}"  # a queue of its own: no backlog ahead of us
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "samarbeid", "worker", "--pool=solo",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
          "--concurrency=1", "-l", "warning", "-Q", queue, "-n", f"{queue}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -1,4 +1,6 @@
-"""URL configuration. Norwegian paths for users; each feature app has its own prefix."""
+"""Root URL configuration. Norwegian paths for users; each feature app has its own prefix.
+
+It lives in the project package, not in the core: this is the one module that names every app."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -6,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import forms, views, views_account, views_people
+from samarbeid import forms, views, views_account, views_people
 
 admin.site.site_header = _("Samarbeidsportalen – administration")
 admin.site.site_title = _("Samarbeidsportalen")
