@@ -29,6 +29,9 @@ from .models import (
     VersionStatus,
 )
 
+# Writes to avtaler's models can change a compliance finding (the core names no feature app).
+compliance.watch_app("avtaler")
+
 logger = logging.getLogger(__name__)
 
 STALE_DRAFT_DAYS = 30

@@ -11,6 +11,9 @@ from samarbeid import access, compliance, demo, notify, sections
 
 from . import reminders
 
+# Writes to evaluering's models can change a compliance finding (the core names no feature app).
+compliance.watch_app("evaluering")
+
 
 def _evaluate(municipalities: Any) -> Any:
     from .selectors import evaluation_findings

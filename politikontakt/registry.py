@@ -12,6 +12,9 @@ from samarbeid import access, compliance, demo, notify, sections
 from . import checks, selectors, services
 from .demo import build_demo
 
+# Writes to politikontakt's models can change a compliance finding (the core names no feature app).
+compliance.watch_app("politikontakt")
+
 for check in checks.CHECKS:
     compliance.register(check)
 

@@ -16,6 +16,9 @@ from samarbeid import access, compliance, demo, notify, sections
 from . import checks, reminders, selectors
 from . import demo as politirad_demo
 
+# Writes to politirad's models can change a compliance finding (the core names no feature app).
+compliance.watch_app("politirad")
+
 
 def _meetings(user: Any) -> list[sections.Item]:
     return [
@@ -127,6 +130,8 @@ sections.register_nav(sections.NavLink(key="politirad", label=gettext_lazy("Poli
                                        url_name="politirad:council_list", order=20))
 sections.register_nav(sections.NavLink(key="politirad_tasks", label=gettext_lazy("My tasks"),
                                        url_name="politirad:my_tasks", order=21))
+# The personal calendar feed the settings page shows (samarbeid/views.py names no app's URL).
+sections.register_calendar_feed(lambda token: reverse("politirad:calendar_feed", args=[token]))
 demo.register_builder(politirad_demo.build, order=30)
 
 

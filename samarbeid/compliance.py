@@ -126,9 +126,18 @@ def _evaluate(municipalities: QuerySet[Municipality], ids: list[int],
 
 
 _VERSION_KEY = "compliance:version"
-# Writes to these apps can change a finding; the ledger and the audit trail cannot.
-WATCHED_APPS = {"samarbeid", "avtaler", "politirad", "politikontakt", "slt", "evaluering", "guardian"}
+# Writes to these apps can change a finding; the ledger and the audit trail cannot. The core
+# names only its own; each feature app adds itself with watch_app() from its registry, so the
+# core knows no feature app (issue #15).
+WATCHED_APPS: set[str] = {"samarbeid", "guardian"}
 IGNORED_MODELS = {"sentreminder", "auditevent", "userprofile"}
+
+
+def watch_app(app_label: str) -> None:
+    """Writes to the models of `app_label` can change a finding, so they invalidate the cached
+    findings. A feature app calls it from its registry (AppConfig.ready()), e.g.
+    `compliance.watch_app("slt")`."""
+    WATCHED_APPS.add(app_label)
 
 
 def _version() -> int:

@@ -125,3 +125,24 @@ def seat_lines_for(user: Any) -> list[str]:
     for provider in _seat_lines:
         lines.extend(provider(user))
     return lines
+
+
+# --- The personal calendar feed ------------------------------------------------------------
+# The settings page shows the user's feed address; the app that serves the feed (politirad)
+# says where it lives, so the core names no feature app's URL (issue #15).
+
+CalendarFeedPath = Callable[[str], str]  # secret token -> path of the feed
+_calendar_feed: list[CalendarFeedPath] = []
+
+
+def register_calendar_feed(path_for: CalendarFeedPath) -> CalendarFeedPath:
+    """`path_for(token)` gives the path of the calendar feed for that token, e.g.
+    `sections.register_calendar_feed(lambda t: reverse("politirad:calendar_feed", args=[t]))`.
+    One feed: a second registration replaces the first."""
+    _calendar_feed[:] = [path_for]
+    return path_for
+
+
+def calendar_feed_path(token: str) -> str | None:
+    """The path of the feed for `token`, or None when no app serves a calendar feed."""
+    return _calendar_feed[0](token) if _calendar_feed else None

@@ -15,7 +15,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -133,10 +132,8 @@ def _settings_page(request: HttpRequest, *, form: Any, has_choices: bool,
 
 
 def _calendar_url(request: HttpRequest, token: str) -> str | None:
-    try:
-        return request.build_absolute_uri(reverse("politirad:calendar_feed", args=[token]))
-    except NoReverseMatch:
-        return None
+    path = sections.calendar_feed_path(token)  # None: no app serves a calendar feed
+    return request.build_absolute_uri(path) if path is not None else None
 
 
 @login_required

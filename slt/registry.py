@@ -15,6 +15,9 @@ from . import checks, reminders, selectors
 from .demo import build_demo
 from .models import OPEN_STATUSES, SltModel
 
+# Writes to slt's models can change a compliance finding (the core names no feature app).
+compliance.watch_app("slt")
+
 compliance.register(compliance.Check(
     code="slt_status", label=_("SLT"),
     rule=_("SLT is voluntary; record whether it is established, not established or another "
