@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from avtaler import registry
+from avtaler import reminders
 from avtaler.models import AgreementVersion
 from samarbeid.models import SentReminder
 
@@ -32,19 +32,19 @@ def _recipients() -> list[str]:
 def test_revision_due_reaches_signatories_and_police_contact_once(world: Any) -> None:
     version = in_force_version(world)
     _due_in(version, 200)
-    assert registry.scan_revision_due() == 0
+    assert reminders.scan_revision_due() == 0
     _due_in(version, 85)
-    assert registry.scan_revision_due() == 3
+    assert reminders.scan_revision_due() == 3
     assert _recipients() == sorted([world.leader.email, world.chief.email, world.police.email])
     assert "skal revideres" in mail.outbox[0].subject
     assert "Stavanger" in mail.outbox[0].body
-    assert registry.scan_revision_due() == 0  # second scan: nothing new
+    assert reminders.scan_revision_due() == 0  # second scan: nothing new
     assert len(mail.outbox) == 3
     _due_in(version, 29)
-    assert registry.scan_revision_due() == 3  # the 30-day stage is a new reminder
+    assert reminders.scan_revision_due() == 3  # the 30-day stage is a new reminder
     _due_in(version, 0)
-    assert registry.scan_revision_due() == 3  # and on the day
-    assert registry.scan_revision_due() == 0
+    assert reminders.scan_revision_due() == 3  # and on the day
+    assert reminders.scan_revision_due() == 0
     keys = set(SentReminder.objects.values_list("key", flat=True))
     assert keys == {f"agreement.revision.{s}:{version.pk}" for s in (90, 30, 0)}
 
@@ -64,10 +64,10 @@ def test_smtp_error_then_retry_sends_once(world: Any) -> None:
         return real_send(self, *args, **kwargs)
 
     with mock.patch.object(EmailMultiAlternatives, "send", flaky):
-        assert registry.scan_revision_due() == 2  # one failed, two sent
+        assert reminders.scan_revision_due() == 2  # one failed, two sent
     assert SentReminder.objects.filter(status="failed").count() == 1
-    assert registry.scan_revision_due() == 1  # the retry sends the failed one
-    assert registry.scan_revision_due() == 0
+    assert reminders.scan_revision_due() == 1  # the retry sends the failed one
+    assert reminders.scan_revision_due() == 0
     assert sorted(_recipients()) == sorted([world.leader.email, world.chief.email,
                                             world.police.email])
 
@@ -86,7 +86,7 @@ def test_two_concurrent_scans_send_once(world: Any) -> None:
     def run() -> None:
         try:
             barrier.wait()
-            results.append(registry.scan_revision_due())
+            results.append(reminders.scan_revision_due())
         except BaseException as exc:  # shown below: a failing thread must not pass silently
             errors.append(exc)
         finally:
@@ -105,15 +105,15 @@ def test_two_concurrent_scans_send_once(world: Any) -> None:
 
 def test_waiting_for_signature_more_than_14_days(world: Any) -> None:
     version = sent_version(world)
-    assert registry.scan_signature_waiting() == 0
+    assert reminders.scan_signature_waiting() == 0
     AgreementVersion.objects.filter(pk=version.pk).update(
         sent_for_signing_at=timezone.now() - dt.timedelta(days=15))
     from avtaler import services
 
     services.version_sign(version=version, actor=world.leader)
-    assert registry.scan_signature_waiting() == 1  # only the party that has not signed
+    assert reminders.scan_signature_waiting() == 1  # only the party that has not signed
     assert _recipients() == [world.chief.email]
-    assert registry.scan_signature_waiting() == 0
+    assert reminders.scan_signature_waiting() == 0
     assert SentReminder.objects.filter(key=f"agreement.signature_waiting:{version.pk}").count() == 1
 
 
