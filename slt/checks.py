@@ -7,7 +7,7 @@ fault. Only where SLT is established do the coordinator and steering-meeting rul
 
 from __future__ import annotations
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from samarbeid.compliance import Finding, Status
 from samarbeid.models import Municipality
 
-from .models import LevelKind, SltModel, SltStatus
+from .models import SltModel, SltStatus
 
 
 def _url(number: str) -> str:
@@ -77,33 +77,20 @@ def evaluate_coordinator(municipalities: QuerySet[Municipality]) -> dict[int, Fi
 def evaluate_steering_meeting(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
     """The steering level should meet at least once this year: WARN when it has not (1 query).
 
-    Meetings are the SLT level's own meetings; a steering level linked to a police council
-    also counts the council's meetings (politirad): the council is the steering level."""
-    from politirad.models import Meeting
+    The last meeting is `selectors.steering_last_meeting`, the date the SLT page shows: the
+    level's own meetings and, when the police council is the steering level, the council's."""
+    from .selectors import steering_last_meeting, with_steering_meetings
 
     year_start = timezone.localdate().replace(month=1, day=1)
-    council_meeting = (
-        Meeting.objects.filter(council__slt_levels__slt_model=OuterRef("pk"),
-                               council__slt_levels__kind=LevelKind.STEERING,
-                               cancelled=False, starts_at__lte=timezone.now())
-        .order_by("-starts_at").values("starts_at")[:1]
-    )
-    rows = (
+    rows = with_steering_meetings(
         SltModel.objects.filter(municipality__in=municipalities.values("pk"),
                                 status=SltStatus.ESTABLISHED)
         .select_related("municipality")
-        .annotate(last_meeting=Max("levels__meetings__date",
-                                   filter=Q(levels__kind=LevelKind.STEERING)),
-                  last_council_meeting=Subquery(council_meeting))
     )
     result: dict[int, Finding] = {}
     for model in rows:
         url = _url(model.municipality.number)
-        council_at = model.last_council_meeting  # type: ignore[attr-defined]
-        dates = [d for d in (model.last_meeting,  # type: ignore[attr-defined]
-                             timezone.localtime(council_at).date() if council_at else None)
-                 if d is not None]
-        last = max(dates) if dates else None
+        last = steering_last_meeting(model)
         if last is not None and last >= year_start:
             result[model.municipality_id] = Finding(
                 Status.OK, _("Last meeting %(date)s.") % {"date": last.strftime("%d.%m.%Y")}, url)

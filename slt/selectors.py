@@ -10,7 +10,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from samarbeid import access
@@ -51,9 +63,10 @@ def with_overdue_flag(qs: QuerySet[Measure], today: dt.date | None = None) -> Qu
 
 
 def slt_model_detail(*, municipality: Municipality) -> SltModel | None:
-    """The model with its levels, members and latest meetings, in a fixed number of queries."""
+    """The model with its levels, members and latest meetings, in a fixed number of queries;
+    annotated for `steering_last_meeting`."""
     return (
-        SltModel.objects.filter(municipality=municipality)
+        with_steering_meetings(SltModel.objects.filter(municipality=municipality))
         .select_related("coordinator", "municipality")
         .prefetch_related(
             "other_municipalities",
@@ -65,6 +78,45 @@ def slt_model_detail(*, municipality: Municipality) -> SltModel | None:
         )
         .first()
     )
+
+
+def with_steering_meetings(models: QuerySet[SltModel]) -> QuerySet[SltModel]:
+    """Annotate what `steering_last_meeting` reads (no extra query): the steering level's own
+    last recorded meeting and, when the police council is the steering level (§6), the
+    council's last held meeting (not cancelled, already started).
+
+    Only dates, the compliance fact the check reports to the same readers: the council's
+    meetings are counted, not read, so no title, place or agenda leaves politirad."""
+    from politirad.models import Meeting
+
+    now = timezone.now()
+    council_meeting = (
+        Meeting.objects.filter(council__slt_levels__slt_model=OuterRef("pk"),
+                               council__slt_levels__kind=LevelKind.STEERING,
+                               cancelled=False, starts_at__lte=now)
+        .order_by("-starts_at").values("starts_at")[:1]
+    )
+    return models.annotate(
+        last_level_meeting=Max("levels__meetings__date",
+                               filter=Q(levels__kind=LevelKind.STEERING,
+                                        levels__meetings__date__lte=timezone.localdate(now))),
+        last_council_meeting=Subquery(council_meeting),
+    )
+
+
+def steering_last_meeting(model: SltModel) -> dt.date | None:
+    """The date the steering level last met, of a model from `with_steering_meetings`. The SLT
+    page and the compliance check both read it here, so they cannot disagree."""
+    level_date = model.last_level_meeting  # type: ignore[attr-defined]
+    council_at = model.last_council_meeting  # type: ignore[attr-defined]
+    dates = [d for d in (level_date, timezone.localtime(council_at).date() if council_at
+                         else None) if d is not None]
+    return max(dates) if dates else None
+
+
+def steering_last_meetings(models: QuerySet[SltModel]) -> dict[int, dt.date | None]:
+    """`steering_last_meeting` per SLT model id (1 query)."""
+    return {m.pk: steering_last_meeting(m) for m in with_steering_meetings(models)}
 
 
 def ordered_levels(slt_model: SltModel) -> list[SltLevel]:

@@ -117,6 +117,8 @@ def overview(request: HttpRequest, number: str) -> HttpResponse:
     }
     if model is not None:
         context["levels"] = selectors.ordered_levels(model)
+        # The date the compliance check reads too (issue #14): the council's meetings count.
+        context["steering_last_meeting"] = selectors.steering_last_meeting(model)
         context["overdue"] = model.measures.overdue().count()
         context["open_count"] = model.measures.open().count()
     return render(request, "slt/overview.html", context)
