@@ -149,28 +149,68 @@ class ContactLoad:
 
 
 @dataclass
+class CoveredMunicipality:
+    municipality: Municipality
+    contacts: list[Any]
+
+
+@dataclass
 class Coverage:
     police_district: PoliceDistrict
     uncovered: list[Municipality]
     loads: list[ContactLoad]
     municipality_total: int
+    covered: list[CoveredMunicipality] = field(default_factory=list)
 
 
-def coverage(*, police_district: PoliceDistrict, on: dt.date | None = None) -> Coverage:
+# Whose own municipalities count on the coverage page besides the administrators' districts
+# and a unit leader's unit (access.municipality_q): the police contact's — not a mayor's or
+# an SLT coordinator's (§5: the coverage is the police's to keep).
+COVERAGE_ROLES = frozenset({Role.POLICE_CONTACT})
+
+
+def coverage_municipalities(user: Any) -> QuerySet[Municipality]:
+    """Municipalities whose police-contact coverage the user may read (issue #14): district
+    administrators their district's, national administrators all, a police contact the
+    municipalities they serve, a unit leader (police leadership) the unit's. Answered by the
+    policy (`access.municipality_q`), nothing of its own."""
+    p = access.principal(user)
+    if p.national_admin:
+        return Municipality.objects.all()
+    q = access.municipality_q(p, access.Level.VIEW, roles=COVERAGE_ROLES)
+    return Municipality.objects.filter(q)
+
+
+def reads_coverage(user: Any) -> bool:
+    """Whether the coverage page has anything for the user (the principal only, no query)."""
+    p = access.principal(user)
+    return (p.is_administrator or bool(p.leadership_units)
+            or bool(p.municipalities_with(COVERAGE_ROLES)))
+
+
+def coverage(*, police_district: PoliceDistrict, on: dt.date | None = None,
+             municipalities: QuerySet[Municipality] | None = None) -> Coverage:
     """Municipalities of the district without a contact (§5: every municipality shall have
-    one) and each contact's load. Four queries whatever the size of the district."""
+    one), those with one and who, and each contact's load — of the whole district, or only
+    of `municipalities` (what the reader may see). Five queries whatever the size."""
     today = on or timezone.localdate()
-    municipalities = list(Municipality.objects.filter(police_district=police_district)
-                          .select_related("operational_unit").order_by("name"))
+    scope = (Municipality.objects.all() if municipalities is None else municipalities).filter(
+        police_district=police_district)
+    municipality_list = list(scope.select_related("operational_unit").order_by("name"))
     assignments = list(
-        Assignment.objects.active(today).filter(municipality__police_district=police_district)
-        .select_related("contact", "municipality").order_by("municipality__name")
+        Assignment.objects.active(today).filter(municipality__in=scope.values("pk"))
+        .select_related("contact", "municipality").order_by("municipality__name", "starts_on")
     )
-    covered = {a.municipality_id for a in assignments}
+    by_municipality: dict[int, list[Any]] = defaultdict(list)
+    for a in assignments:
+        by_municipality[a.municipality_id].append(a.contact)
     # A police-contact membership made outside this app still means someone is the contact.
-    covered |= set(Membership.objects.active(today).filter(
-        role=Role.POLICE_CONTACT, municipality__police_district=police_district)
-        .values_list("municipality_id", flat=True))
+    for m in (Membership.objects.active(today).filter(
+            role=Role.POLICE_CONTACT, municipality__in=scope.values("pk"))
+            .select_related("user").order_by("starts_on", "pk")):
+        if m.user not in by_municipality[m.municipality_id or 0]:
+            by_municipality[m.municipality_id or 0].append(m.user)
+    covered = {pk for pk, people in by_municipality.items() if people}
     by_contact: dict[int, ContactLoad] = {}
     for a in assignments:
         load = by_contact.setdefault(a.contact_id, ContactLoad(contact=a.contact))
@@ -188,9 +228,11 @@ def coverage(*, police_district: PoliceDistrict, on: dt.date | None = None) -> C
                    key=lambda c: (-c.municipality_count, c.contact.get_full_name()))
     return Coverage(
         police_district=police_district,
-        uncovered=[m for m in municipalities if m.pk not in covered],
+        uncovered=[m for m in municipality_list if m.pk not in covered],
         loads=loads,
-        municipality_total=len(municipalities),
+        municipality_total=len(municipality_list),
+        covered=[CoveredMunicipality(m, by_municipality[m.pk]) for m in municipality_list
+                 if m.pk in covered],
     )
 
 

@@ -13,6 +13,7 @@ two assignments made at the same moment cannot both slip past it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,11 +24,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samarbeid import audit, notify
 from samarbeid import services as core_services
 from samarbeid.models import Membership, Municipality, OperationalUnit, PoliceDistrict, Role
 
+from . import notify_text
 from .models import (
     MAX_MUNICIPALITIES_WITHOUT_APPROVAL,
     ApprovalStatus,
@@ -341,14 +344,18 @@ def preventive_function_delete(*, function: PreventiveFunction,
 
 
 def approval_expiry_scan() -> int:
-    """Tell the district administrators, once per approval, that an approval has expired
-    while the contact still covers more than three municipalities (§5, footnote 15).
-    A fixed number of queries, then one send per recipient through the ledger."""
+    """Tell the district administrators that an approval has expired while the contact still
+    covers more than three municipalities (§5, footnote 15): one e-mail per administrator
+    per scan, naming every such approval of their district (issue #14), not one per approval.
+
+    The ledger key names the set of approvals, so the same set is never sent twice and a
+    newly expired one sends a fresh e-mail that lists the others still unresolved. A fixed
+    number of queries, then one send per recipient."""
     from . import selectors
 
     today = timezone.localdate()
     expired = list(DirectorateApproval.objects.expired(today)
-                   .select_related("contact", "police_district"))
+                   .select_related("contact", "police_district").order_by("expires_on", "pk"))
     if not expired:
         return 0
     contact_ids = {a.contact_id for a in expired}
@@ -357,27 +364,45 @@ def approval_expiry_scan() -> int:
         (cid, n) for cid, n in DirectorateApproval.objects.valid(today)
         .filter(contact_id__in=contact_ids).values_list("contact_id", "max_municipalities")
     }
-    admins: dict[int, list[Any]] = {}
-    for m in (Membership.objects.active(today).filter(
-            role=Role.DISTRICT_ADMIN, police_district_id__in={a.police_district_id
-                                                              for a in expired},
-            user__is_active=True).select_related("user")):
-        admins.setdefault(m.police_district_id or 0, []).append(m.user)
-    sent = 0
+    due: dict[int, list[tuple[DirectorateApproval, int]]] = {}
     for approval in expired:
         load = loads.get(approval.contact_id, 0)
         covered = any(cid == approval.contact_id and n >= load for cid, n in valid)
         if load <= MAX_MUNICIPALITIES_WITHOUT_APPROVAL or covered:
             continue
-        for admin in admins.get(approval.police_district_id, []):
-            if notify.send_once(
-                key=f"politikontakt:approval-expired:{approval.pk}",
-                recipient=admin.email, user=admin, kind=REMINDER_KIND,
-                subject=_("Approval for %(contact)s has expired") % {
-                    "contact": _name(approval.contact)},
-                template="politikontakt/email/approval_expired.txt",
-                context={"approval": approval, "load": load, "recipient": admin,
-                         "coverage_url": reverse("politikontakt:coverage")},
-            ):
-                sent += 1
+        due.setdefault(approval.police_district_id, []).append((approval, load))
+    if not due:
+        return 0
+    rows: dict[int, tuple[Any, list[tuple[DirectorateApproval, int]]]] = {}
+    for m in (Membership.objects.active(today).filter(
+            role=Role.DISTRICT_ADMIN, police_district_id__in=due, user__is_active=True)
+            .select_related("user").order_by("user_id")):
+        entry = rows.setdefault(m.user_id, (m.user, []))
+        for item in due.get(m.police_district_id or 0, []):
+            if item not in entry[1]:
+                entry[1].append(item)
+    sent = 0
+    for admin, items in rows.values():
+        if _send_expired(admin, items):
+            sent += 1
     return sent
+
+
+def _send_expired(admin: Any, items: list[tuple[DirectorateApproval, int]]) -> bool:
+    ids = "-".join(str(a.pk) for a, _load in sorted(items, key=lambda i: i[0].pk))
+    key = f"politikontakt:approvals-expired:{ids}"
+    if len(key) > 200:  # the ledger's key column; the set is still named exactly
+        key = "politikontakt:approvals-expired:#" + hashlib.sha256(ids.encode()).hexdigest()
+    first = items[0][0]
+    if len(items) == 1:
+        subject = notify_text.lazy_format(gettext_lazy("Approval for %(contact)s has expired"),
+                                          contact=_name(first.contact))
+    else:
+        subject = notify_text.lazy_format(gettext_lazy(
+            "%(count)d approvals for police contacts have expired"), count=len(items))
+    return notify.send_once(
+        key=key, recipient=admin.email, user=admin, kind=REMINDER_KIND, subject=subject,
+        template="politikontakt/email/approval_expired.txt",
+        context={"items": [{"approval": a, "load": load} for a, load in items],
+                 "recipient": admin, "coverage_url": reverse("politikontakt:coverage")},
+    )

@@ -10,12 +10,15 @@ from typing import Any
 
 from celery import shared_task
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samarbeid import notify
 from samarbeid.models import Membership, Role
 
 from .models import DirectorateApproval
+from .notify_text import lazy_format
+
+DIRECTORATE = "politidirektorat"  # matches «Politidirektoratet» in a national role's title
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-def _send(*, key: str, user: Any, subject: str, template: str, context: dict[str, Any]) -> int:
+def _send(*, key: str, user: Any, subject: Any, template: str, context: dict[str, Any]) -> int:
     try:
         return int(notify.send_once(key=key, recipient=user.email, user=user, subject=subject,
                                     template=template, context={**context, "recipient": user}))
@@ -37,17 +40,28 @@ def _send(*, key: str, user: Any, subject: str, template: str, context: dict[str
 def notify_approval_requested(approval_id: int) -> int:
     approval = DirectorateApproval.objects.select_related("contact", "police_district",
                                                          "requested_by").get(pk=approval_id)
-    directorate = (Membership.objects.active().filter(role=Role.NATIONAL_ADMIN,
-                                                     user__is_active=True)
-                   .select_related("user").order_by("user_id"))
     url = reverse("politikontakt:approval_decide", args=[approval.pk])
-    return sum(_send(key=f"politikontakt:approval-requested:{approval.pk}", user=m.user,
-                     subject=_("Approval requested: %(contact)s, %(district)s") % {
-                         "contact": _name(approval.contact),
-                         "district": approval.police_district.name},
-                     template="politikontakt/email/approval_requested.txt",
+    subject = lazy_format(gettext_lazy("Approval requested: %(contact)s, %(district)s"),
+                          contact=_name(approval.contact),
+                          district=approval.police_district.name)
+    return sum(_send(key=f"politikontakt:approval-requested:{approval.pk}", user=user,
+                     subject=subject, template="politikontakt/email/approval_requested.txt",
                      context={"approval": approval, "url": url})
-               for m in directorate)
+               for user in directorate())
+
+
+def directorate() -> list[Any]:
+    """Who decides for Politidirektoratet (§5, footnote 15): the national administrators
+    whose role names the directorate (title «Politidirektoratet»), not KS's. The core has no
+    organisation on a national role; where no title names it, every national administrator
+    is asked, so a request never goes unseen."""
+    national = (Membership.objects.active().filter(role=Role.NATIONAL_ADMIN,
+                                                  user__is_active=True)
+                .select_related("user").order_by("user_id"))
+    rows = list(national)
+    named = [m for m in rows if DIRECTORATE in m.title.casefold()]
+    users: dict[int, Any] = {m.user_id: m.user for m in (named or rows)}
+    return list(users.values())
 
 
 @shared_task(name="politikontakt.tasks.notify_approval_decided")
@@ -58,7 +72,7 @@ def notify_approval_decided(approval_id: int) -> int:
         return 0
     url = reverse("politikontakt:approval_decide", args=[approval.pk])
     return _send(key=f"politikontakt:approval-decided:{approval.pk}", user=approval.requested_by,
-                 subject=_("Politidirektoratet has decided: %(contact)s") % {
-                     "contact": _name(approval.contact)},
+                 subject=lazy_format(gettext_lazy("Politidirektoratet has decided: %(contact)s"),
+                                     contact=_name(approval.contact)),
                  template="politikontakt/email/approval_decided.txt",
                  context={"approval": approval, "url": url})

@@ -56,6 +56,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": _query_without_page(request),
         "is_administrator": r.national_admin or bool(r.admin_districts),
         "is_national_admin": r.national_admin,
+        "reads_coverage": selectors.reads_coverage(request.user),
     })
 
 
@@ -167,15 +168,23 @@ def _chosen_district(request: HttpRequest, districts: Any) -> PoliceDistrict:
 @login_required
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    access.require_administrator(request.user)
-    districts = selectors.admin_districts(request.user).order_by("code")
+    """Administrators see their districts; police contacts and unit leaders the
+    municipalities they serve (issue #14); anyone else 403 (`_chosen_district`)."""
+    is_administrator = access.is_administrator(request.user)
+    if is_administrator:
+        districts = selectors.admin_districts(request.user).order_by("code")
+        municipalities = None
+    else:
+        municipalities = selectors.coverage_municipalities(request.user)
+        districts = PoliceDistrict.objects.filter(
+            pk__in=municipalities.values("police_district_id")).order_by("code")
     district = _chosen_district(request, districts)
     return render(request, "politikontakt/coverage.html", {
-        "coverage": selectors.coverage(police_district=district),
+        "coverage": selectors.coverage(police_district=district, municipalities=municipalities),
         "district_form": forms.DistrictChoiceForm(initial={"district": district.code},
                                                   districts=districts),
         "many_districts": districts.count() > 1,
-        "is_administrator": True,
+        "is_administrator": is_administrator,
     })
 
 
@@ -278,7 +287,8 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def directory_index(request: HttpRequest) -> HttpResponse:
     districts = list(selectors.visible_districts(request.user).order_by("code"))
     return render(request, "politikontakt/directory_index.html", {
-        "districts": districts, "is_administrator": access.is_administrator(request.user)})
+        "districts": districts, "is_administrator": access.is_administrator(request.user),
+        "reads_coverage": selectors.reads_coverage(request.user)})
 
 
 def _district(request: HttpRequest, code: str, *, change: bool = False) -> PoliceDistrict:

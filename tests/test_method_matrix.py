@@ -408,7 +408,10 @@ TABLE: dict[str, Entry] = {
     "politikontakt:assignment_change": both(municipal(admin=True), municipal(P, admin=True)),
     "politikontakt:assignment_end": both(municipal(admin=True), municipal(P, admin=True)),
     "politikontakt:assignment_create": both(municipal(admin=True), municipal(P, admin=True)),
-    "politikontakt:coverage": {"GET": administrators()},
+    # Coverage (issue #14): the administrators' districts, and the police contact's and the
+    # unit leader's own municipalities; every other user 403.
+    "politikontakt:coverage": {"GET": rule(G, ADMINS | {CONTACT, UNIT},
+                                           refused=set(USERS) - ADMINS - {CONTACT, UNIT})},
     "politikontakt:approval_list": {"GET": administrators()},
     "politikontakt:approval_request": both(administrators(), administrators(P)),
     "politikontakt:approval_decide": {"GET": administrators(other=404),

@@ -55,6 +55,8 @@ MATRIX = {
     "politikontakt:assignment_create": Case(
         lambda w: reverse("politikontakt:assignment_create", args=[w.stavanger.number]),
         DISTRICT_CHANGE),
+    # Open to police contacts and unit leaders too (issue #14; test_method_matrix has them);
+    # the mayor, the member and the outsider hold neither role: 403.
     "politikontakt:coverage": Case(lambda w: reverse("politikontakt:coverage"), ADMIN_ONLY),
     "politikontakt:approval_list": Case(lambda w: reverse("politikontakt:approval_list"),
                                         ADMIN_ONLY),

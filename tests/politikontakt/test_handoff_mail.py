@@ -35,3 +35,21 @@ def test_request_and_decision_are_mailed_once(officer: Any, sorvest: Any, distri
 
     assert tasks.notify_approval_decided(approval.pk) == 0
     assert tasks.notify_approval_requested(approval.pk) == 0
+
+
+def test_the_request_goes_to_politidirektoratet_not_to_ks(
+        officer: Any, sorvest: Any, district_admin: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """Issue #14: "to the directorate" — the national administrators of Politidirektoratet;
+    KS's national administrator decides nothing on police contacts (§5, footnote 15)."""
+    from samarbeid.models import Role
+    from tests.factories import user_with_role
+
+    pod = user_with_role(Role.NATIONAL_ADMIN, username="pod2", title="Politidirektoratet")
+    ks = user_with_role(Role.NATIONAL_ADMIN, username="ks", title="KS")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                  max_municipalities=4, actor=district_admin)
+    to = {address for m in mail.outbox for address in m.to}
+    assert pod.email in to and ks.email not in to

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from politikontakt import services
 from politikontakt.models import DirectorateApproval
+from samarbeid.models import Municipality, Role
 from samarbeid import notify
 
 from .conftest import assign
@@ -64,3 +65,31 @@ def test_smtp_failure_then_retry_sends_once(expired: Any, monkeypatch: Any) -> N
     assert services.approval_expiry_scan() == 1
     assert services.approval_expiry_scan() == 0
     assert len(mail.outbox) == 1
+
+
+def test_one_email_per_recipient_for_every_expired_approval(
+        expired: Any, officer: Any, places: Any, sorvest: Any, national_admin: Any,
+        district_admin: Any) -> None:
+    """Issue #14: two approvals expire; the district administrator gets one e-mail naming
+    both, not one per approval — and a second scan sends nothing."""
+    from tests.factories import OperationalUnitFactory, user_with_role
+
+    second = user_with_role(Role.POLICE_LEADERSHIP, username="second",
+                            operational_unit=OperationalUnitFactory(police_district=sorvest))
+    second.first_name, second.last_name = "Per", "Andre"
+    second.save()
+    others = list(Municipality.objects.filter(police_district=sorvest)
+                  .exclude(name__in=places).order_by("name")[:4])
+    for m in others[:3]:
+        assign(second, m)
+    approval = services.approval_request(contact=second, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    services.approval_decide(approval=approval, approve=True, actor=national_admin)
+    assign(second, others[3])
+    DirectorateApproval.objects.filter(pk=approval.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=2))
+    assert services.approval_expiry_scan() == 1
+    assert services.approval_expiry_scan() == 0
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert officer.get_full_name() in body and "Per Andre" in body

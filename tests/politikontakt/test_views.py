@@ -122,7 +122,7 @@ def test_coverage_lists_uncovered_municipalities_and_loads(client: Any, officer:
         assign(officer, places[name], share=40)
     client.force_login(district_admin)
     body = client.get(reverse("politikontakt:coverage")).content.decode()
-    uncovered = body.split('id="uncovered-heading"')[1].split('id="load-heading"')[0]
+    uncovered = body.split('id="uncovered-heading"')[1].split("</section>")[0]
     assert "Sola" in uncovered and ">Stavanger<" not in uncovered
     load = body.split('id="load-heading"')[1]
     assert officer.get_full_name() in load and "80 %" in load
@@ -370,3 +370,63 @@ def test_directory_names_the_missing_functions_of_the_guide(client: Any, sorvest
     missing = page.split('id="missing-functions"')[1].split("</div>")[0]
     assert "8 av veilederens ni funksjoner" in missing
     assert "Nettpatrulje" not in missing and "Statens barnehus" in missing
+
+
+def _covered(body: str) -> str:
+    return body.split('id="covered-heading"')[1].split("</section>")[0]
+
+
+def test_coverage_lists_covered_municipalities_with_their_contact(
+        client: Any, officer: Any, places: Any, district_admin: Any) -> None:
+    """Issue #14: the covered municipalities are listed too, each with its contact."""
+    assign(officer, places["Sola"])
+    client.force_login(district_admin)
+    covered = _covered(client.get(reverse("politikontakt:coverage")).content.decode())
+    assert "Sola" in covered and officer.get_full_name() in covered
+    assert "Strand" not in covered
+
+
+def test_police_contact_reads_coverage_of_their_own_municipalities(
+        client: Any, officer: Any, places: Any) -> None:
+    """Issue #14: a police contact reads the coverage page for the municipalities they serve,
+    and is not offered to assign (that is the administrators')."""
+    assign(officer, places["Sola"])
+    other = UserFactory(first_name="Kari", last_name="Strand")
+    assign(other, places["Randaberg"])
+    client.force_login(officer)
+    response = client.get(reverse("politikontakt:coverage"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sola" in _covered(body) and officer.get_full_name() in _covered(body)
+    # Neither another contact's municipality nor the district's uncovered ones.
+    assert "Randaberg" not in body and "Stavanger" not in body.split("<main")[1]
+    assert reverse("politikontakt:assignment_create", args=[places["Sola"].number]) not in body
+
+
+def test_unit_leader_reads_coverage_of_the_units_municipalities(
+        client: Any, officer: Any, places: Any, sorvest: Any) -> None:
+    from tests.factories import OperationalUnitFactory, user_with_role
+
+    unit = OperationalUnitFactory(police_district=sorvest)
+    Municipality.objects.filter(pk__in=[places["Stavanger"].pk, places["Sandnes"].pk]).update(
+        operational_unit=unit)
+    leader = user_with_role(Role.POLICE_LEADERSHIP, username="unitleader", operational_unit=unit)
+    assign(officer, places["Stavanger"])
+    assign(UserFactory(), places["Strand"])
+    client.force_login(leader)
+    response = client.get(reverse("politikontakt:coverage"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Stavanger" in _covered(body) and officer.get_full_name() in _covered(body)
+    uncovered = body.split('id="uncovered-heading"')[1].split("</section>")[0]
+    assert "Sandnes" in uncovered and "Sola" not in uncovered
+    assert "Strand" not in body
+
+
+def test_coverage_is_closed_to_municipal_roles(client: Any, places: Any) -> None:
+    from tests.factories import user_with_role
+
+    mayor = user_with_role(Role.MUNICIPAL_LEADER, username="mayor",
+                           municipality=places["Sola"])
+    client.force_login(mayor)
+    assert client.get(reverse("politikontakt:coverage")).status_code == 403
