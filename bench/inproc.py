@@ -112,14 +112,16 @@ def _write(own: bool = True) -> None:
     from politirad import services
     from politirad.models import Task
 
-    tasks = Task.objects.filter(council__kind="local").order_by("pk")
+    tasks = (Task.objects.filter(council__kind="local").select_related(
+        "responsible_user", "council__municipality").order_by("pk"))
     if own:
         task = tasks.filter(council__municipality__number="1103").first()
     else:
         task = (tasks.exclude(council__municipality__police_district__municipalities__number="1103")
                 .first() or tasks.exclude(council__municipality__number="1103").first())
     assert task is not None
-    actor = get_user_model().objects.get(username="bench.national")
+    actor = task.responsible_user or get_user_model().objects.get(
+        username=f"bench.mayor.{task.council.municipality.number}")
     services.task_update_status(task=task, actor=actor, status=task.status, comment="bench")
 
 
