@@ -1,10 +1,12 @@
 from django.urls import path
 
+from samarbeid import pagecache
+
 from . import views
 
 app_name = "avtaler"
 urlpatterns = [
-    path("", views.register, name="register"),
+    path("", pagecache.cached_page()(views.register), name="register"),
     path("verifiser/", views.verify, name="verify"),
     path("kommune/<str:number>/ny/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),

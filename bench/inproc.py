@@ -46,6 +46,7 @@ def _key_pages() -> list[tuple[str, str, str, str]]:
     ).values_list("username", flat=True).first()
     district = "bench.district.p05"
     return [
+        ("logged-in layout", mayor, "/bench/layout/", "<p>layout</p>"),
         ("home (mayor)", mayor, "/", "Stavanger"),
         ("home (police contact)", contact or mayor, "/", "Stavanger"),
         ("home (district admin)", district, "/", "</main>"),
@@ -103,22 +104,40 @@ def _client(user: Any) -> Client:
     return client
 
 
-def _write() -> None:
-    """A write anywhere in the country, through a service (a comment on a task in Stavanger
-    that leaves the status as it is): what makes the next request a cold one."""
+def _write(own: bool = True) -> None:
+    """A write through a service (a comment on a task that leaves the status as it is):
+    what makes the next request a cold one. `own`: in Stavanger, the pages' own
+    municipality (its council, its meetings' tasks); otherwise in a municipality of another
+    police district, which none of the measured pages shows but the national ones."""
     from politirad import services
     from politirad.models import Task
 
-    mayor = get_user_model().objects.get(username="bench.mayor.1103")
-    task = Task.objects.filter(council__municipality__number="1103").order_by("pk").first()
+    tasks = (Task.objects.filter(council__kind="local").select_related(
+        "responsible_user", "council__municipality").order_by("pk"))
+    if own:
+        task = tasks.filter(council__municipality__number="1103").first()
+    else:
+        task = (tasks.exclude(council__municipality__police_district__municipalities__number="1103")
+                .first() or tasks.exclude(council__municipality__number="1103").first())
     assert task is not None
-    services.task_update_status(task=task, actor=mayor, status=task.status, comment="bench")
+    actor = task.responsible_user or get_user_model().objects.get(
+        username=f"bench.mayor.{task.council.municipality.number}")
+    services.task_update_status(task=task, actor=actor, status=task.status, comment="bench")
 
 
 def _timed_get(client: Client, path: str) -> tuple[float, int, bytes]:
     start = time.perf_counter()
     response = client.get(path)
     return time.perf_counter() - start, response.status_code, response.content
+
+
+def _check_get(client: Client, path: str, expected: str) -> float:
+    """One timed request that must answer 200 with its content (a redirect to the login
+    page is a failure, not a fast page)."""
+    seconds, status, body = _timed_get(client, path)
+    if status != 200 or expected not in body.decode(errors="replace"):
+        raise SystemExit(f"{path}: status {status}, expected {expected!r} missing or wrong")
+    return seconds
 
 
 def pages() -> dict[str, Any]:
@@ -135,22 +154,35 @@ def pages() -> dict[str, Any]:
         counter = _Counter()
         with connection.execute_wrapper(counter):
             seconds, status, body = _timed_get(client, path)
-        warm_ms = statistics.median(_timed_get(client, path)[0] for _ in range(5)) * 1000
+        warm_ms = statistics.median(_check_get(client, path, expected) for _ in range(5)) * 1000
         cold = []
         for _ in range(3):
-            _write()
-            cold.append(_timed_get(client, path)[0])
+            _write(own=True)
+            cold.append(_check_get(client, path, expected))
         cold_counter = _Counter()
-        _write()
+        _write(own=True)
         with connection.execute_wrapper(cold_counter):
-            cold.append(_timed_get(client, path)[0])
+            cold.append(_check_get(client, path, expected))
         cold_ms = statistics.median(cold) * 1000
+        elsewhere = []
+        for _ in range(3):
+            _write(own=False)
+            elsewhere.append(_check_get(client, path, expected))
+        elsewhere_counter = _Counter()
+        _write(own=False)
+        with connection.execute_wrapper(elsewhere_counter):
+            elsewhere.append(_check_get(client, path, expected))
+        elsewhere_ms = statistics.median(elsewhere) * 1000
         out.append({"label": label, "path": path, "status": status, "queries": counter.queries,
                     "sql_ms": round(counter.seconds * 1000, 2),
                     "content_ok": expected in body.decode(errors="replace"), "expected": expected,
                     "warm_ms": round(warm_ms, 2), "cold_ms": round(cold_ms, 2),
                     "cold_queries": cold_counter.queries,
                     "cold_ratio": round(bare_ms / cold_ms, 3),
+                    "warm_ratio_inproc": round(bare_ms / warm_ms, 3),
+                    "elsewhere_ms": round(elsewhere_ms, 2),
+                    "elsewhere_queries": elsewhere_counter.queries,
+                    "elsewhere_ratio": round(bare_ms / elsewhere_ms, 3),
                     "cookie": _session_cookie(users[username])})
     return {"pages": out, "bare_ms": round(bare_ms, 3)}
 

@@ -82,6 +82,17 @@ def fixtures() -> None:
 
 
 def measure() -> dict[str, Any]:
+    """Render inside a transaction that is rolled back: a rendered PDF is stored on its
+    version (a write), and the PDF bench must not change what the page bench reads."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = _measure()
+        transaction.set_rollback(True)
+    return result
+
+
+def _measure() -> dict[str, Any]:
     from avtaler import services
 
     version = _agreement_version()

@@ -9,7 +9,7 @@ bench/report-<timestamp>.md.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/samarbeid_bench;
 a second database `<name>_small` holds the 1 % dataset), BENCH_REDIS_URL (default
-redis://127.0.0.1:6379/7, emptied at the start), BENCH_DURATION (seconds per page per round,
+redis://127.0.0.1:6379/5, emptied at the start), BENCH_DURATION (seconds per page per round,
 default 3), BENCH_ROUNDS (default 3), BENCH_SCALE (default 1.0).
 """
 
@@ -35,7 +35,7 @@ PY = sys.executable
 TARGETS = {"ratio": 0.5, "cold_ratio": 0.2, "queries": 10, "scan_seconds": 0.3,
            "pdf_seconds": 0.5, "memory_mb": 150, "cold_report_seconds": 0.3}
 # The cache is Redis as in production (a database of its own, emptied at the start).
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -49,7 +49,10 @@ def _env(db_url: str, **extra: str) -> dict[str, str]:
 
 
 def _inproc(db_url: str, *args: str) -> dict[str, Any]:
-    out = subprocess.run([PY, "-m", "bench.inproc", *args], cwd=ROOT, env=_env(db_url),
+    # In process the background refresh runs right after the write's commit (as a worker
+    # would), so the first request after a write measures the page, not a missing worker.
+    out = subprocess.run([PY, "-m", "bench.inproc", *args], cwd=ROOT,
+                         env=_env(db_url, CELERY_TASK_ALWAYS_EAGER="true"),
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"bench.inproc {' '.join(args)} failed:\n{out.stderr[-3000:]}")
@@ -324,17 +327,22 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
               "A service writes in Stavanger (a comment on a task), then the page is requested "
               "once; median of 4. In process, one request at a time, so wall time is the CPU "
               f"of Python and PostgreSQL together. Bare page in process: {inproc_bare_ms:.2f} ms.",
-              "", "| page | warm ms | cold ms | cold ratio (≥ 0.2) | cold queries | |",
-              "|---|---|---|---|---|---|"]
+              "Cold (own): after a write in Stavanger, the pages' own municipality. Cold "
+              "(elsewhere): after a write in a municipality of another police district.", "",
+              "| page | warm ms | cold (own) ms | ratio (≥ 0.2) | queries | cold (elsewhere) ms "
+              "| ratio (≥ 0.2) | queries | |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for p in load:
         lines.append(f"| {p['label']} | {p['warm_ms']:.1f} | {p['cold_ms']:.1f} | "
-                     f"{p['cold_ratio']:.2f} | {p['cold_queries']} | "
-                     f"{_ok(p['cold_ratio'] >= t['cold_ratio'])} |")
+                     f"{p['cold_ratio']:.2f} | {p['cold_queries']} | {p['elsewhere_ms']:.1f} | "
+                     f"{p['elsewhere_ratio']:.2f} | {p['elsewhere_queries']} | "
+                     f"{_ok(min(p['cold_ratio'], p['elsewhere_ratio']) >= t['cold_ratio'])} |")
     report = next((p for p in load if p["label"] == "national report"), None)
     if report:
-        lines.append(f"\nCold national report: {report['cold_ms'] / 1000:.2f} s (target ≤ "
-                     f"{t['cold_report_seconds']} s) — "
-                     f"{_ok(report['cold_ms'] / 1000 <= t['cold_report_seconds'])}.")
+        worst = max(report["cold_ms"], report["elsewhere_ms"]) / 1000
+        lines.append(f"\nCold national report (the slower of the two cold paths): {worst:.2f} s "
+                     f"(target ≤ {t['cold_report_seconds']} s) — "
+                     f"{_ok(worst <= t['cold_report_seconds'])}.")
     lines += ["", f"## Reminder scan (target ≤ {t['scan_seconds']} s steady state, flat in the "
               "number of open tasks)", "",
               "| run | CPU s 100 % | CPU s 1 % | wall s 100 % | wall s 1 % | queries 100 % | "

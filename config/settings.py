@@ -312,7 +312,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
     # A broker that is down must not hang a web request: fail fast, the scan catches up.
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
     CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0,

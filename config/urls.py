@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import forms, views, views_account, views_people
+from samarbeid import forms, pagecache, views, views_account, views_people
 
 admin.site.site_header = _("Samarbeidsportalen – administration")
 admin.site.site_title = _("Samarbeidsportalen")
@@ -56,11 +56,13 @@ people_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pagecache.cached_page()(views.home), name="home"),
     path("konto/", include(account_patterns)),
     path("personer/", include(people_patterns)),
     path("kommuner/", views.municipality_list, name="municipality_list"),
-    path("kommuner/<str:number>/", views.municipality_detail, name="municipality_detail"),
+    path("kommuner/<str:number>/",
+         pagecache.cached_page(pagecache.municipality_by_number)(views.municipality_detail),
+         name="municipality_detail"),
     path("kommuner/<str:number>/deltakelse/", views.municipality_participation,
          name="municipality_participation"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),

@@ -1,12 +1,21 @@
 from django.urls import path
 
+from samarbeid import pagecache
+
 from . import views
+
+
+def _cached(model: str, view: object) -> object:
+    """The page body cached per reader under its municipalities' versions (pagecache)."""
+    return pagecache.cached_page(pagecache.of_object(model))(view)
+
 
 app_name = "politirad"
 urlpatterns = [
     path("", views.council_list, name="council_list"),
     path("kommune/<str:number>/nytt-rad/", views.council_create, name="council_create"),
-    path("rad/<int:pk>/", views.council_detail, name="council_detail"),
+    path("rad/<int:pk>/", _cached("politirad.PoliceCouncil", views.council_detail),
+         name="council_detail"),
     path("rad/<int:pk>/endre/", views.council_edit, name="council_edit"),
     path("rad/<int:pk>/medlemmer/ny/", views.member_add, name="member_add"),
     path("medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
@@ -15,7 +24,8 @@ urlpatterns = [
     path("rad/<int:pk>/kunnskapsgrunnlag/ny/", views.knowledge_request_add,
          name="knowledge_request_add"),
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
-    path("moter/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("moter/<int:pk>/", _cached("politirad.Meeting", views.meeting_detail),
+         name="meeting_detail"),
     path("moter/<int:pk>/endre/", views.meeting_edit, name="meeting_edit"),
     path("moter/<int:pk>/kalender.ics", views.meeting_ics, name="meeting_ics"),
     path("moter/<int:pk>/saker/ny/", views.agenda_item_add, name="agenda_item_add"),
@@ -35,7 +45,7 @@ urlpatterns = [
     path("vedlegg/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("foresporsler/<int:pk>/svar/", views.municipality_request_decide,
          name="municipality_request_decide"),
-    path("mine-oppgaver/", views.my_tasks, name="my_tasks"),
+    path("mine-oppgaver/", pagecache.cached_page()(views.my_tasks), name="my_tasks"),
     path("oppgaver/<int:pk>/", views.task_detail, name="task_detail"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("rad/<int:pk>/arkivuttrekk/", views.archive_extract, name="archive_extract"),

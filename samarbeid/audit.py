@@ -53,6 +53,11 @@ def record(*, actor: Any, action: str, obj: Model, summary: str = "",
     )
     logger.info("audit %s %s#%s by %s", action, event.object_type, event.object_id,
                 getattr(actor, "pk", None))
+    # Every service records its write here, also those that bypass signals (an update()):
+    # the pages that show the object are made cold (samarbeid/pagecache.py).
+    from . import pagecache
+
+    pagecache.bump_for(obj)
     return event
 
 

@@ -252,12 +252,26 @@ def municipalities_of(instance: Any) -> set[int] | None:
 
 
 def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
+    """The one write hook (post_save, post_delete, m2m_changed of every model): bumps the
+    page versions (samarbeid/pagecache.py) and the findings of the municipalities the row
+    belongs to, and queues their stored snapshot for a refresh."""
+    from . import pagecache
+
     meta = getattr(sender, "_meta", None)
-    if meta is not None and (meta.app_label not in WATCHED_APPS or meta.model_name in IGNORED_MODELS):
+    watched = not (meta is not None and (meta.app_label not in WATCHED_APPS
+                                         or meta.model_name in IGNORED_MODELS))
+    pages = (instance is not None and getattr(instance, "_meta", None) is not None
+             and instance._meta.label_lower not in pagecache.IGNORED)
+    if not watched and not pages:
         return
     scope = None
     if instance is not None and "pk_set" not in kwargs and getattr(instance, "_meta", None):
         scope = municipalities_of(instance)
+    if pages:
+        pagecache.bump_for(instance, scope=scope, known=True,
+                           update_fields=kwargs.get("update_fields"))
+    if not watched:
+        return
     try:
         if scope is not None:
             cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)

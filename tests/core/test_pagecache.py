@@ -1,0 +1,121 @@
+"""The page cache (samarbeid/pagecache.py) never shows a reader what their principal may not
+read, and never a page older than the last write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from politirad import services
+from samarbeid.models import Membership
+from tests.politirad.helpers import make_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client: Any, user: Any, path: str) -> Any:
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_second_request_is_served_from_the_cache(client: Any, world: Any) -> None:
+    meeting = make_meeting(world)
+    path = f"/politirad/moter/{meeting.pk}/"
+    first = _get(client, world.leader, path)
+    second = client.get(path)
+    assert "X-Page-Cache" not in first.headers
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert second.content.decode().count("Sak 1") == first.content.decode().count("Sak 1")
+
+
+def test_an_exempt_reader_and_a_non_exempt_reader_see_different_bodies(client: Any,
+                                                                        world: Any) -> None:
+    meeting = make_meeting(world, exempt=True)
+    path = f"/politirad/moter/{meeting.pk}/"
+    assert "Taushetsbelagt innhold" in _get(client, world.leader, path).content.decode()
+    client.logout()
+    other = _get(client, world.admin, path)  # reads the meeting, not exempt content
+    assert "Taushetsbelagt innhold" not in other.content.decode()
+
+
+def test_a_write_by_one_user_is_seen_by_the_next_request_of_another(client: Any,
+                                                                    world: Any) -> None:
+    meeting = make_meeting(world)
+    path = f"/politirad/moter/{meeting.pk}/"
+    _get(client, world.leader, path)
+    _get(client, world.leader, path)  # cached now
+    services.agenda_item_add(meeting=meeting, actor=world.police, title="Ny sak om trafikk",
+                             description="", presenter="Paul")
+    client.logout()
+    assert "Ny sak om trafikk" in _get(client, world.leader, path).content.decode()
+
+
+def test_a_role_ended_today_removes_access_at_once(client: Any, world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    before = client.get(path)
+    assert before.status_code == 200
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    Membership.objects.filter(user=world.leader).update(
+        ends_on=timezone.localdate() - dt.timedelta(days=1))
+    # A bulk update sends no signal; the principal is read from the rows per day and
+    # version, so bump the version as the services do and check the page follows.
+    from samarbeid import policy
+
+    policy.bump(world.leader.pk)
+    after = client.get(path)
+    assert after.headers.get("X-Page-Cache") != "hit"
+    assert after.content != before.content
+
+
+def test_csrf_tokens_in_a_cached_form_still_work(world: Any) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    meeting = make_meeting(world)
+    path = f"/politirad/moter/{meeting.pk}/"
+    client.force_login(world.leader)
+    client.get(path)
+    cached = client.get(path)
+    assert cached.headers["X-Page-Cache"] == "hit"
+    body = cached.content.decode()
+    marker = 'name="csrfmiddlewaretoken" value="'
+    assert marker in body
+    token = body.split(marker, 1)[1].split('"', 1)[0]
+    response = client.post("/i18n/setlang/", {"language": "nn", "next": "/",
+                                              "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_messages_are_never_cached_into_a_body(client: Any, world: Any) -> None:
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    client.get(path)
+    request = HttpRequest()
+    storage = CookieStorage(request)
+    storage.add(constants.INFO, "En melding til Alice")
+    from django.http import HttpResponse
+
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies[storage.cookie_name] = response.cookies[storage.cookie_name].value
+    shown = client.get(path)
+    assert "En melding til Alice" in shown.content.decode()
+    assert "En melding til Alice" not in client.get(path).content.decode()
