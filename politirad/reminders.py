@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -99,10 +100,10 @@ def scan_meeting_soon(now: dt.datetime | None = None) -> int:
         sent += _send(
             key=f"politirad:meeting-soon:{meeting.pk}:{when:%Y%m%d%H%M}",
             members=_members(meeting.council), kind=KIND_MEETING_SOON,
-            subject=_("Meeting %(date)s: %(council)s") % {"date": f"{when:%d.%m.%Y %H:%M}",
+            subject=_("Meeting %(date)s: %(council)s") % {"date": date_format(when, "SHORT_DATETIME_FORMAT"),
                                                           "council": meeting.council.name},
             message=_("Reminder: %(council)s meets %(date)s.") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y %H:%M}"},
+                "council": meeting.council.name, "date": date_format(when, "SHORT_DATETIME_FORMAT")},
             url=_url("politirad:meeting_detail", meeting.pk))
     return sent
 
@@ -120,9 +121,10 @@ def scan_agenda_not_sent(now: dt.datetime | None = None) -> int:
             key=f"politirad:agenda-not-sent:{meeting.pk}:{when:%Y%m%d%H%M}",
             members=recipients, kind=KIND_AGENDA_NOT_SENT,
             subject=_("Send the agenda: %(council)s %(date)s") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
+                "council": meeting.council.name, "date": date_format(when, "SHORT_DATE_FORMAT")},
             message=_("The agenda for the meeting %(date)s has not been sent, and the agreed "
-                      "lead time has started (guide §4.1.2).") % {"date": f"{when:%d.%m.%Y}"},
+                      "lead time has started (guide §4.1.2).") % {
+                    "date": date_format(when, "SHORT_DATE_FORMAT")},
             url=_url("politirad:meeting_detail", meeting.pk))
     return sent
 
@@ -140,9 +142,10 @@ def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
             key=f"politirad:minutes-not-approved:{meeting.pk}",
             members=chairs, kind=KIND_MINUTES_NOT_APPROVED,
             subject=_("Minutes not approved: %(council)s %(date)s") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
+                "council": meeting.council.name, "date": date_format(when, "SHORT_DATE_FORMAT")},
             message=_("The minutes of the meeting %(date)s are not approved 14 days after the "
-                      "meeting. As chair, please approve them.") % {"date": f"{when:%d.%m.%Y}"},
+                      "meeting. As chair, please approve them.") % {
+                    "date": date_format(when, "SHORT_DATE_FORMAT")},
             url=_url("politirad:minutes", meeting.pk))
     return sent
 
@@ -181,7 +184,7 @@ def scan_tasks(today: dt.date | None = None) -> int:
                                              or task.entry.agenda_item.is_exempt)
         title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
                  if exempt else task.title)
-        params = {"title": title, "date": f"{task.deadline:%d.%m.%Y}"}
+        params = {"title": title, "date": date_format(task.deadline, "SHORT_DATE_FORMAT")}
         sent += _send(
             key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
             members=_task_recipients(task, today), kind=kind,
