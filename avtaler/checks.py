@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,13 +95,13 @@ def evaluate_revision(municipalities: QuerySet[Municipality]) -> dict[int, Findi
                 out[pk] = Finding(Status.WARN, _("No revision plan"), _url(a["pk"]))
             elif due < today:
                 out[pk] = Finding(Status.FAIL, _("Revision overdue since %(date)s") % {
-                    "date": due.strftime("%d.%m.%Y")}, _url(a["pk"]))
+                    "date": date_format(due, "SHORT_DATE_FORMAT")}, _url(a["pk"]))
             elif due <= today + dt.timedelta(days=REVISION_SOON_DAYS):
                 out[pk] = Finding(Status.WARN, _("Revision due %(date)s") % {
-                    "date": due.strftime("%d.%m.%Y")}, _url(a["pk"]))
+                    "date": date_format(due, "SHORT_DATE_FORMAT")}, _url(a["pk"]))
             else:
                 out[pk] = Finding(Status.OK, _("Revision due %(date)s") % {
-                    "date": due.strftime("%d.%m.%Y")}, _url(a["pk"]))
+                    "date": date_format(due, "SHORT_DATE_FORMAT")}, _url(a["pk"]))
     return out
 
 

@@ -122,6 +122,37 @@ class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
         return super().update(**kwargs)
 
 
+# The guide's list (§2) is stored in Norwegian, the language of the signed text; the UI shows
+# it in the reader's language through these msgids (the same as slt's FocusArea choices).
+STANDARD_FOCUS_AREA_LABELS: dict[str, Any] = {
+    "Samfunnssikkerhet og beredskap": _("Societal security and emergency preparedness"),
+    "Ulykker og naturkatastrofer": _("Accidents and natural disasters"),
+    "Trafikksikkerhet": _("Traffic safety"),
+    "Trygghet i det offentlige rom / trygt uteliv": _("Safety in public spaces / safe nightlife"),
+    "Kriminalitet begått av barn og unge": _("Crime committed by children and youth"),
+    "Rus- og psykiatriproblematikk": _("Drug and psychiatric problems"),
+    "Trygge skoler": _("Safe schools"),
+    "Kriminelle nettverk, herunder gjenger": _("Criminal networks, including gangs"),
+    "Arbeidslivskriminalitet og annen økonomisk kriminalitet": _(
+        "Labour crime and other economic crime"),
+    "Miljøkriminalitet": _("Environmental crime"),
+    "Vold i nære relasjoner, æresrelatert vold": _("Domestic violence, honour-related violence"),
+    "Seksuelle overgrep (inkl. på nett)": _("Sexual abuse (including online)"),
+    "Kriminalitet på internett og sosiale medier": _("Crime on the internet and social media"),
+    "Hatkriminalitet": _("Hate crime"),
+    "Trusler mot lokale folkevalgte og deltakere i samfunnsdebatten": _(
+        "Threats against local politicians and participants in public debate"),
+    "Radikalisering og voldelig ekstremisme": _("Radicalisation and violent extremism"),
+    "Pågående livstruende vold (PLIVO)": _("Ongoing life-threatening violence (PLIVO)"),
+}
+
+
+def focus_area_label(name: str) -> str:
+    """A focus area's name in the reader's language (issue #14); own names stay as written."""
+    label = STANDARD_FOCUS_AREA_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
 class FocusArea(models.Model):
     """Satsingsområde. The guide's list of common challenges (§2) is seeded as standard."""
 
@@ -137,7 +168,7 @@ class FocusArea(models.Model):
         verbose_name_plural = _("focus areas")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Renaming would change the printed text of signed versions behind their fingerprint
@@ -155,6 +186,11 @@ class FocusArea(models.Model):
 
     def _used_by_locked_version(self) -> bool:
         return self.versions.filter(status__in=LOCKED_STATUSES).exists()
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language; `name` stays the stored (signed) text."""
+        return focus_area_label(self.name)
 
 
 class AgreementQuerySet(MunicipalQuerySet["Agreement"]):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.formats import date_format
 
 from .models import SIGNED_STATUSES, Agreement, AgreementVersion, Party, Signature, VersionStatus
 
@@ -111,7 +112,7 @@ def version_document_context(version: AgreementVersion) -> dict[str, Any]:
         "signature_rows": [(party, label, signatures.get(party)) for party, label in Party.choices],
         "awaiting_signatories": _awaiting(version, signatures),
         "fingerprint": version.fingerprint or canonical.fingerprint(version),
-        "focus_areas": [f.name for f in version.focus_areas.all()] + version.custom_focus_area_list,
+        "focus_areas": [f.label for f in version.focus_areas.all()] + version.custom_focus_area_list,
         "measures": list(version.measures.all()),
         "warnings": version.warnings(),
     }
@@ -148,9 +149,10 @@ def version_sections(version: AgreementVersion) -> list[tuple[str, str]]:
         + (f"\n  {m.description}" if m.description else "")
         for m in version.measures.all()
     )
-    focus = sorted([f.name for f in version.focus_areas.all()] + version.custom_focus_area_list)
+    focus = sorted([f.label for f in version.focus_areas.all()] + version.custom_focus_area_list)
     if version.revision_date:
-        revision = _("Revise by %(date)s") % {"date": version.revision_date.strftime("%d.%m.%Y")}
+        revision = _("Revise by %(date)s") % {
+            "date": date_format(version.revision_date, "SHORT_DATE_FORMAT")}
     elif version.revision_interval_months:
         revision = _("Revise every %(n)s months") % {"n": version.revision_interval_months}
     else:

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import forms, pagecache, views, views_account, views_people
+from samarbeid import forms, pagecache, views, views_account, views_language, views_people
 
 admin.site.site_header = _("Samarbeidsportalen – administration")
 admin.site.site_title = _("Samarbeidsportalen")
@@ -67,7 +67,7 @@ urlpatterns = [
          name="municipality_participation"),
     path("tilgjengelighet/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views_language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("avtaler/", include("avtaler.urls")),
     path("politirad/", include("politirad.urls")),

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,7 +108,8 @@ def _check_rule_of_three(*, contact: Any, municipality: Municipality,
                      "assignment can be made when it is approved.")
     elif expired is not None and expired.expires_on is not None:
         message += _("The earlier approval expired on %(date)s. A district administrator can "
-                     "request a new approval.") % {"date": expired.expires_on.strftime("%d.%m.%Y")}
+                     "request a new approval.") % {"date":
+                date_format(expired.expires_on, "SHORT_DATE_FORMAT")}
     else:
         message += _("A district administrator can request approval from Politidirektoratet, "
                      "with the reason, through «Request approval».")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -146,7 +147,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("The assignment ends on %(date)s. The history is kept.")
-                             % {"date": assignment.last_day.strftime("%d.%m.%Y")
+                             % {"date": date_format(assignment.last_day, "SHORT_DATE_FORMAT")
                                 if assignment.last_day else ""})
             return redirect("politikontakt:assignment_detail", pk=assignment.pk)
     return render(request, "politikontakt/assignment_end.html",

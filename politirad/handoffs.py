@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samarbeid import notify
@@ -38,7 +39,7 @@ def minutes_published(minutes_id: int) -> int:
                       recipient=member.contact_email, user=member.user,
                       subject=_("Minutes published: %(council)s, %(date)s") % {
                           "council": meeting.council.name,
-                          "date": f"{meeting.starts_at:%d.%m.%Y}"},
+                          "date": date_format(meeting.starts_at, "SHORT_DATE_FORMAT")},
                       template="politirad/email/minutes_published.txt",
                       context={"meeting": meeting, "member": member, "url": url})
     for task in Task.objects.filter(meeting=meeting).select_related("responsible_user", "entry"):

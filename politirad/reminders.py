@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,10 +61,11 @@ def _url(name: str, pk: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
 
 
-def _send(*, key: str, members: Iterable[CouncilMember], subject: str, message: str, url: str,
-          kind: str) -> int:
+def _send(*, key: str, members: Iterable[CouncilMember], subject: Callable[..., str],
+          message: Callable[..., str], url: str, kind: str) -> int:
     """send_once per recipient; one failing address does not stop the others (the failed
-    claim is released, so the next scan retries it)."""
+    claim is released, so the next scan retries it). Subject and message are built in each
+    recipient's language (issue #14)."""
     sent = 0
     for member in members:
         email = member.contact_email
@@ -99,10 +101,10 @@ def scan_meeting_soon(now: dt.datetime | None = None) -> int:
         sent += _send(
             key=f"politirad:meeting-soon:{meeting.pk}:{when:%Y%m%d%H%M}",
             members=_members(meeting.council), kind=KIND_MEETING_SOON,
-            subject=_("Meeting %(date)s: %(council)s") % {"date": f"{when:%d.%m.%Y %H:%M}",
-                                                          "council": meeting.council.name},
-            message=_("Reminder: %(council)s meets %(date)s.") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y %H:%M}"},
+            subject=lambda m=meeting, w=when: _("Meeting %(date)s: %(council)s") % {
+                "date": date_format(w, "SHORT_DATETIME_FORMAT"), "council": m.council.name},
+            message=lambda m=meeting, w=when: _("Reminder: %(council)s meets %(date)s.") % {
+                "council": m.council.name, "date": date_format(w, "SHORT_DATETIME_FORMAT")},
             url=_url("politirad:meeting_detail", meeting.pk))
     return sent
 
@@ -119,10 +121,11 @@ def scan_agenda_not_sent(now: dt.datetime | None = None) -> int:
         sent += _send(
             key=f"politirad:agenda-not-sent:{meeting.pk}:{when:%Y%m%d%H%M}",
             members=recipients, kind=KIND_AGENDA_NOT_SENT,
-            subject=_("Send the agenda: %(council)s %(date)s") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
-            message=_("The agenda for the meeting %(date)s has not been sent, and the agreed "
-                      "lead time has started (guide §4.1.2).") % {"date": f"{when:%d.%m.%Y}"},
+            subject=lambda m=meeting, w=when: _("Send the agenda: %(council)s %(date)s") % {
+                "council": m.council.name, "date": date_format(w, "SHORT_DATE_FORMAT")},
+            message=lambda w=when: _("The agenda for the meeting %(date)s has not been sent, and "
+                                     "the agreed lead time has started (guide §4.1.2).") % {
+                "date": date_format(w, "SHORT_DATE_FORMAT")},
             url=_url("politirad:meeting_detail", meeting.pk))
     return sent
 
@@ -139,10 +142,11 @@ def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
         sent += _send(
             key=f"politirad:minutes-not-approved:{meeting.pk}",
             members=chairs, kind=KIND_MINUTES_NOT_APPROVED,
-            subject=_("Minutes not approved: %(council)s %(date)s") % {
-                "council": meeting.council.name, "date": f"{when:%d.%m.%Y}"},
-            message=_("The minutes of the meeting %(date)s are not approved 14 days after the "
-                      "meeting. As chair, please approve them.") % {"date": f"{when:%d.%m.%Y}"},
+            subject=lambda m=meeting, w=when: _("Minutes not approved: %(council)s %(date)s") % {
+                "council": m.council.name, "date": date_format(w, "SHORT_DATE_FORMAT")},
+            message=lambda w=when: _("The minutes of the meeting %(date)s are not approved 14 days "
+                                     "after the meeting. As chair, please approve them.") % {
+                "date": date_format(w, "SHORT_DATE_FORMAT")},
             url=_url("politirad:minutes", meeting.pk))
     return sent
 
@@ -179,16 +183,20 @@ def scan_tasks(today: dt.date | None = None) -> int:
         # (offl. § 13, guide §4.1.5), like the exempt items of the agenda e-mail.
         exempt = task.entry is not None and (task.entry.is_exempt
                                              or task.entry.agenda_item.is_exempt)
-        title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
-                 if exempt else task.title)
-        params = {"title": title, "date": f"{task.deadline:%d.%m.%Y}"}
+
+        def params(task: Task = task, exempt: bool = exempt) -> dict[str, str]:
+            """In the recipient's language (notify.send_once calls it inside their language)."""
+            title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
+                     if exempt else task.title)
+            return {"title": title, "date": date_format(task.deadline, "SHORT_DATE_FORMAT")}
         sent += _send(
             key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
             members=_task_recipients(task, today), kind=kind,
-            subject=(_("Task overdue: %(title)s") if overdue else _("Task due %(date)s: %(title)s"))
-            % params,
-            message=(_("The task «%(title)s» had its deadline %(date)s and is not done.")
-                     if overdue else _("The task «%(title)s» is due %(date)s.")) % params,
+            subject=lambda late=overdue, p=params: (
+                _("Task overdue: %(title)s") if late else _("Task due %(date)s: %(title)s")) % p(),
+            message=lambda late=overdue, p=params: (
+                _("The task «%(title)s» had its deadline %(date)s and is not done.")
+                if late else _("The task «%(title)s» is due %(date)s.")) % p(),
             url=_url("politirad:task_detail", task.pk))
     return sent
 
@@ -219,9 +227,9 @@ def scan_few_meetings(today: dt.date | None = None) -> int:
         sent += _send(
             key=f"politirad:few-meetings:{council.pk}:{today.year}",
             members=recipients, kind=KIND_FEW_MEETINGS,
-            subject=_("%(council)s: too few meetings in %(year)d") % {
-                "council": council.name, "year": today.year},
-            message=_few_meetings_message(council, today.year, terms[council.pk]),
+            subject=lambda c=council: _("%(council)s: too few meetings in %(year)d") % {
+                "council": c.name, "year": today.year},
+            message=lambda c=council: _few_meetings_message(c, today.year, terms[c.pk]),
             url=_url("politirad:council_detail", council.pk))
     return sent
 

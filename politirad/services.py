@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samarbeid import access, audit, notify, uploads
@@ -459,7 +460,7 @@ def agenda_deliver(*, meeting_id: int) -> int:
     url = settings.SITE_URL.rstrip("/") + reverse("politirad:meeting_detail", args=[meeting.pk])
     subject = _("Agenda: %(council)s %(date)s") % {
         "council": meeting.council.name,
-        "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
+        "date": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT"),
     }
     sent = 0
     for member in members:

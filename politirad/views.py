@@ -877,20 +877,21 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         if row["hidden"]:
             row["innsyn"] = _innsyn_link(
                 address, _("Request for access: %(council)s %(date)s, item %(n)s")
-                % {"council": meeting.council.name, "date": f"{date:%d.%m.%Y}",
+                % {"council": meeting.council.name, "date": date_format(date, "SHORT_DATE_FORMAT"),
                    "n": row["number"]},
                 _("I ask for access to item %(n)s of the meeting of %(council)s on %(date)s, "
                   "exempt from public access (%(basis)s). I ask you to consider whether the "
                   "item can be given in full or in part (offentleglova §§ 11 and 12).")
                 % {"n": row["number"], "council": meeting.council.name,
-                   "date": f"{date:%d.%m.%Y}", "basis": row["legal_basis"]} + "\n\n")
+                   "date": date_format(date, "SHORT_DATE_FORMAT"), "basis": row["legal_basis"]} + "\n\n")
     context.update({
         "innsyn": _innsyn_link(address, _("Request for access: %(council)s %(date)s")
-                               % {"council": meeting.council.name, "date": f"{date:%d.%m.%Y}"},
+                               % {"council": meeting.council.name,
+                                  "date": date_format(date, "SHORT_DATE_FORMAT")},
                                _("I ask for access to the minutes of the meeting of %(council)s "
                                  "on %(date)s (offentleglova § 28).")
                                % {"council": meeting.council.name,
-                                  "date": f"{date:%d.%m.%Y}"} + "\n\n"),
+                                  "date": date_format(date, "SHORT_DATE_FORMAT")} + "\n\n"),
     })
     return render(request, "politirad/public_minutes.html", context)
 

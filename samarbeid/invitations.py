@@ -212,7 +212,9 @@ def describe(invitation: Invitation) -> str:
         roles = dict(target.roles()) if target else {}
         seat = str(roles.get(invitation.seat_role, invitation.seat_role))
         return f"{seat}, {obj}" if obj is not None else seat
-    role = invitation.title or str(Role(invitation.role).label)
+    from .titles import title_label
+
+    role = title_label(invitation.title) or str(Role(invitation.role).label)
     if invitation.role == Role.NATIONAL_ADMIN:
         return role
     scope = invitation.police_district.full_name if invitation.police_district else \

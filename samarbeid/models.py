@@ -308,6 +308,11 @@ class UserProfile(models.Model):
                                            editable=False)
     calendar_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
     muted_reminders = models.JSONField(default=list, blank=True)
+    # Chosen with the language switch; e-mails to the user are written in it (issue #14).
+    # Empty: never chosen, so Bokmål (LANGUAGE_CODE).
+    language = models.CharField(_("Preferred language"), max_length=8, blank=True,
+                                choices=settings.LANGUAGES,
+                                help_text=_("E-mails to you are written in this language."))
     last_dashboard_visit = models.DateTimeField(null=True, blank=True)
 
     class Meta:

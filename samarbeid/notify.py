@@ -63,6 +63,26 @@ def scans() -> dict[str, Callable[[], int]]:
     return dict(_scans)
 
 
+def remember_language(user: Any, language: str) -> None:
+    """Keep the language a user chose with the switch, for the e-mails sent to them."""
+    from .models import UserProfile
+
+    UserProfile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def language_of(user: Any) -> str:
+    """The language to write to a user in: the one they chose, else Bokmål (issue #14)."""
+    supported = {code for code, _label in settings.LANGUAGES}
+    profile = None
+    if user is not None and getattr(user, "pk", None):
+        try:
+            profile = user.profile
+        except Exception:  # no profile row yet: never chose a language
+            profile = None
+    chosen = getattr(profile, "language", "") or ""
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
 def is_muted(user: Any, kind: str) -> bool:
     k = _kinds.get(kind)
     if user is None or k is None or not k.optional:
@@ -111,7 +131,7 @@ def send_once(
     *,
     key: str,
     recipient: str,
-    subject: str,
+    subject: str | Callable[[], str],
     template: str,
     context: dict[str, Any],
     kind: str = "",
@@ -124,17 +144,25 @@ def send_once(
     `template` names a text template; `<template>.html` is used as an HTML part if present.
     Raises on a transport error after releasing the claim, so the caller (a Celery task)
     can retry.
+
+    The e-mail is written in `language`, else the recipient user's chosen language, else
+    Bokmål (issue #14). A `subject` given as a callable, and callables in `context` (the
+    template calls them), are evaluated in that language, so a caller that sends to many
+    people builds each one's text in their own language.
     """
     if not recipient or (kind and is_muted(user, kind)):
         return False
+    language = language or language_of(user)
+    with translation.override(language):
+        text = str(subject() if callable(subject) else subject)
     snapshot = _sent_snapshot.get()
     if snapshot is not None and (key, recipient) in snapshot:
         return False  # sent before; the ledger's unique row would refuse it anyway
-    row = _claim(key, recipient, user, header_safe(subject))
+    row = _claim(key, recipient, user, header_safe(text))
     if row is None:
         return False
     try:
-        send_mail_now(recipient=recipient, subject=subject, template=template, context=context,
+        send_mail_now(recipient=recipient, subject=text, template=template, context=context,
                       attachments=attachments, language=language)
     except Exception as exc:
         SentReminder.objects.filter(pk=row.pk).update(
@@ -166,9 +194,9 @@ def send_mail_now(
 ) -> None:
     recipients = [header_safe(r) for r in ([recipient] if isinstance(recipient, str)
                                            else list(recipient))]
-    subject = header_safe(subject)
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
+        subject = header_safe(subject)  # a lazy subject is translated here
         body = render_to_string(template, ctx)
         try:
             html: str | None = render_to_string(template.rsplit(".", 1)[0] + ".html", ctx)

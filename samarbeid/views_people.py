@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -215,7 +216,7 @@ def people_membership(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("The role ends on %(date)s: from that day it "
                                                 "gives no access.") % {
-                                         "date": membership.ends_on.strftime("%d.%m.%Y")})
+                                         "date": date_format(membership.ends_on, "SHORT_DATE_FORMAT")})
                 return redirect(_membership_scope_url(membership))
     return render(request, "samarbeid/people/membership.html", {
         "membership": membership, "form": form, "person": membership.user,

@@ -13,6 +13,14 @@ register = template.Library()
 
 
 @register.filter
+def role_title(title: str | None) -> str:
+    """A title of office in the reader's language («Ordfører» → «Mayor»), issue #14."""
+    from samarbeid.titles import title_label
+
+    return title_label(title)
+
+
+@register.filter
 def history_summary(event: Any) -> str:
     """An audit summary in the reader's language, with field labels (issue #14)."""
     from samarbeid.audit_display import describe
