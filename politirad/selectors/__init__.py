@@ -35,7 +35,7 @@ from avtaler.selectors import AgreementTerms, agreement_terms
 from samarbeid import access, policy
 from samarbeid.models import Municipality
 
-from .models import (
+from ..models import (
     MUNICIPAL_LEADERSHIP_ROLES,
     OPEN_TASK_STATUSES,
     POLICE_LEADERSHIP_ROLES,
@@ -142,7 +142,7 @@ def may(user: Any, action: str, council: PoliceCouncil) -> bool:
 
 def join_requests(user: Any) -> QuerySet[Any]:
     """Pending requests to join a regional council, for municipalities the user works in."""
-    from .models import CouncilMunicipalityRequest
+    from ..models import CouncilMunicipalityRequest
 
     return access.scope(CouncilMunicipalityRequest.objects.filter(
         status=CouncilMunicipalityRequest.Status.PENDING), user, access.Level.WORK
@@ -494,7 +494,7 @@ def minutes_view(meeting: Meeting, user: Any, *, public: bool = False) -> dict[s
     """
     from samarbeid.confidentiality import Output, Shown, shows
 
-    from .models import Decision, MinutesCorrection, MinutesEntry
+    from ..models import Decision, MinutesCorrection, MinutesEntry
 
     p = access.principal(user)
     minutes = minutes_of(meeting)

@@ -21,8 +21,8 @@ from samarbeid import access, audit
 from samarbeid.models import AuditAction, Municipality, UserProfile
 from samarbeid.pdf import render_pdf
 
-from . import forms, ical, selectors, services
-from .models import (
+from .. import forms, ical, selectors, services
+from ..models import (
     ActionPlan,
     AgendaAttachment,
     AgendaItem,
@@ -927,7 +927,7 @@ def archive_extract(request: HttpRequest, pk: int) -> HttpResponse:
     extract is read through the policy as the user: see politirad/archive.py."""
     from samarbeid.archive import noark5
 
-    from . import archive
+    from .. import archive
 
     council = selectors.get_council_or_404(request.user, pk)
     if not selectors.may_archive(request.user, council):

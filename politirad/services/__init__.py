@@ -23,8 +23,8 @@ from samarbeid import access, audit, notify, uploads
 from samarbeid.models import AuditAction, Municipality, Organisation
 from samarbeid.validators import refuse_identity_numbers
 
-from . import ical, selectors
-from .models import (
+from .. import ical, selectors
+from ..models import (
     ActionPlan,
     AgendaAttachment,
     AgendaItem,
@@ -348,7 +348,7 @@ def agenda_item_update(*, item: AgendaItem, actor: Any, title: str, description:
 def agenda_item_delete(*, item: AgendaItem, actor: Any) -> None:
     """Remove an item before the agenda is sent; the items after it move up one number.
     Refused once the agenda is sent or the minutes are approved (model guards)."""
-    from .models import refuse_agenda_change_after_sending
+    from ..models import refuse_agenda_change_after_sending
 
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _refuse_if_minutes_approved(meeting)
@@ -370,7 +370,7 @@ def agenda_item_delete(*, item: AgendaItem, actor: Any) -> None:
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, actor: Any, up: bool) -> AgendaItem:
     """Swap an item with its neighbour above (`up`) or below, before the agenda is sent."""
-    from .models import refuse_agenda_change_after_sending
+    from ..models import refuse_agenda_change_after_sending
 
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _refuse_if_minutes_approved(meeting)
@@ -423,7 +423,7 @@ def agenda_send(*, meeting: Meeting, actor: Any) -> int:
     """
     from samarbeid.tasks import enqueue_on_commit
 
-    from . import tasks
+    from .. import tasks
 
     meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
     if not meeting.may_send_agenda:
@@ -629,7 +629,7 @@ def council_task_create(*, council: PoliceCouncil, actor: Any, title: str, deadl
     audit.record(actor=actor, action=AuditAction.CREATE, obj=task, summary=_task_summary(task))
     from samarbeid.tasks import enqueue_on_commit
 
-    from . import tasks
+    from .. import tasks
 
     enqueue_on_commit(tasks.notify_task_assigned, task.pk)
     return task
@@ -676,7 +676,7 @@ def minutes_publish(*, minutes: Minutes, actor: Any) -> Minutes:
     audit.record(actor=actor, action=AuditAction.PUBLISH, obj=minutes, summary=str(minutes.meeting))
     from samarbeid.tasks import enqueue_on_commit
 
-    from . import tasks
+    from .. import tasks
 
     enqueue_on_commit(tasks.notify_minutes_published, minutes.pk)
     return minutes
