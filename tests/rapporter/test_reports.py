@@ -268,3 +268,53 @@ def test_exports_open_right_in_norwegian_excel(world: Any, client: Any, fake_che
     floats = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, float)]
     assert floats and all(c.number_format == "0.0" and c.value == round(c.value, 1)
                           for c in floats)
+
+
+def test_district_table_shows_the_status_distribution_compactly(world: Any, client: Any,
+                                                                fake_checks: Any) -> None:
+    """Issue #14: one bar and the counts per status with the population share, no wall of
+    "0 (0,0 %, 0,0 % av folketallet)"."""
+    set_participation(["Stavanger", "Sandnes"], Participation.TAKING_PART)
+    client.force_login(world.admin)
+    page = client.get(reverse("rapporter:report_national")).content.decode()
+    table = page[page.index('id="groups-table"'):]
+    table = table[:table.index("</table>")]
+    assert "0 (0,0" not in table and "0,0 % av folketallet" not in table
+    sorvest = next(r for r in table.split("<tr>") if ">Sør-Vest<" in r)
+    counts = re.findall(r'status=(\w+)">([^<:]+): (\d+)</a>', sorvest)
+    district = Municipality.objects.filter(police_district=world.stavanger.police_district)
+    assert sum(int(n) for _s, _label, n in counts) == district.count()
+    assert "av folketallet" in sorvest  # the population share beside each count
+    assert 'class="status-chart-bar"' in sorvest and 'aria-hidden="true"' in sorvest
+
+
+def test_chart_offers_the_population_share(world: Any, client: Any, fake_checks: Any) -> None:
+    set_participation(["Oslo"], Participation.TAKING_PART)
+    client.force_login(world.admin)
+    url = reverse("rapporter:report_national")
+    by_count = client.get(url).content.decode()
+    assert "share=population" in by_count
+    by_population = client.get(url + "?share=population").content.decode()
+    assert "Stolpene viser andelen av folketallet." in by_population
+
+    def ok_width(page: str) -> float:
+        chart = page[page.index('class="status-chart"'):page.index("</figure>")]
+        first_bar = chart.split('class="status-chart-row"')[1]
+        return float(re.search(r'class="m-ok" x="[\d.]+" y="0" width="([\d.]+)"',
+                               first_bar).group(1))
+
+    oslo = Municipality.objects.get(name="Oslo").population
+    assert ok_width(by_count) == pytest.approx(100 / 357, abs=0.01)
+    assert ok_width(by_population) == pytest.approx(100 * oslo / TOTAL_POPULATION, abs=0.01)
+
+
+def test_map_is_filtered_by_a_district_the_user_picks(world: Any, client: Any,
+                                                      fake_checks: Any) -> None:
+    client.force_login(world.admin)
+    page = client.get(reverse("rapporter:report_map")).content.decode()
+    assert '<select name="district"' in page and ">Sør-Vest</option>" in page
+    district = world.stavanger.police_district.code
+    page = client.get(reverse("rapporter:report_map") + f"?district={district}").content.decode()
+    assert 'aria-label="Stavanger: ' in page and 'aria-label="Bergen: ' not in page
+    assert f'<option value="{district}" selected>' in page
+    assert '<script src="/static/rapporter/map.js" defer></script>' in page
