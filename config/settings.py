@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "politikontakt",
     "slt",
     "evaluering",
+    "rapporter",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

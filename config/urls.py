@@ -73,6 +73,9 @@ urlpatterns = [
     path("politirad/", include("politirad.urls")),
     path("politikontakt/", include("politikontakt.urls")),
     path("slt/", include("slt.urls")),
+    # The reports keep the paths they had inside evaluering (bookmarks, shared links); the
+    # more specific prefix comes first.
+    path("evaluering/rapporter/", include("rapporter.urls")),
     path("evaluering/", include("evaluering.urls")),
 ]
 

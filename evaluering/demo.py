@@ -7,6 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+# The demo evaluates the demo council (a real domain link, as in services.py).
+from politirad.models import PoliceCouncil
+
 from .models import Evaluation, EvaluationStatus, Method, Mode, SubjectKind
 
 FORUM = "Politirådet i Stavanger"
@@ -44,8 +47,6 @@ def build(demo: Any) -> None:
 def _council_id(municipality: Any) -> int | None:
     """The demo council of Stavanger, when the council app has built one (its builder runs
     before ours), so the facts beside the questions come from its meetings and tasks."""
-    from politirad.models import PoliceCouncil
-
     council = (PoliceCouncil.objects.filter(municipality=municipality)
                .exclude(kind="thematic").order_by("pk").first())
     return council.pk if council else None

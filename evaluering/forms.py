@@ -8,11 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.compliance import STATUS_LABELS, Check
 from samarbeid.models import Municipality
 
 from .models import QUESTIONS, EvaluationStatus, Method, Mode, SubjectKind
-from .reports import OVERALL, STATUSES
 
 
 class DateInput(forms.DateInput):
@@ -113,27 +111,3 @@ class EvaluationFilterForm(forms.Form):
                                choices=[("", _("All"))] + list(EvaluationStatus.choices))
     method = forms.ChoiceField(label=_("Method"), required=False,
                                choices=[("", _("All"))] + list(Method.choices))
-
-
-class ReportListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    check = forms.ChoiceField(label=_("Rule"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-
-    def __init__(self, *args: Any, checks: list[Check], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_field: Any = self.fields["check"]
-        status_field: Any = self.fields["status"]
-        check_field.choices = [("", _("Any")), (OVERALL, _("Overall"))] + [
-            (c.code, c.label) for c in checks]
-        status_field.choices = [("", _("Any"))] + [(s.value, STATUS_LABELS[s]) for s in STATUSES]
-
-
-class MapForm(forms.Form):
-    check = forms.ChoiceField(label=_("Colour by"), required=False)
-
-    def __init__(self, *args: Any, checks: list[Check], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_field: Any = self.fields["check"]
-        check_field.choices = [("", _("Overall status"))] + [(c.code, c.label) for c in checks]

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils import timezone
 
+# A real domain link (ARCHITECTURE "Dependencies point one way"): the agreement in force
+# says how often the cooperation is evaluated (§7).
+from avtaler.selectors import agreement_terms
+
 from .models import Evaluation, EvaluationStatus
 
 DEFAULT_INTERVAL_MONTHS = 12
@@ -54,8 +58,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def intervals(municipality_ids: list[int]) -> dict[int, int]:
     """Evaluation interval in months per municipality, from the agreement in force."""
-    from avtaler.selectors import agreement_terms
-
     terms = agreement_terms(municipality_ids)
     return {mid: (getattr(terms.get(mid), "evaluation_interval_months", None)
                   or DEFAULT_INTERVAL_MONTHS) for mid in municipality_ids}

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,17 +11,22 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from politirad.selectors import council_facts as read_council_facts
+# A real domain link (ARCHITECTURE "Dependencies point one way"): an evaluation may be
+# of one police council or thematic forum, picked from the councils the user works in.
 from politirad.selectors import councils
-from samarbeid import access
+from samarbeid import access, facts
 from samarbeid.compliance import Finding, Status
 from samarbeid.models import Municipality, Participation
-from slt.models import Measure as SltMeasure
+from samarbeid.sections import Item
 
 from . import schedule
 from .models import Evaluation, EvaluationStatus, SubjectKind
 
-logger = logging.getLogger(__name__)
+
+def follows_in_reports(user: Any) -> bool:
+    """Administrators and police leadership follow evaluations in the reports across
+    municipalities (the `rapporter` app) rather than in a list of hundreds."""
+    return access.is_administrator(user) or bool(access.roles(user).leadership_units)
 
 
 def evaluations_for(user: Any, level: access.Level = access.Level.VIEW) -> QuerySet[Evaluation]:
@@ -68,88 +72,9 @@ def latest_completed(municipality: Municipality) -> Evaluation | None:
 
 # --- Facts beside the questions (§7: start the discussion from evidence) ----------------
 
-
-@dataclass
-class Fact:
-    key: str
-    label: str
-    value: str
-    available: bool
-    source: str = ""
-
-
-def _not_available(key: str, label: str, source: str) -> Fact:
-    return Fact(key, label, _("Not available: %(source)s is not in use in the portal yet.")
-                % {"source": source}, False, source)
-
-
-def _council_ids(evaluation: Evaluation) -> list[int]:
-    """Which councils the facts are about: the forum itself, or (for the agreement as a
-    whole) every council and thematic forum of the municipality."""
-    if evaluation.subject_kind in (SubjectKind.POLICE_COUNCIL, SubjectKind.THEMATIC_FORUM):
-        return [evaluation.subject_id] if evaluation.subject_id else []
-    from politirad.models import PoliceCouncil
-
-    return list(PoliceCouncil.objects.filter(municipality_id=evaluation.municipality_id)
-                .values_list("pk", flat=True))
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f} %"
-
-
-def _mean(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
-
-
-def council_facts(evaluation: Evaluation) -> list[Fact]:
-    """Meetings held against the target (§4.1.2), agendas sent in time, tasks done by their
-    deadline and leadership attendance (§4.1.1), read from the council app."""
-    source = _("the police council module")
-    labels = [
-        ("meetings", _("Meetings held against the target")),
-        ("agendas", _("Agendas sent in time")),
-        ("tasks", _("Tasks done by their deadline")),
-        ("leadership", _("Meetings with municipal and police leadership present")),
-    ]
-    if evaluation.subject_kind == SubjectKind.SLT:
-        return []
-    try:
-        ids = _council_ids(evaluation)
-        if not ids:
-            return [Fact(k, str(label), _("No police council is registered in the portal."),
-                         False, source) for k, label in labels]
-        rows = list(read_council_facts(ids, evaluation.period_start, evaluation.period_end).values())
-    except Exception:  # a read in another app must not break the evaluation page
-        logger.exception("council facts failed for evaluation %s", evaluation.pk)
-        return [_not_available(k, str(label), source) for k, label in labels]
-    held = sum(r.meetings_held for r in rows)
-    target = sum(r.target for r in rows)
-    return [
-        Fact("meetings", str(labels[0][1]),
-             _("%(held)s of %(target)s") % {"held": held, "target": target}, True, source),
-        Fact("agendas", str(labels[1][1]), _pct(_mean([r.agendas_in_time_share for r in rows])),
-             True, source),
-        Fact("tasks", str(labels[2][1]),
-             _pct(_mean([r.tasks_done_by_deadline_share for r in rows])), True, source),
-        Fact("leadership", str(labels[3][1]),
-             _pct(_mean([r.leadership_attendance_share for r in rows])), True, source),
-    ]
-
-
-def slt_facts(evaluation: Evaluation) -> list[Fact]:
-    """SLT measures started in the period (§6), when the SLT app is there."""
-    source = _("the SLT module")
-    label = _("SLT measures started in the period")
-    try:
-        started = SltMeasure.objects.filter(
-            slt_model__municipality_id=evaluation.municipality_id,
-            starts_on__range=(evaluation.period_start, evaluation.period_end)).count()
-    except Exception:
-        logger.exception("SLT facts failed for evaluation %s", evaluation.pk)
-        return [_not_available("measures", label, source)]
-    return [Fact("measures", label, str(started), True, source)]
+# What the core's facts registry is told is evaluated (samarbeid.facts.Period.scope).
+_SCOPES = {SubjectKind.POLICE_COUNCIL: "council", SubjectKind.THEMATIC_FORUM: "council",
+           SubjectKind.SLT: "slt", SubjectKind.AGREEMENT: "whole"}
 
 
 def period_facts(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -157,7 +82,14 @@ def period_facts(evaluation: Evaluation) -> list[dict[str, Any]]:
     was completed with, so history reads the same later."""
     if evaluation.is_completed and evaluation.facts:
         return list(evaluation.facts)
-    return [asdict(f) for f in [*council_facts(evaluation), *slt_facts(evaluation)]]
+    # The council and SLT apps register their facts with the core (samarbeid.facts); the
+    # evaluation does not reach into their models.
+    scope = _SCOPES.get(SubjectKind(evaluation.subject_kind), "whole")
+    period = facts.Period(
+        municipality_id=evaluation.municipality_id, start=evaluation.period_start,
+        end=evaluation.period_end, scope=scope,
+        council_id=evaluation.subject_id if scope == "council" else None)
+    return [asdict(f) for f in facts.collect(period)]
 
 
 # --- Compliance check: evaluation done in its period (§7) ------------------------------
@@ -198,8 +130,6 @@ def schedule_for(municipality: Municipality, today: dt.date | None = None) -> sc
 
 def due_items(user: Any, limit: int = 20) -> list[Any]:
     """Home-page reminders: evaluations due soon or overdue where the user works (§7)."""
-    from samarbeid.sections import Item
-
     municipalities = list(access.municipalities(user, access.Level.WORK)
                           .order_by("name").values_list("pk", "number", "name")[:limit])
     plans = schedule.schedules([pk for pk, _n, _name in municipalities])

@@ -10,6 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# A real domain link, not a report across apps (ARCHITECTURE "Dependencies point one way"):
+# the evaluated forum is a police council, and a lesson from its evaluation becomes a task
+# of that council (§7 → §4.1.2). So evaluering calls the council app's own service for it
+# rather than a core registry hook, which would hide a link that is part of the domain.
+from politirad.models import PoliceCouncil
+from politirad.selectors import may
+from politirad.services import council_task_create
 from samarbeid import audit, policy
 from samarbeid.models import AuditAction, Municipality
 
@@ -149,9 +156,6 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
     if (evaluation.subject_kind not in (SubjectKind.POLICE_COUNCIL, SubjectKind.THEMATIC_FORUM)
             or not evaluation.subject_id or deadline is None):
         return None
-    from politirad.models import PoliceCouncil, Task
-    from politirad.selectors import may
-
     council = PoliceCouncil.objects.filter(pk=evaluation.subject_id).first()
     if council is None:
         return None
@@ -160,12 +164,9 @@ def _council_task_create(*, evaluation: Evaluation, title: str, responsible: str
     description = _("From the evaluation %(evaluation)s.") % {"evaluation": evaluation}
     if responsible:
         description += " " + _("Responsible: %(name)s.") % {"name": responsible}
-    task = Task(council_id=evaluation.subject_id, title=title, description=description,
-                deadline=deadline, created_by=actor, responsible_user=actor)
-    task.full_clean()
-    task.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=task,
-                 summary=_("Task from evaluation %(id)s") % {"id": evaluation.pk})
+    # The council app creates its own tasks (validation, audit, the assignee's notice).
+    task = council_task_create(council=council, actor=actor, title=title, deadline=deadline,
+                               description=description, responsible_user=actor)
     return task.pk
 
 

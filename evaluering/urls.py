@@ -12,10 +12,4 @@ urlpatterns = [
     path("<int:pk>/oppfolging/", views.follow_up_create, name="follow_up_create"),
     path("<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
     path("kommune/<str:number>/", views.municipality_history, name="municipality_history"),
-    path("rapporter/", views.report_national, name="report_national"),
-    path("rapporter/distrikt/<str:code>/", views.report_district, name="report_district"),
-    path("rapporter/fylke/<str:number>/", views.report_county, name="report_county"),
-    path("rapporter/kommuner/", views.report_list, name="report_list"),
-    path("rapporter/kart/", views.report_map, name="report_map"),
-    path("rapporter/eksport/<str:table>.<str:fmt>", views.report_export, name="report_export"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samarbeid import access, compliance, demo, notify, sections
+from samarbeid import access, compliance, demo, facts, notify, sections
 
 from . import checks, reminders, selectors
 from . import demo as politirad_demo
@@ -160,3 +160,56 @@ _register_seats()
 from . import people as _people  # noqa: E402
 
 _people.register()
+
+# --- Facts for evaluations (§7): the council's record over the evaluated period ----------------
+
+_COUNCIL_FACT_LABELS = (
+    ("meetings", gettext_lazy("Meetings held against the target")),
+    ("agendas", gettext_lazy("Agendas sent in time")),
+    ("tasks", gettext_lazy("Tasks done by their deadline")),
+    ("leadership", gettext_lazy("Meetings with municipal and police leadership present")),
+)
+_COUNCIL_FACT_SOURCE = gettext_lazy("the police council module")
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f} %"
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def _council_facts(period: facts.Period) -> list[facts.Fact]:
+    """Meetings held against the target (§4.1.2), agendas sent in time, tasks done by their
+    deadline and leadership attendance (§4.1.1): of the evaluated forum, or (for the
+    agreement as a whole) of every council and thematic forum of the municipality."""
+    from .models import PoliceCouncil
+
+    if period.scope == "slt":
+        return []
+    source = str(_COUNCIL_FACT_SOURCE)
+    if period.scope == "council":
+        ids = [period.council_id] if period.council_id else []
+    else:
+        ids = list(PoliceCouncil.objects.filter(municipality_id=period.municipality_id)
+                   .values_list("pk", flat=True))
+    if not ids:
+        return [facts.Fact(k, str(label), _("No police council is registered in the portal."),
+                            False, source) for k, label in _COUNCIL_FACT_LABELS]
+    rows = list(selectors.council_facts(ids, period.start, period.end).values())
+    held = sum(r.meetings_held for r in rows)
+    target = sum(r.target for r in rows)
+    values = [
+        _("%(held)s of %(target)s") % {"held": held, "target": target},
+        _share(_mean([r.agendas_in_time_share for r in rows])),
+        _share(_mean([r.tasks_done_by_deadline_share for r in rows])),
+        _share(_mean([r.leadership_attendance_share for r in rows])),
+    ]
+    return [facts.Fact(k, str(label), value, True, source)
+            for (k, label), value in zip(_COUNCIL_FACT_LABELS, values, strict=True)]
+
+
+facts.register(facts.Provider("politirad.council", _COUNCIL_FACT_SOURCE, _council_facts,
+                                _COUNCIL_FACT_LABELS, order=30))

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import access, compliance, demo, notify, sections
+from samarbeid import access, compliance, demo, facts, notify, sections
 
 from . import checks, reminders, selectors
 from .demo import build_demo
@@ -85,3 +85,20 @@ sections.register_panel(sections.Panel(key="slt", order=60, template="slt/panel.
 sections.register_nav(sections.NavLink(key="slt", label=_("SLT"), url_name="slt:dashboard",
                                        order=60, visible=selectors.coordinates_or_sees_slt))
 demo.register_builder(build_demo, order=60)
+
+
+# --- Facts for evaluations (§7): SLT measures started in the evaluated period -------------
+_SLT_FACT_LABEL = _("SLT measures started in the period")
+
+
+def _slt_facts(period: facts.Period) -> list[facts.Fact]:
+    from .models import Measure
+
+    started = Measure.objects.filter(slt_model__municipality_id=period.municipality_id,
+                                     starts_on__range=(period.start, period.end)).count()
+    return [facts.Fact("measures", str(_SLT_FACT_LABEL), str(started), True,
+                       str(_("the SLT module")))]
+
+
+facts.register(facts.Provider("slt.measures", _("the SLT module"), _slt_facts,
+                              (("measures", _SLT_FACT_LABEL),), order=60))

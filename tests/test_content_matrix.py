@@ -235,7 +235,7 @@ def _feed(ctx: Ctx, user: Any) -> list[str]:
 
 
 def _exports(ctx: Ctx, user: Any) -> list[str]:
-    return [reverse("evaluering:report_export", args=[table, fmt])
+    return [reverse("rapporter:report_export", args=[table, fmt])
             for table in ("totals", "groups", "municipalities") for fmt in ("csv", "xlsx")]
 
 
@@ -406,14 +406,14 @@ ROWS: dict[str, Row] = {
                                           "evaluering.Evaluation"),
     "evaluering:evaluation_pdf": _by_pk("evaluering:evaluation_pdf", "evaluering.Evaluation"),
     "evaluering:municipality_history": _stavanger("evaluering:municipality_history"),
-    "evaluering:report_national": _u("evaluering:report_national"),
-    "evaluering:report_district": lambda ctx, user: [reverse(
-        "evaluering:report_district", args=[ctx.stavanger.police_district.code])],
-    "evaluering:report_county": lambda ctx, user: [reverse(
-        "evaluering:report_county", args=[ctx.stavanger.county.number])],
-    "evaluering:report_list": _u("evaluering:report_list"),
-    "evaluering:report_map": _u("evaluering:report_map"),
-    "evaluering:report_export": _exports,
+    "rapporter:report_national": _u("rapporter:report_national"),
+    "rapporter:report_district": lambda ctx, user: [reverse(
+        "rapporter:report_district", args=[ctx.stavanger.police_district.code])],
+    "rapporter:report_county": lambda ctx, user: [reverse(
+        "rapporter:report_county", args=[ctx.stavanger.county.number])],
+    "rapporter:report_list": _u("rapporter:report_list"),
+    "rapporter:report_map": _u("rapporter:report_map"),
+    "rapporter:report_export": _exports,
 }
 
 

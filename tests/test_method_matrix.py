@@ -451,13 +451,13 @@ TABLE: dict[str, Entry] = {
     "evaluering:follow_up_create": {"POST": municipal(P)},
     "evaluering:evaluation_pdf": {"GET": municipal()},
     "evaluering:municipality_history": {"GET": municipal()},
-    "evaluering:report_national": {"GET": everyone_logged_in()},
+    "rapporter:report_national": {"GET": everyone_logged_in()},
     # The district's and the county's reports: everyone with a role there (Sandnes too).
-    "evaluering:report_district": {"GET": rule(G, ANY_ROLE - {"ordforer.bergen"})},
-    "evaluering:report_county": {"GET": rule(G, ANY_ROLE - {"ordforer.bergen"})},
-    "evaluering:report_list": {"GET": everyone_logged_in()},
-    "evaluering:report_map": {"GET": everyone_logged_in()},
-    "evaluering:report_export": {"GET": everyone_logged_in()},
+    "rapporter:report_district": {"GET": rule(G, ANY_ROLE - {"ordforer.bergen"})},
+    "rapporter:report_county": {"GET": rule(G, ANY_ROLE - {"ordforer.bergen"})},
+    "rapporter:report_list": {"GET": everyone_logged_in()},
+    "rapporter:report_map": {"GET": everyone_logged_in()},
+    "rapporter:report_export": {"GET": everyone_logged_in()},
 }
 
 # The content matrix's rows for the preventive-function directory pass the function's kind
@@ -631,7 +631,7 @@ def test_undecorated_views_are_listed(demo: tuple[content.Ctx, dict[str, Client]
                           f"(decorate them with require_http_methods): {unlisted}")
 
 
-GROUPS = ["", "avtaler", "politirad", "politikontakt", "slt", "evaluering", "admin"]
+GROUPS = ["", "avtaler", "politirad", "politikontakt", "slt", "evaluering", "rapporter", "admin"]
 
 
 def in_group(pattern: Pattern, group: str) -> bool:

@@ -102,9 +102,9 @@ def test_pages_and_writes_work_while_redis_is_cut(world: Any, client: Any,
     assert caches["default"].get("probe") == "up"  # really through the forwarder
 
     forwarded_cache.cut()
-    for url in (page, reverse("home"), reverse("evaluering:report_national"),
-                reverse("evaluering:report_map"),
-                reverse("evaluering:report_export", args=["municipalities", "csv"])):
+    for url in (page, reverse("home"), reverse("rapporter:report_national"),
+                reverse("rapporter:report_map"),
+                reverse("rapporter:report_export", args=["municipalities", "csv"])):
         assert client.get(url).status_code == 200, url
     response = client.post(reverse("municipality_participation", args=[stavanger.number]),
                            {"participation": "declined", "note": "Vedtak i kommunestyret."})

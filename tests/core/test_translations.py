@@ -16,7 +16,7 @@ CATALOGUES = sorted(p for p in ROOT.glob("**/locale/*/LC_MESSAGES/django.po")
 
 def test_every_app_has_a_catalogue_per_language() -> None:
     found = {str(p.relative_to(ROOT)) for p in CATALOGUES}
-    for prefix in ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/"):
+    for prefix in ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/", "rapporter/"):
         for language in LANGUAGES:
             assert f"{prefix}locale/{language}/LC_MESSAGES/django.po" in found
 
@@ -32,7 +32,7 @@ def test_catalogue_is_complete(catalogue: Path) -> None:
         f"{mo} is missing or older than its .po (run compilemessages)"
 
 
-APPS = ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/")
+APPS = ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/", "rapporter/")
 
 
 def test_no_msgid_in_the_code_is_missing_from_a_catalogue(tmp_path: Path) -> None:

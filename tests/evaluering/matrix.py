@@ -1,10 +1,4 @@
-"""Permission matrix rows for `evaluering`.
-
-Reports are open to every logged-in user but scoped to what the user may see (a scoped 200,
-not a 403): a mayor sees their own municipality's status, a district administrator the
-district, a national administrator the country. A district or county the user has no
-municipality in is a 404, like any object outside the user's scope.
-"""
+"""Permission matrix rows for `evaluering` (the reports are in tests/rapporter/matrix.py)."""
 
 import datetime as dt
 
@@ -25,10 +19,6 @@ def _url(name, mode=Mode.JOINT):
     return lambda w: reverse(f"evaluering:{name}", args=[_evaluation(w, mode).pk])
 
 
-# The member holds a council seat and no role: no municipality of the district is his.
-REPORT_IN_DISTRICT = {"anonymous": LOGIN, "outsider": 404, "member": 404, "leader": 200,
-                      "admin": 200}
-
 MATRIX = {
     "evaluering:index": Case(lambda w: reverse("evaluering:index"), everyone()),
     # Starting needs WORK somewhere: the mayor of Bergen may start one for Bergen.
@@ -47,17 +37,4 @@ MATRIX = {
     "evaluering:municipality_history": Case(
         lambda w: reverse("evaluering:municipality_history", args=[w.stavanger.number]),
         scoped()),
-    "evaluering:report_national": Case(lambda w: reverse("evaluering:report_national"),
-                                       everyone()),
-    "evaluering:report_district": Case(
-        lambda w: reverse("evaluering:report_district",
-                          args=[w.stavanger.police_district.code]), REPORT_IN_DISTRICT),
-    "evaluering:report_county": Case(
-        lambda w: reverse("evaluering:report_county", args=[w.stavanger.county.number]),
-        REPORT_IN_DISTRICT),
-    "evaluering:report_list": Case(lambda w: reverse("evaluering:report_list"), everyone()),
-    "evaluering:report_map": Case(lambda w: reverse("evaluering:report_map"), everyone()),
-    "evaluering:report_export": Case(
-        lambda w: reverse("evaluering:report_export", args=["municipalities", "xlsx"]),
-        everyone()),
 }

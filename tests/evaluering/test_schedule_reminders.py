@@ -35,7 +35,7 @@ def test_add_months_keeps_month_ends() -> None:
 def test_next_due_uses_the_agreement_interval(world: Any) -> None:
     _completed(world, dt.date(2025, 6, 30))
     terms = {world.stavanger.pk: mock.Mock(evaluation_interval_months=6)}
-    with mock.patch("avtaler.selectors.agreement_terms", return_value=terms):
+    with mock.patch("evaluering.schedule.agreement_terms", return_value=terms):
         plan = schedule.schedules([world.stavanger.pk], today=dt.date(2025, 12, 1))
     assert plan[world.stavanger.pk].next_due == dt.date(2025, 12, 30)
     assert plan[world.stavanger.pk].state == schedule.State.DUE_SOON

@@ -112,7 +112,7 @@ def test_report_exports_are_recorded_per_format(world: Any, client: Any) -> None
     client.force_login(world.chief)
     code = world.stavanger.police_district.code
     for fmt in ("csv", "xlsx"):
-        response = client.get(reverse("evaluering:report_export", args=["municipalities", fmt])
+        response = client.get(reverse("rapporter:report_export", args=["municipalities", fmt])
                               + f"?district={code}")
         assert response.status_code == 200
     events = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world.chief)

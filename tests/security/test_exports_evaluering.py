@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _xlsx_names(client: Any, query: str = "") -> list[str]:
-    response = client.get(reverse("evaluering:report_export", args=["municipalities", "xlsx"])
+    response = client.get(reverse("rapporter:report_export", args=["municipalities", "xlsx"])
                           + query)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -47,7 +47,7 @@ def test_export_of_a_district_the_user_may_not_see_is_not_found(world: Any,
     oslo = Municipality.objects.get(name="Oslo").county.number  # no Sør-Vest municipality
     for table in ("totals", "groups", "municipalities"):
         for fmt in ("csv", "xlsx"):
-            url = reverse("evaluering:report_export", args=[table, fmt])
+            url = reverse("rapporter:report_export", args=[table, fmt])
             assert client.get(url + f"?district={other}").status_code == 404, (table, fmt)
             assert client.get(url + f"?county={oslo}").status_code == 404
 
@@ -56,7 +56,7 @@ def test_export_of_a_district_the_user_may_not_see_is_not_found(world: Any,
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_every_export_is_a_download(world: Any, client: Any, table: str, fmt: str) -> None:
     client.force_login(world.outsider)
-    response = client.get(reverse("evaluering:report_export", args=[table, fmt]))
+    response = client.get(reverse("rapporter:report_export", args=[table, fmt]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="status-{table}-norge.{fmt}"'
     assert "no-store" in response["Cache-Control"]
@@ -68,10 +68,10 @@ def test_report_and_evaluation_pages_are_not_cached(world: Any, client: Any) -> 
         period_end=dt.date(2025, 12, 31), method="gll", mode="joint")
     district = world.stavanger.police_district
     pages = [
-        reverse("evaluering:report_national"),
-        reverse("evaluering:report_district", args=[district.code]),
-        reverse("evaluering:report_county", args=[world.stavanger.county.number]),
-        reverse("evaluering:report_list"), reverse("evaluering:report_map"),
+        reverse("rapporter:report_national"),
+        reverse("rapporter:report_district", args=[district.code]),
+        reverse("rapporter:report_county", args=[world.stavanger.county.number]),
+        reverse("rapporter:report_list"), reverse("rapporter:report_map"),
         reverse("evaluering:index"),
         reverse("evaluering:evaluation_detail", args=[evaluation.pk]),
         reverse("evaluering:evaluation_answer", args=[evaluation.pk]),

@@ -2,7 +2,7 @@
 
 The outlines (`samarbeid/data/kommuner-2024.geojson`, © Kartverket, CC BY 4.0) are
 projected and simplified once — by `manage.py build_municipality_map`, which writes
-`evaluering/static/evaluering/municipality-paths.json` — and read once per process. If the
+`rapporter/static/rapporter/municipality-paths.json` — and read once per process. If the
 file is missing the paths are computed at first use (about a second) and kept in memory.
 
 Projection: sinusoidal around 15° E (the central meridian of UTM zone 33, which Norwegian
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 GEOJSON = Path(settings.BASE_DIR) / "samarbeid" / "data" / "kommuner-2024.geojson"
-PATHS_FILE = Path(__file__).parent / "static" / "evaluering" / "municipality-paths.json"
+PATHS_FILE = Path(__file__).parent / "static" / "rapporter" / "municipality-paths.json"
 CREDIT = "Kommunegrenser: © Kartverket (CC BY 4.0), bearbeidet/forenklet"
 CREDIT_URL = "https://creativecommons.org/licenses/by/4.0/"
 

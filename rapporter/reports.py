@@ -81,6 +81,17 @@ class Group:
     population: int
     ok_cells: list[Cell]
     overall_ok: Cell
+    # The overall status of the group's municipalities, one cell per status (STATUSES order),
+    # for the compact distribution column (issue #14: one bar, not a wall of zeros).
+    overall_cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def distribution(self) -> list[dict[str, Any]]:
+        return segments(self.overall_cells)
+
+    @property
+    def distribution_by_population(self) -> list[dict[str, Any]]:
+        return segments(self.overall_cells, by_population=True)
 
 
 @dataclass
@@ -101,11 +112,17 @@ def visible_municipalities(user: Any) -> QuerySet[Municipality]:
     return access.municipalities(user).select_related("county", "police_district")
 
 
+def visible_districts(user: Any) -> QuerySet[PoliceDistrict]:
+    """The police districts the user sees at least one municipality of (the map's filter)."""
+    return PoliceDistrict.objects.filter(
+        pk__in=access.municipalities(user).values("police_district")).order_by("name")
+
+
 def list_url(filters: dict[str, str], check: str, status: str) -> str:
     """The filtered municipality list a cell counts (each cell links to what it counts)."""
     params = {k: v for k, v in filters.items() if v}
     params.update({"check": check, "status": status})
-    return reverse("evaluering:report_list") + "?" + urlencode(params)
+    return reverse("rapporter:report_list") + "?" + urlencode(params)
 
 
 def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
@@ -183,37 +200,46 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
     for key, members in sorted(buckets.items(), key=lambda kv: kv[0].name):
         if by == "district":
             gf = {**filters, "district": key.code}
-            url = reverse("evaluering:report_district", args=[key.code])
+            url = reverse("rapporter:report_district", args=[key.code])
             gkey = key.code
         else:
             gf = {**filters, "county": key.number}
-            url = reverse("evaluering:report_county", args=[key.number])
+            url = reverse("rapporter:report_county", args=[key.number])
             if "district" in filters:
                 url += "?" + urlencode({"district": filters["district"]})
             gkey = key.number
         ok = _cells(members, codes, [Status.OK], gf)
+        overall = _cells(members, [OVERALL], STATUSES, gf)[OVERALL]
         groups.append(Group(
             key=gkey, name=key.name, url=url, municipalities=len(members),
             population=sum(r.municipality.population or 0 for r in members),
             ok_cells=[ok[c.code][0] for c in checks], overall_ok=ok[OVERALL][0],
+            overall_cells=overall,
         ))
     return groups
 
 
-def chart_bars(report: Report) -> list[dict[str, Any]]:
-    """Stacked bars per rule (share of municipalities per status), for a server-side SVG
-    chart; segment offsets are percentages of the bar width."""
-    bars = []
-    for check, cells in report.totals:
-        offset = 0.0
-        segments = []
-        for status, cell in zip(STATUSES, cells, strict=True):
-            if cell.count:
-                segments.append({"status": status.value, "x": round(offset, 2),
-                                 "width": round(cell.share, 2)})
-                offset += cell.share
-        bars.append({"label": check.label if check else _("Overall"), "segments": segments})
-    return bars
+def segments(cells: list[Cell], by_population: bool = False) -> list[dict[str, Any]]:
+    """One stacked bar: a segment per status present (cells in STATUSES order), offsets and
+    widths as percentages of the bar, with the count and both shares for its text."""
+    offset = 0.0
+    out = []
+    for status, cell in zip(STATUSES, cells, strict=True):
+        width = cell.population_share if by_population else cell.share
+        if cell.count:
+            out.append({"status": status.value, "x": round(offset, 2), "width": round(width, 2),
+                        "count": cell.count, "share": cell.share,
+                        "population_share": cell.population_share, "url": cell.url,
+                        "label": compliance.STATUS_LABELS[status]})
+            offset += width
+    return out
+
+
+def chart_bars(report: Report, by_population: bool = False) -> list[dict[str, Any]]:
+    """Stacked bars per rule (share of municipalities, or of the population, per status),
+    for a server-side SVG chart."""
+    return [{"label": check.label if check else _("Overall"),
+             "segments": segments(cells, by_population)} for check, cells in report.totals]
 
 
 def filtered_rows(report: Report, check: str, status: str, q: str = "") -> list[Row]:
@@ -237,30 +263,11 @@ def filtered_rows(report: Report, check: str, status: str, q: str = "") -> list[
 # --- Tables for export: the same rows the pages show -----------------------------------
 
 
-# Characters that make a spreadsheet read a cell as a formula or a DDE command (OWASP CSV
-# injection), also after leading blanks or control characters.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A cell value that no spreadsheet evaluates: text that could start a formula gets a
-    leading single quote; numbers stay numbers."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
 def table_totals(report: Report) -> tuple[list[str], list[list[Any]]]:
-    from samarbeid.compliance import STATUS_LABELS
-
     header = [str(_("Rule"))]
     pop = str(_("population share (%)"))
     for s in STATUSES:
-        label = str(STATUS_LABELS[s])
+        label = str(compliance.STATUS_LABELS[s])
         header += [label, label + " %", label + " " + pop]
     body = []
     for check, cells in report.totals:

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from evaluering import svgmap
+from rapporter import svgmap
 
 
 class Command(BaseCommand):
-    help = "Write evaluering/static/evaluering/municipality-paths.json from the GeoJSON outlines."
+    help = "Write rapporter/static/rapporter/municipality-paths.json from the GeoJSON outlines."
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
