@@ -266,7 +266,64 @@ def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     try:
         if scope is not None:
             cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)
-            return
-        cache.incr(_VERSION_KEY)
+        else:
+            cache.incr(_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
         cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)
+    refresh_later(scope)
+
+
+# --- Background refresh --------------------------------------------------------------------
+# A write makes its municipalities' findings stale; a worker computes them again after the
+# commit, so the next report reads them instead of computing on the user's request. Queued
+# once per municipality until the worker starts on it (deduplicated).
+
+_QUEUED = "compliance:queued:"
+
+
+def refresh_later(scope: Iterable[int] | None) -> None:
+    from django.db import transaction
+
+    if not settings.COMPLIANCE_CACHE_SECONDS:
+        return
+    if scope is None and settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # every municipality in the request's own process: the next report does it
+    ids = None if scope is None else sorted(set(scope))
+
+    def send() -> None:
+        keys = ["all"] if ids is None else [str(pk) for pk in ids]
+        fresh = [k for k in keys if cache.add(_QUEUED + k, 1, 300)]
+        if not fresh:
+            return
+        try:
+            refresh.delay(None if ids is None else [int(k) for k in fresh])
+        except Exception as exc:  # a broker that is down: the next report computes them
+            cache.delete_many([_QUEUED + k for k in fresh])
+            import logging
+
+            logging.getLogger("samarbeid.compliance").warning(
+                "could not queue the compliance refresh: %s", type(exc).__name__)
+
+    transaction.on_commit(send)
+
+
+def _refresh(ids: list[int] | None) -> int:
+    from django.utils import translation
+
+    cache.delete_many([_QUEUED + k for k in (["all"] if ids is None else map(str, ids))])
+    municipalities = Municipality.objects.all()
+    if ids is not None:
+        municipalities = municipalities.filter(pk__in=ids)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            evaluate(municipalities)
+    return len(ids) if ids is not None else municipalities.count()
+
+
+def _make_task() -> Any:
+    from celery import shared_task
+
+    return shared_task(name="samarbeid.compliance.refresh", ignore_result=True)(_refresh)
+
+
+refresh = _make_task()

@@ -119,3 +119,20 @@ def test_messages_are_never_cached_into_a_body(client: Any, world: Any) -> None:
     shown = client.get(path)
     assert "En melding til Alice" in shown.content.decode()
     assert "En melding til Alice" not in client.get(path).content.decode()
+
+
+def test_a_write_refreshes_its_municipalitys_findings_after_commit(
+        world: Any, settings: Any, django_capture_on_commit_callbacks: Any,
+        django_assert_max_num_queries: Any) -> None:
+    from samarbeid import compliance
+    from samarbeid.models import Municipality
+
+    settings.COMPLIANCE_CACHE_SECONDS = 600
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = make_meeting(world)
+        services.agenda_item_add(meeting=meeting, actor=world.police, title="Sak",
+                                 description="", presenter="Paul")
+    # The worker (in process here) computed Stavanger's findings: the report reads them.
+    with django_assert_max_num_queries(3):
+        compliance.evaluate(Municipality.objects.filter(pk=world.stavanger.pk))
