@@ -136,3 +136,36 @@ def test_a_write_refreshes_its_municipalitys_findings_after_commit(
     # The worker (in process here) computed Stavanger's findings: the report reads them.
     with django_assert_max_num_queries(3):
         compliance.evaluate(Municipality.objects.filter(pk=world.stavanger.pk))
+
+
+def test_a_deactivated_account_is_logged_out_on_its_next_request(client: Any,
+                                                                 world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200  # the user row is cached now
+    world.leader.is_active = False
+    world.leader.save(update_fields=["is_active"])
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/konto/logg-inn/" in response["Location"]
+
+
+def test_a_new_password_ends_the_other_sessions_at_once(client: Any, world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    assert client.get(path).status_code == 200
+    user = type(world.leader).objects.get(pk=world.leader.pk)
+    user.set_password("Et-helt-nytt-passord-2026")
+    user.save()
+    assert client.get(path).status_code == 302
+
+
+def test_a_new_name_shows_in_the_header_of_a_cached_page(client: Any, world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    client.get(path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    world.leader.first_name, world.leader.last_name = "Alfhild", "Nyberg"
+    world.leader.save()
+    assert "Alfhild Nyberg" in client.get(path).content.decode()
