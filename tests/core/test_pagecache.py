@@ -169,3 +169,33 @@ def test_a_new_name_shows_in_the_header_of_a_cached_page(client: Any, world: Any
     world.leader.first_name, world.leader.last_name = "Alfhild", "Nyberg"
     world.leader.save()
     assert "Alfhild Nyberg" in client.get(path).content.decode()
+
+
+def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
+        world: Any, settings: Any, django_capture_on_commit_callbacks: Any,
+        django_assert_max_num_queries: Any) -> None:
+    from samarbeid import compliance
+    from samarbeid.models import ComplianceSnapshot, Municipality
+
+    settings.COMPLIANCE_CACHE_SECONDS = 600
+    munis = Municipality.objects.filter(pk__in=[world.stavanger.pk, world.bergen.pk])
+    first = compliance.evaluate(munis)
+    assert ComplianceSnapshot.objects.filter(municipality=world.stavanger).exists()
+    # The findings expire from the cache; the versions stay: the snapshot answers.
+    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(2):
+        again = compliance.evaluate(munis)
+    assert again == first
+    # A write in Stavanger makes its snapshot stale: it is computed anew, not read back.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
+    with django_capture_on_commit_callbacks(execute=False):
+        make_meeting(world)
+    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as captured:
+        compliance.evaluate(munis)
+    assert len(captured) > 2
+    after = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
+    assert after != before
