@@ -101,18 +101,69 @@ def evaluate(municipalities: QuerySet[Municipality],
     seconds = settings.COMPLIANCE_CACHE_SECONDS
     if not seconds or codes is not None:
         return _evaluate(municipalities, ids, wanted)
-    prefix = f"compliance:{_version()}:{timezone.localdate()}:{get_language()}:"
+    language = get_language() or settings.LANGUAGE_CODE
+    stamp = f"{_version()}:{timezone.localdate()}"
     versions = _municipality_versions(ids)
-    keys = {pk: f"{prefix}{pk}:{versions[pk]}" for pk in ids}
+    tokens = {pk: f"{stamp}:{versions[pk]}" for pk in ids}
+    keys = {pk: f"compliance:{language}:{pk}:{tokens[pk]}" for pk in ids}
     cached = cache.get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in cached]
     result = {pk: cached[keys[pk]] for pk in ids if keys[pk] in cached}
     if missing:
+        # The stored snapshot (a worker refreshed it after the last write): what the cache
+        # lost to its expiry or to a restart is read back, not computed again.
+        stored = _read_snapshots(missing, language, tokens)
+        if stored:
+            cache.set_many({keys[pk]: row for pk, row in stored.items()}, seconds)
+            result.update(stored)
+            missing = [pk for pk in missing if pk not in stored]
+    if missing:
         fresh = _evaluate(municipalities.filter(pk__in=missing) if len(missing) < len(ids)
                           else municipalities, missing, wanted)
         cache.set_many({keys[pk]: row for pk, row in fresh.items()}, seconds)
+        _store_snapshots(fresh, language, tokens)
         result.update(fresh)
     return {pk: result[pk] for pk in ids}
+
+
+def _read_snapshots(ids: list[int], language: str,
+                    tokens: dict[int, str]) -> dict[int, dict[str, Finding]]:
+    from .models import ComplianceSnapshot
+
+    known = {c.code for c in checks()}
+    out: dict[int, dict[str, Finding]] = {}
+    for pk, token, data in ComplianceSnapshot.objects.filter(
+            municipality_id__in=ids, language=language).values_list(
+            "municipality_id", "token", "findings"):
+        if token != tokens.get(pk) or set(data) != known:
+            continue  # older than the last write, or made with other checks
+        out[pk] = {code: Finding(Status(v[0]), v[1], v[2]) for code, v in data.items()}
+    return out
+
+
+def _store_snapshots(fresh: dict[int, dict[str, Finding]], language: str,
+                     tokens: dict[int, str]) -> None:
+    from django.db import transaction
+
+    from .models import ComplianceSnapshot
+
+    now = timezone.now()
+    rows = [ComplianceSnapshot(municipality_id=pk, language=language, token=tokens[pk],
+                               computed_at=now,
+                               findings={code: [f.status.value, str(f.detail), str(f.url)]
+                                         for code, f in row.items()})
+            for pk, row in fresh.items()]
+    try:
+        with transaction.atomic():  # a savepoint: a failure must not break the request
+            ComplianceSnapshot.objects.bulk_create(
+                rows, batch_size=500, update_conflicts=True,
+                unique_fields=["municipality", "language"],
+                update_fields=["token", "findings", "computed_at"])
+    except Exception:  # a snapshot is a copy: a failed store costs a later computation
+        import logging
+
+        logging.getLogger("samarbeid.compliance").warning("compliance snapshot not stored",
+                                                          exc_info=True)
 
 
 def _evaluate(municipalities: QuerySet[Municipality], ids: list[int],
@@ -275,7 +326,64 @@ def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     try:
         if scope is not None:
             cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)
-            return
-        cache.incr(_VERSION_KEY)
+        else:
+            cache.incr(_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
         cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)
+    refresh_later(scope)
+
+
+# --- Background refresh --------------------------------------------------------------------
+# A write makes its municipalities' findings stale; a worker computes them again after the
+# commit, so the next report reads them instead of computing on the user's request. Queued
+# once per municipality until the worker starts on it (deduplicated).
+
+_QUEUED = "compliance:queued:"
+
+
+def refresh_later(scope: Iterable[int] | None) -> None:
+    from django.db import transaction
+
+    if not settings.COMPLIANCE_CACHE_SECONDS:
+        return
+    if scope is None and settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # every municipality in the request's own process: the next report does it
+    ids = None if scope is None else sorted(set(scope))
+
+    def send() -> None:
+        keys = ["all"] if ids is None else [str(pk) for pk in ids]
+        fresh = [k for k in keys if cache.add(_QUEUED + k, 1, 300)]
+        if not fresh:
+            return
+        try:
+            refresh.delay(None if ids is None else [int(k) for k in fresh])
+        except Exception as exc:  # a broker that is down: the next report computes them
+            cache.delete_many([_QUEUED + k for k in fresh])
+            import logging
+
+            logging.getLogger("samarbeid.compliance").warning(
+                "could not queue the compliance refresh: %s", type(exc).__name__)
+
+    transaction.on_commit(send)
+
+
+def _refresh(ids: list[int] | None) -> int:
+    from django.utils import translation
+
+    cache.delete_many([_QUEUED + k for k in (["all"] if ids is None else map(str, ids))])
+    municipalities = Municipality.objects.all()
+    if ids is not None:
+        municipalities = municipalities.filter(pk__in=ids)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            evaluate(municipalities)
+    return len(ids) if ids is not None else municipalities.count()
+
+
+def _make_task() -> Any:
+    from celery import shared_task
+
+    return shared_task(name="samarbeid.compliance.refresh", ignore_result=True)(_refresh)
+
+
+refresh = _make_task()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -112,3 +114,54 @@ class IdleTimeoutMiddleware:
                 request.session["last_seen"] = now
         return self.get_response(request)
 
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with the user row read from the cache (issue #12:
+    the logged-in layout must not cost a database query per request).
+
+    The cached user is stored under the user's page version (samarbeid/pagecache.py), which
+    every save or delete of the user row bumps (deactivation, a new password, a new name),
+    so a changed account is read from the database on its next request. The session is
+    verified against the cached row exactly as Django does; anything unusual (no hash, a
+    hash that does not match, an unknown backend) falls back to Django's own get_user.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        from django.utils.functional import SimpleLazyObject
+
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _cached_user(request))
+
+
+def _cached_user(request: HttpRequest) -> Any:
+    from django.contrib import auth
+    from django.core.cache import cache
+    from django.utils.crypto import constant_time_compare
+
+    from . import pagecache
+
+    try:
+        user_id = auth._get_user_session_key(request)
+        backend_path = request.session[auth.BACKEND_SESSION_KEY]
+        session_hash = request.session[auth.HASH_SESSION_KEY]
+    except KeyError:
+        return auth.get_user(request)
+    if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
+        return auth.get_user(request)
+    try:
+        version = pagecache._versions([pagecache._ukey(int(user_id))])[0]
+        key = f"auth:user:{backend_path}:{user_id}:{version}"
+        user = cache.get(key)
+    except Exception:
+        return auth.get_user(request)
+    if user is None:
+        user = auth.load_backend(backend_path).get_user(user_id)
+        if user is None:
+            return auth.get_user(request)
+        cache.set(key, user, 3600)
+    if not user.is_active or not constant_time_compare(session_hash,
+                                                       user.get_session_auth_hash()):
+        return auth.get_user(request)  # Django decides: fallback keys, or log out
+    user.backend = backend_path
+    return user

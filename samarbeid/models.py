@@ -566,3 +566,25 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} ({self.kind}) → {self.user_id}"
+
+
+class ComplianceSnapshot(models.Model):
+    """The compliance findings of one municipality in one language, as last computed
+    (samarbeid/compliance.py). Valid while `token` equals the municipality's current version
+    (every write to its data gives a new one) and the date: the national, district and
+    county reports read these rows instead of computing 357 municipalities on a request,
+    and a worker refreshes the rows a write made stale."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="+")
+    language = models.CharField(max_length=16)
+    token = models.CharField(max_length=120)
+    findings = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "language"],
+                                               name="compliance_snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.language} {self.token}"

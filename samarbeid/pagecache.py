@@ -52,7 +52,8 @@ _HX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER", "HTTP_HX_
                "HTTP_HX_HISTORY_RESTORE_REQUEST")
 # Rows no page shows (the reminder ledger, the audit trail, sessions): writing them bumps
 # nothing, or every audit record would make every page cold.
-IGNORED = {"samarbeid.auditevent", "samarbeid.sentreminder", "sessions.session",
+IGNORED = {"samarbeid.auditevent", "samarbeid.sentreminder", "samarbeid.compliancesnapshot",
+           "sessions.session",
            "admin.logentry", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
            "django_celery_results.taskresult"}
 

@@ -119,3 +119,83 @@ def test_messages_are_never_cached_into_a_body(client: Any, world: Any) -> None:
     shown = client.get(path)
     assert "En melding til Alice" in shown.content.decode()
     assert "En melding til Alice" not in client.get(path).content.decode()
+
+
+def test_a_write_refreshes_its_municipalitys_findings_after_commit(
+        world: Any, settings: Any, django_capture_on_commit_callbacks: Any,
+        django_assert_max_num_queries: Any) -> None:
+    from samarbeid import compliance
+    from samarbeid.models import Municipality
+
+    settings.COMPLIANCE_CACHE_SECONDS = 600
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = make_meeting(world)
+        services.agenda_item_add(meeting=meeting, actor=world.police, title="Sak",
+                                 description="", presenter="Paul")
+    # The worker (in process here) computed Stavanger's findings: the report reads them.
+    with django_assert_max_num_queries(3):
+        compliance.evaluate(Municipality.objects.filter(pk=world.stavanger.pk))
+
+
+def test_a_deactivated_account_is_logged_out_on_its_next_request(client: Any,
+                                                                 world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200  # the user row is cached now
+    world.leader.is_active = False
+    world.leader.save(update_fields=["is_active"])
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/konto/logg-inn/" in response["Location"]
+
+
+def test_a_new_password_ends_the_other_sessions_at_once(client: Any, world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    assert client.get(path).status_code == 200
+    user = type(world.leader).objects.get(pk=world.leader.pk)
+    user.set_password("Et-helt-nytt-passord-2026")
+    user.save()
+    assert client.get(path).status_code == 302
+
+
+def test_a_new_name_shows_in_the_header_of_a_cached_page(client: Any, world: Any) -> None:
+    path = f"/kommuner/{world.stavanger.number}/"
+    client.force_login(world.leader)
+    client.get(path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    world.leader.first_name, world.leader.last_name = "Alfhild", "Nyberg"
+    world.leader.save()
+    assert "Alfhild Nyberg" in client.get(path).content.decode()
+
+
+def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
+        world: Any, settings: Any, django_capture_on_commit_callbacks: Any,
+        django_assert_max_num_queries: Any) -> None:
+    from samarbeid import compliance
+    from samarbeid.models import ComplianceSnapshot, Municipality
+
+    settings.COMPLIANCE_CACHE_SECONDS = 600
+    munis = Municipality.objects.filter(pk__in=[world.stavanger.pk, world.bergen.pk])
+    first = compliance.evaluate(munis)
+    assert ComplianceSnapshot.objects.filter(municipality=world.stavanger).exists()
+    # The findings expire from the cache; the versions stay: the snapshot answers.
+    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(2):
+        again = compliance.evaluate(munis)
+    assert again == first
+    # A write in Stavanger makes its snapshot stale: it is computed anew, not read back.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
+    with django_capture_on_commit_callbacks(execute=False):
+        make_meeting(world)
+    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as captured:
+        compliance.evaluate(munis)
+    assert len(captured) > 2
+    after = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
+    assert after != before
