@@ -2,14 +2,24 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from samarbeid import demo
+from samarbeid import demo, demo_national
 
 
 class Command(BaseCommand):
-    help = "Build the demo for Sør-Vest police district and print the demo logins (idempotent)."
+    help = ("Build the demo: the Sør-Vest story with a user for every role, and a national "
+            "picture for every other police district; print the demo logins (idempotent).")
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--sor-vest-only", action="store_true",
+                            help="Only the Sør-Vest story, not the rest of the country.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo.build()
+        if not options["sor_vest_only"]:
+            made = demo_national.build()
+            if made:
+                self.stdout.write("National demo: " + ", ".join(
+                    f"{value} {key.replace('_', ' ')}" for key, value in made.items()))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD})")
         self.stdout.write("-" * 78)
