@@ -46,3 +46,31 @@ def test_nothing_is_sent_before_the_send_commits(world: Any) -> None:
     mail.outbox.clear()
     services.version_send_for_signing(version=version, actor=world.police)  # no commit here
     assert mail.outbox == []
+
+
+def test_under_make_run_port_8001_the_email_links_to_8001(tmp_path: Any) -> None:
+    """`make run PORT=8001` exports SITE_URL=http://$(HOST):$(PORT) (Makefile); the settings
+    read it and the e-mail's link is built on it — here in a fresh process, as the portal
+    and its scheduler start under make, with the console backend they use by default."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SITE_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(SITE_URL="http://127.0.0.1:8001", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    code = (
+        "import django; django.setup()\n"
+        "from samarbeid import notify\n"
+        "notify.send_mail_now(recipient='a@example.no', subject='s',"
+        " template='avtaler/email/sent_for_signing.txt', context={"
+        "'agreement': {'first_party_name': 'Stavanger kommune'}, 'version': {'number': 1},"
+        " 'recipient': {'username': 'a'}, 'url': '/avtaler/1/versjon/1/signer/'})\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env={
+        **env, "DJANGO_SETTINGS_MODULE": "samarbeid.settings"}, capture_output=True,
+        text=True, timeout=120, check=True).stdout
+    assert "http://127.0.0.1:8001/avtaler/1/versjon/1/signer/" in out
+    assert ":8000" not in out
