@@ -188,6 +188,9 @@ def version_send_for_signing(*, version: AgreementVersion, actor: Any) -> Agreem
     audit.record(actor=actor, action="send", obj=version,
                  summary=f"{agreement} v{version.number} sha256={version.fingerprint}")
     _enqueue_pdf(version)
+    from .tasks import notify_sent_for_signing
+
+    enqueue_on_commit(notify_sent_for_signing, version.pk)  # tell each signatory (issue #14)
     return version
 
 

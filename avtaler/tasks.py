@@ -17,3 +17,11 @@ def render_version_pdf(version_id: int) -> str:
         return "gone"
     version = services.version_render_pdf(version_id=version_id)
     return version.pdf.name
+
+
+@shared_task(name="avtaler.tasks.notify_sent_for_signing")
+def notify_sent_for_signing(version_id: int) -> int:
+    """E-mail each signatory that the version waits for them (issue #14); once each."""
+    from . import handoffs
+
+    return handoffs.version_sent_for_signing(version_id)

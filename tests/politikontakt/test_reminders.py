@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from politikontakt import services
 from politikontakt.models import DirectorateApproval
-from samarbeid.models import Municipality, Role
 from samarbeid import notify
+from samarbeid.models import Municipality, Role
 
 from .conftest import assign
 

@@ -430,3 +430,21 @@ def test_coverage_is_closed_to_municipal_roles(client: Any, places: Any) -> None
                            municipality=places["Sola"])
     client.force_login(mayor)
     assert client.get(reverse("politikontakt:coverage")).status_code == 403
+
+
+def test_an_assignment_under_an_expired_approval_says_it_expired(
+        client: Any, officer: Any, places: Any, sorvest: Any, national_admin: Any,
+        district_admin: Any) -> None:
+    for name in ["Stavanger", "Sandnes", "Sola"]:
+        assign(officer, places[name])
+    approval = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                         max_municipalities=4)
+    services.approval_decide(approval=approval, approve=True, actor=national_admin,
+                             expires_on=timezone.localdate() + dt.timedelta(days=30))
+    fourth = assign(officer, places["Randaberg"])
+    DirectorateApproval.objects.filter(pk=approval.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(district_admin)
+    page = client.get(reverse("politikontakt:assignment_detail", args=[fourth.pk])
+                      ).content.decode()
+    assert "utløpt" in page and "gyldig til" not in page
