@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('samarbeid', '0009_calendar_token_clear_removed'),
+        ('samarbeid', '0010_profile_language'),
     ]
 
     operations = [
