@@ -70,7 +70,7 @@ def test_under_make_run_port_8001_the_email_links_to_8001(tmp_path: Any) -> None
         " 'recipient': {'username': 'a'}, 'url': '/avtaler/1/versjon/1/signer/'})\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=root, env={
-        **env, "DJANGO_SETTINGS_MODULE": "samarbeid.settings"}, capture_output=True,
+        **env, "DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True,
         text=True, timeout=120, check=True).stdout
     assert "http://127.0.0.1:8001/avtaler/1/versjon/1/signer/" in out
     assert ":8000" not in out
