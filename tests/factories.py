@@ -6,6 +6,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from samarbeid import services
 from samarbeid.models import Municipality, OperationalUnit, Organisation, PoliceDistrict
@@ -13,7 +14,10 @@ from samarbeid.models import Municipality, OperationalUnit, Organisation, Police
 PASSWORD = "Et-godt-testpassord-42"  # noqa: S105
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    """Typed by its model: `UserFactory.create(...)` is a `User` to mypy, while a bare
+    `UserFactory()` is typed as the factory (factory_boy's metaclass call is untyped)."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)

@@ -535,7 +535,7 @@ def test_e_mails_carry_no_exempt_content_and_internal_only_to_readers(settings: 
     by_email = {u.email: name for name, u in ctx.users.items()}
     failures = []
     for message in mail.outbox:
-        parts = [message.subject, message.body] + [
+        parts = [str(message.subject), str(message.body)] + [
             (a[1].decode() if isinstance(a[1], bytes) else str(a[1]))
             for a in message.attachments]
         parts += [alt[0] for alt in getattr(message, "alternatives", [])]

@@ -22,7 +22,8 @@ def test_create_starts_a_draft_and_refuses_a_second_agreement(world: Any) -> Non
     assert agreement.status == AgreementStatus.DRAFT
     assert agreement.police_district == world.stavanger.police_district
     assert [v.number for v in agreement.versions.all()] == [1]
-    assert agreement.latest_version.number == 1
+    latest = agreement.latest_version
+    assert latest is not None and latest.number == 1
     with pytest.raises(ValidationError) as exc:
         services.agreement_create(municipality=world.stavanger, actor=world.leader)
     assert exc.value.code == "exists"

@@ -234,6 +234,7 @@ def test_compliance_checks_in_fixed_queries(world: Any, django_assert_max_num_qu
     assert result[world.stavanger.pk]["agreement_in_force"].status == "ok"
     assert result[world.sandnes.pk]["agreement_in_force"].status == "declined"
     other = qs.exclude(pk__in=[world.stavanger.pk, world.sandnes.pk]).first()
+    assert other is not None
     assert result[other.pk]["agreement_in_force"].status == "fail"
     assert result[world.stavanger.pk]["agreement_revision"].status == "ok"
     AgreementVersion.objects.filter(pk=version.pk).update(revision_due="2020-01-01")

@@ -88,7 +88,7 @@ def test_reset_password_by_email(world: Any, client: Any,
         assert mail.outbox == []  # not inside the request
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    body = mail.outbox[0].body
+    body = str(mail.outbox[0].body)
     assert "Nytt passord" in mail.outbox[0].subject
     link = re.search(r"https?://[^/]+(/konto/passord/ny/\S+/)", body)
     assert link

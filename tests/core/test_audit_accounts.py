@@ -47,7 +47,7 @@ def test_a_password_change_is_recorded_without_the_hash(world: Any, client: Any,
 
 
 def test_the_actor_stays_named_when_the_account_is_deleted(world: Any) -> None:
-    user = UserFactory(username="kortvarig", first_name="Kari", last_name="Kort")
+    user = UserFactory.create(username="kortvarig", first_name="Kari", last_name="Kort")
     audit.record(actor=user, action=AuditAction.CHANGE, obj=world.stavanger, summary="x")
     user.delete()
     event = AuditEvent.objects.get(object_type="samarbeid.municipality", summary="x")

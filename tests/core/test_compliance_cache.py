@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import lazystr
 
 from samarbeid import compliance
 from samarbeid.models import Municipality, Participation
@@ -27,7 +28,7 @@ def participation_check(settings: Any) -> Any:
                 for pk, p in qs.values_list("pk", "participation")}
 
     check = compliance.register(compliance.Check(
-        code="test_participation", label="Deltakelse", rule="test", section="§2.3",
+        code="test_participation", label=lazystr("Deltakelse"), rule=lazystr("test"), section="§2.3",
         app="tests", evaluate=evaluate))
     yield calls
     compliance._registry.pop(check.code)

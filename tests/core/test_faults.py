@@ -80,10 +80,12 @@ def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: 
     app = tasks.ping.app
     old = app.conf.broker_url
     app.conf.task_always_eager = False  # really publish, to a broker that is not there
-    app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
+    # Item assignment is what `conf.broker_url = ...` does at runtime; the stubs call it read-only.
+    app.conf["broker_url"] = f"redis://127.0.0.1:{_free_port()}/0"
     # A connection pool made by an earlier test (to the in-memory broker) would still be used.
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery has no public way to drop its cached pools, so the private attributes are reset.
+    app._pool = None  # type: ignore[attr-defined]  # private, not in the stubs
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, not in the stubs
     try:
         with django_capture_on_commit_callbacks(execute=True), \
                 caplog.at_level("WARNING", logger="samarbeid.tasks"):
@@ -92,9 +94,9 @@ def test_redis_down_does_not_break_a_request(world: Any, settings: Any, client: 
         client.force_login(world.leader)
         assert client.get("/").status_code == 200
     finally:
-        app.conf.broker_url = old
-        app._pool = None
-        app.amqp._producer_pool = None
+        app.conf["broker_url"] = old
+        app._pool = None  # type: ignore[attr-defined]  # private, not in the stubs
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private, not in the stubs
     assert mail.outbox == []
 
 

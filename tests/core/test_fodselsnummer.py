@@ -62,7 +62,7 @@ def test_services_refuse_with_the_field_named(world: Any) -> None:
     assert MESSAGE in exc.value.message_dict["description"][0]
     assert "450385*****" in exc.value.message_dict["description"][0]
     assert D_NUMBER not in str(exc.value)  # the message never repeats the number in full
-    item = meeting.agenda_items.first()
+    item = helpers.first_item(meeting)
     with pytest.raises(ValidationError) as exc:
         services.minutes_entry_save(meeting=meeting, agenda_item=item, actor=world.police,
                                     notes="Ok", decisions=[f"Følg opp {VALID[1]}"])
@@ -104,7 +104,7 @@ def test_agenda_item_form_shows_the_error_next_to_the_field_and_keeps_the_text(
 @pytest.mark.django_db
 def test_minutes_task_and_correction_forms_keep_the_text(client: Any, world: Any) -> None:
     meeting = helpers.make_minutes(world, exempt=False)
-    item = meeting.agenda_items.first()
+    item = helpers.first_item(meeting)
     client.force_login(world.police)
     url = reverse("politirad:minutes", args=[meeting.pk])
     notes = f"Drøftet saken til {D_NUMBER}."

@@ -32,7 +32,7 @@ def _invite_mayor(world: Any, **kwargs: Any) -> Invitation:
 
 
 def _link() -> str:
-    match = re.search(r"http://[^\s]+(/konto/invitasjon/[A-Za-z0-9_\-]+/)", mail.outbox[-1].body)
+    match = re.search(r"http://[^\s]+(/konto/invitasjon/[A-Za-z0-9_\-]+/)", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 

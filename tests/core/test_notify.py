@@ -15,7 +15,7 @@ from samarbeid.models import SentReminder
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"subject": "Påminnelse", "template": "samarbeid/email/reminder.txt",
+ARGS: dict[str, Any] = {"subject": "Påminnelse", "template": "samarbeid/email/reminder.txt",
         "context": {"text": "Husk møtet"}}
 
 
@@ -88,7 +88,12 @@ def test_scheduler_runs_every_registered_scan(capsys: Any) -> None:
     from django.core.management import call_command
 
     ran: list[str] = []
-    notify.register_scan("test_scan", lambda: ran.append("x") or 1)
+
+    def scan() -> int:
+        ran.append("x")
+        return 1
+
+    notify.register_scan("test_scan", scan)
     try:
         call_command("run_scheduler", "--once")
     finally:

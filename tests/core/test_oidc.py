@@ -162,6 +162,7 @@ def test_idporten_links_by_invitation_and_stores_the_person_number_only_hashed(
     assert response.status_code == 302
     invitation.refresh_from_db()
     user = invitation.accepted_by
+    assert user is not None
     assert invitation.status == "accepted" and _logged_in_as(client) == str(user.pk)
     assert Membership.objects.active().get(user=user).can_sign
     identity = ExternalIdentity.objects.get(user=user)
@@ -220,6 +221,6 @@ def _token_from_mail() -> str:
 
     from django.core import mail
 
-    match = re.search(r"/konto/invitasjon/([A-Za-z0-9_\-]+)/", mail.outbox[-1].body)
+    match = re.search(r"/konto/invitasjon/([A-Za-z0-9_\-]+)/", str(mail.outbox[-1].body))
     assert match
     return match.group(1)

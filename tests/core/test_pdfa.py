@@ -29,7 +29,7 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 def _fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
     """Every font dictionary reachable from a resource dictionary (pages, form XObjects,
     Type 3 glyph resources)."""
-    found = []
+    found: list[Any] = []
     if resources is None:
         return found
     for font in (resources.get("/Font") or {}).values():
@@ -77,7 +77,8 @@ def assert_pdfa_2b(content: bytes) -> None:
         for page in pdf.pages:
             fonts += _fonts(page.get("/Resources"), seen)
             for annot in page.get("/Annots") or []:
-                appearance = (annot.get("/AP") or {}).get("/N")
+                streams = annot.get("/AP")
+                appearance = streams.get("/N") if streams else None
                 if appearance is not None and hasattr(appearance, "get"):
                     fonts += _fonts(appearance.get("/Resources"), seen)
         assert fonts, "the document has text"

@@ -147,6 +147,7 @@ def test_ending_a_police_contact_role_ends_the_assignment(world: Any, client: An
     contact = UserFactory(username="ny-kontakt")
     assignment = contact_services.assignment_create(contact=contact, municipality=world.sandnes,
                                                     share_of_position=50, actor=world.chief)
+    assert assignment.membership is not None
     client.force_login(world.chief)
     end = timezone.localdate() + dt.timedelta(days=10)
     client.post(reverse("people_membership", args=[assignment.membership.pk]),

@@ -26,7 +26,7 @@ def fresh(user: Any) -> Any:
 
 
 def test_built_in_at_most_two_queries_and_then_read_from_the_cache() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
                                municipality=municipality("Stavanger"))
     policy.bump(user.pk)  # start cold (not cache.clear(): Redis also carries the broker)
@@ -42,7 +42,7 @@ def test_built_in_at_most_two_queries_and_then_read_from_the_cache() -> None:
 
 
 def test_a_new_role_is_seen_on_the_next_request_without_waiting() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     assert not policy.for_user(fresh(user)).municipal_roles  # cached: no roles
     services.membership_create(user=user, role=Role.SLT_COORDINATOR,
                                municipality=municipality("Sandnes"))
@@ -50,7 +50,7 @@ def test_a_new_role_is_seen_on_the_next_request_without_waiting() -> None:
 
 
 def test_a_role_that_ends_today_gives_nothing_today_and_a_future_role_nothing_yet() -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     today = timezone.localdate()
     ended = services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
                                        municipality=municipality("Stavanger"),
@@ -65,7 +65,7 @@ def test_a_role_that_ends_today_gives_nothing_today_and_a_future_role_nothing_ye
 def test_a_cached_principal_is_not_used_the_next_day(monkeypatch: Any) -> None:
     """A role ending tomorrow stops tomorrow with no scheduler and no write: the day is
     part of the cache key."""
-    user = UserFactory()
+    user = UserFactory.create()
     today = timezone.localdate()
     services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
                                municipality=municipality("Stavanger"))
@@ -80,7 +80,7 @@ def test_deleting_memberships_in_bulk_ends_access_at_once(client: Any) -> None:
     """The admin's "delete selected" is a queryset delete: no service runs, and there is no
     mirror of permissions left behind to keep the user in."""
     stavanger = municipality("Stavanger")
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_create(user=user, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
     client.force_login(user)
     url = reverse("municipality_detail", args=[stavanger.number])
@@ -98,7 +98,7 @@ class _BrokenCache:
 
 def test_the_principal_is_built_from_the_database_when_the_cache_is_down(monkeypatch: Any
                                                                           ) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_create(user=user, role=Role.POLICE_CONTACT,
                                municipality=municipality("Stavanger"))
     monkeypatch.setattr(policy, "cache", _BrokenCache())
@@ -110,7 +110,7 @@ def test_the_principal_is_built_from_the_database_when_the_cache_is_down(monkeyp
 def test_an_account_with_a_reused_id_does_not_get_the_old_principal() -> None:
     """SQLite can hand out an id again after a rollback; the account's creation time is part
     of the key, so the new account never reads the old one's cached roles."""
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_create(user=user, role=Role.MUNICIPAL_LEADER,
                                municipality=municipality("Stavanger"))
     assert policy.for_user(fresh(user)).municipal_roles
@@ -123,7 +123,7 @@ def test_an_account_with_a_reused_id_does_not_get_the_old_principal() -> None:
 def test_a_bulk_update_of_memberships_is_seen_on_the_next_request(client: Any) -> None:
     """queryset.update() sends no signal; the queryset bumps the users' principals itself."""
     stavanger = municipality("Stavanger")
-    user = UserFactory()
+    user = UserFactory.create()
     services.membership_create(user=user, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
     client.force_login(user)
     url = reverse("municipality_detail", args=[stavanger.number])
@@ -136,7 +136,7 @@ def test_a_council_made_outside_the_services_is_seen_by_its_municipality(client:
     from politirad.models import PoliceCouncil
 
     stavanger = municipality("Stavanger")
-    mayor = UserFactory()
+    mayor = UserFactory.create()
     services.membership_create(user=mayor, role=Role.MUNICIPAL_LEADER, municipality=stavanger)
     council = PoliceCouncil.objects.create(name="Rådet fra admin", municipality=stavanger)
     client.force_login(mayor)

@@ -112,6 +112,7 @@ def test_lesson_becomes_a_council_task_or_a_follow_up_item(world: Any) -> None:
     item = services.follow_up_create(evaluation=evaluation, actor=world.leader,
                                      title="Send dagsorden tidligere", responsible="Politikontakt",
                                      deadline=dt.date(2026, 12, 1))
+    assert item.task_id is not None
     task = Task.objects.get(pk=item.task_id)
     assert task.council_id == council.pk and task.deadline == dt.date(2026, 12, 1)
 
@@ -138,6 +139,7 @@ def test_only_those_who_may_change_the_council_turn_a_lesson_into_its_task(world
     item = services.follow_up_create(evaluation=evaluation, actor=world.police,
                                      title="Send dagsorden tidligere",
                                      deadline=dt.date(2026, 12, 1))
+    assert item.task_id is not None
     assert Task.objects.get(pk=item.task_id).council_id == council.pk
 
 
@@ -207,7 +209,7 @@ def test_municipality_page_panel_shows_latest_and_next_due(world: Any, client: A
     assert "31. desember 2026" in page  # 12 months after the period ended
 
 
-def _list_queries(client: Any, django_assert_num_queries: Any, n: int) -> None:
+def _list_queries(client: Any, django_assert_num_queries: Any, n: int) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

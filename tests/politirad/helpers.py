@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from politirad import services
 from politirad.models import (
+    AgendaItem,
     AttendanceStatus,
     CouncilMember,
     Meeting,
@@ -93,8 +94,17 @@ def make_minutes(w: Any, *, state: str = "draft", exempt: bool = True,
     return meeting
 
 
+def first_item(meeting: Meeting) -> AgendaItem:
+    """The first item on the agenda (every meeting built here has at least one)."""
+    item = meeting.agenda_items.first()
+    assert item is not None
+    return item
+
+
 def first_task(meeting: Meeting) -> Task:
-    return meeting.tasks.order_by("pk").first()  # type: ignore[return-value]
+    task = meeting.tasks.order_by("pk").first()
+    assert task is not None
+    return task
 
 
 def external_user(username: str = "ekstern") -> Any:

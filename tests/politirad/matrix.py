@@ -39,12 +39,13 @@ def _minutes(name: str, state: str = "draft") -> Any:
 def _sent_item(w: Any) -> str:
     meeting = helpers.make_meeting(w)
     Meeting.objects.filter(pk=meeting.pk).update(agenda_sent_at=timezone.now())
-    return reverse("politirad:agenda_item_delete", args=[meeting.agenda_items.first().pk])
+    return reverse("politirad:agenda_item_delete", args=[helpers.first_item(meeting).pk])
 
 
 def _attachment(w: Any) -> str:
     meeting = helpers.make_meeting(w)
     item = AgendaItem.objects.filter(meeting=meeting).first()
+    assert item is not None
     pdf = SimpleUploadedFile("notat.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
     attachment = services.attachment_add(item=item, upload=pdf, actor=w.police)
     return reverse("politirad:attachment_download", args=[attachment.pk])
@@ -115,13 +116,13 @@ MATRIX = {
                                       in_council(change=200)),
     "politirad:agenda_item_edit": Case(
         lambda w: reverse("politirad:agenda_item_edit", args=[
-            helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=200)),
+            helpers.first_item(helpers.make_meeting(w)).pk]), in_council(change=200)),
     # The agenda is sent, so the item survives the first role's POST (refused with a
     # message and a redirect) and every role meets the same item.
     "politirad:agenda_item_delete": Case(_sent_item, in_council(change=302), method="post"),
     "politirad:agenda_item_move": Case(
         lambda w: reverse("politirad:agenda_item_move", args=[
-            helpers.make_meeting(w).agenda_items.first().pk]), in_council(change=302),
+            helpers.first_item(helpers.make_meeting(w)).pk]), in_council(change=302),
         method="post", data=lambda w: {"direction": "down"}),
     "politirad:attachment_download": Case(_attachment, in_council()),
     "politirad:agenda_send": Case(_meeting("politirad:agenda_send"), in_council(change=302),

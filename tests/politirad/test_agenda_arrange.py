@@ -49,7 +49,7 @@ def test_no_removing_or_moving_after_the_agenda_is_sent(world: Any) -> None:
 
 def test_no_removing_after_the_minutes_are_approved(world: Any) -> None:
     meeting = helpers.make_minutes(world, state="approved")
-    item = meeting.agenda_items.first()
+    item = helpers.first_item(meeting)
     with pytest.raises(ValidationError):
         services.agenda_item_delete(item=item, actor=world.police)
 

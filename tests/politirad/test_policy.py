@@ -555,7 +555,7 @@ def test_the_page_of_an_approved_meeting_offers_no_changes(world: Any, client: A
 def test_minutes_are_approved_only_after_the_meeting_with_attendance(world: Any,
                                                                      client: Any) -> None:
     council = helpers.make_council(world)
-    everyone = {m.pk: AttendanceStatus.PRESENT for m in council.members.all()}
+    everyone: dict[int, str] = {m.pk: AttendanceStatus.PRESENT for m in council.members.all()}
     future = helpers.make_meeting(world, council, days=10)
     services.attendance_record(meeting=future, actor=world.police, statuses=everyone)
     services.minutes_entry_save(meeting=future, agenda_item=future.agenda_items.get(),

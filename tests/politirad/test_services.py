@@ -174,7 +174,7 @@ def test_only_the_chair_approves_and_approved_minutes_never_change(world: Any) -
     with pytest.raises(PermissionDenied):
         services.minutes_approve(minutes=minutes, actor=world.police)
     services.minutes_approve(minutes=minutes, actor=world.leader)
-    item = meeting.agenda_items.first()
+    item = helpers.first_item(meeting)
     # The service refuses ...
     with pytest.raises(ValidationError):
         services.minutes_entry_save(meeting=meeting, agenda_item=item, actor=world.police,
@@ -187,11 +187,14 @@ def test_only_the_chair_approves_and_approved_minutes_never_change(world: Any) -
         services.attendance_record(meeting=meeting, actor=world.police, statuses={})
     # ... and so do the model guards (admin, shell).
     entry = MinutesEntry.objects.filter(minutes__meeting=meeting).first()
+    assert entry is not None
     entry.notes = "endret i admin"
     with pytest.raises(ValidationError):
         entry.save()
+    decision = Decision.objects.filter(entry=entry).first()
+    assert decision is not None
     with pytest.raises(ValidationError):
-        Decision.objects.filter(entry=entry).first().delete()
+        decision.delete()
     minutes.refresh_from_db()
     minutes.summary = "endret"
     with pytest.raises(ValidationError):
@@ -240,7 +243,7 @@ def test_task_needs_someone_responsible(world: Any) -> None:
 ])
 def test_attachments_are_content_checked(world: Any, name: str, content: bytes, ok: bool) -> None:
     meeting = helpers.make_meeting(world)
-    item = meeting.agenda_items.first()
+    item = helpers.first_item(meeting)
     upload = SimpleUploadedFile(name, content)
     if ok:
         attachment = services.attachment_add(item=item, upload=upload, actor=world.police)
@@ -252,7 +255,7 @@ def test_attachments_are_content_checked(world: Any, name: str, content: bytes, 
 
 def test_attachment_size_limit(world: Any, settings: Any) -> None:
     settings.MAX_UPLOAD_SIZE = 10
-    item = helpers.make_meeting(world).agenda_items.first()
+    item = helpers.first_item(helpers.make_meeting(world))
     with pytest.raises(ValidationError) as exc:
         services.attachment_add(item=item, upload=SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 20),
                                 actor=world.police)
@@ -276,6 +279,7 @@ def test_exempt_visibility_decision(world: Any) -> None:
 def test_council_facts_for_evaluations(world: Any, django_assert_max_num_queries: Any) -> None:
     council = helpers.make_council(world)
     meeting = helpers.make_minutes(world, council=council, exempt=False)
+    assert meeting.agenda_deadline is not None
     meeting.agenda_sent_at = meeting.agenda_deadline - dt.timedelta(hours=1)
     meeting.save(update_fields=["agenda_sent_at"])
     late = helpers.make_meeting(world, council, days=-40)

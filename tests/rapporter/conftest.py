@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils.functional import lazystr
 
 from samarbeid import compliance
 from samarbeid.compliance import Check, Finding, Status
@@ -37,8 +38,10 @@ def _contact(municipalities: Any) -> dict[int, Finding]:
 
 
 TEST_CHECKS = [
-    Check("test_agreement", "Avtale i kraft (test)", "§3 test", "§3", "tests", _agreement, 10),
-    Check("test_contact", "Politikontakt (test)", "§5 test", "§5", "tests", _contact, 20),
+    Check("test_agreement", lazystr("Avtale i kraft (test)"), lazystr("§3 test"), "§3", "tests",
+          _agreement, 10),
+    Check("test_contact", lazystr("Politikontakt (test)"), lazystr("§5 test"), "§5", "tests",
+          _contact, 20),
 ]
 
 

@@ -29,7 +29,7 @@ def test_national_totals_count_share_and_population_share(world: Any, fake_check
     report = reports.build(world.admin)
     assert len(report.rows) == 357
     cells = dict(report.totals)[fake_checks[0]]
-    ok = cells[reports.STATUSES.index("ok")]
+    ok = cells[reports.STATUSES.index(reports.Status.OK)]
     assert ok.count == 2
     assert round(ok.share, 2) == round(200 / 357, 2)
     oslo_bergen = Municipality.objects.get(name="Oslo").population + world.bergen.population
@@ -141,6 +141,7 @@ def test_xlsx_export_matches_the_page_and_is_audited(world: Any, client: Any,
                           + f"?district={district}")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Nummer", "Kommune")
     assert "Evaluering gjort i perioden" in rows[0]
@@ -265,9 +266,10 @@ def test_exports_open_right_in_norwegian_excel(world: Any, client: Any, fake_che
     response = client.get(reverse("rapporter:report_export", args=["totals", "xlsx"])
                           + f"?district={district.code}")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    floats = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, float)]
-    assert floats and all(c.number_format == "0.0" and c.value == round(c.value, 1)
-                          for c in floats)
+    assert sheet is not None
+    floats = [(c.number_format, c.value) for row in sheet.iter_rows(min_row=2) for c in row
+              if isinstance(c.value, float)]
+    assert floats and all(fmt == "0.0" and value == round(value, 1) for fmt, value in floats)
 
 
 def test_district_table_shows_the_status_distribution_compactly(world: Any, client: Any,

@@ -125,7 +125,7 @@ def test_report_exports_are_recorded_per_format(world: Any, client: Any) -> None
 def test_deleting_in_the_admin_is_recorded(world: Any, client: Any) -> None:
     evaluation = _evaluation(world)
     pk = evaluation.pk
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(staff)
     response = client.post(reverse("admin:evaluering_evaluation_delete", args=[pk]),
                            {"post": "yes"})
@@ -141,7 +141,7 @@ def test_bulk_delete_in_the_admin_records_each_and_keeps_completed(world: Any,
                                                                    client: Any) -> None:
     drafts = [_evaluation(world), _evaluation(world, period_start=dt.date(2024, 1, 1),
                                               period_end=dt.date(2024, 12, 31))]
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(staff)
     client.post(reverse("admin:evaluering_evaluation_changelist"), {
         "action": "delete_selected", "_selected_action": [d.pk for d in drafts], "post": "yes"})
@@ -171,7 +171,7 @@ def test_history_is_shown_to_a_member_and_hidden_from_an_outsider(world: Any, cl
 def test_adding_a_follow_up_in_the_admin_is_recorded_on_the_evaluation(world: Any,
                                                                       client: Any) -> None:
     evaluation = _evaluation(world)
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory.create(is_staff=True, is_superuser=True)
     client.force_login(staff)
     url = reverse("admin:evaluering_evaluation_change", args=[evaluation.pk])
     data = {

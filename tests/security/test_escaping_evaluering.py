@@ -136,6 +136,7 @@ def test_xlsx_export_has_no_formula_cells(world: Any, client: Any,
     client.force_login(world.chief)
     response = client.get(reverse("rapporter:report_export", args=["municipalities", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = [c.value for c in cells]

@@ -23,7 +23,9 @@ def _xlsx_names(client: Any, query: str = "") -> list[str]:
                           + query)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     return [str(r[1]) for r in rows[1:]]
 
 

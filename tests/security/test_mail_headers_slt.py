@@ -30,4 +30,4 @@ def test_reminder_with_a_line_break_in_the_title_is_sent_with_a_one_line_subject
     assert "Natteravner Bcc: alle@example.no" in message.subject
     assert message.bcc == [] and message.to == [world.leader.email]
     assert HOSTILE in message.body  # plain text: the characters, nothing rendered
-    assert not message.alternatives
+    assert isinstance(message, mail.EmailMultiAlternatives) and not message.alternatives
