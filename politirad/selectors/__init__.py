@@ -27,6 +27,7 @@ from .facts import (
 )
 from .meetings import (
     agenda_items,
+    agenda_overdue,
     calendar_meetings,
     council_meetings,
     meeting_leadership_flags,
@@ -61,6 +62,7 @@ __all__ = [
     "CouncilFacts",
     "MINUTES_DUE_DAYS",
     "agenda_items",
+    "agenda_overdue",
     "agenda_rows",
     "calendar_meetings",
     "can_see_exempt",

@@ -93,3 +93,10 @@ def agenda_items(meeting: Meeting, user: Any) -> list[AgendaItem]:
     """The items the user may read (exempt ones only for those who read exempt content)."""
     return list(AgendaItem.objects.filter(meeting=meeting)
                 .restrict(access.principal(user), policy.VIEW).prefetch_related("attachments"))
+
+
+def agenda_overdue(meeting: Meeting) -> bool:
+    """The agenda is not sent and its deadline (the agreement's lead time, §4.1.2) has
+    passed: planning or moving the meeting warns, sending marks it late."""
+    return bool(not meeting.agenda_sent_at and not meeting.cancelled
+                and meeting.agenda_deadline and meeting.agenda_deadline < timezone.now())

@@ -196,6 +196,8 @@ def agenda_deliver(*, meeting_id: int) -> int:
         "council": meeting.council.name,
         "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M"),
     }
+    # A late agenda says whose deadline it missed: the agreement's or the portal's default.
+    in_force = selectors.terms_for([meeting.council])[meeting.council_id].in_force
     sent = 0
     for member in members:
         try:
@@ -203,7 +205,7 @@ def agenda_deliver(*, meeting_id: int) -> int:
                 key=agenda_key(meeting), recipient=member.contact_email, subject=subject,
                 template="politirad/email/agenda.txt", user=member.user,
                 context={"meeting": meeting, "items": items, "follow_up": follow_up,
-                         "url": url, "member": member},
+                         "url": url, "member": member, "agreement_in_force": in_force},
                 attachments=[("invitation.ics", ics, "text/calendar; method=REQUEST")],
             ):
                 sent += 1

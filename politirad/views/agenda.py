@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -147,9 +149,17 @@ def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         meeting.refresh_from_db()
         got, total = services.agenda_delivery(meeting)
-        if meeting.agenda_sent_late:
-            messages.warning(request, _("The agenda goes to %(n)d members, later than the "
-                                        "agreed lead time.") % {"n": total})
+        if meeting.agenda_sent_late and meeting.agenda_deadline:
+            when = date_format(timezone.localtime(meeting.agenda_deadline),
+                               "SHORT_DATETIME_FORMAT")
+            if selectors.terms_for([meeting.council])[meeting.council_id].in_force:
+                late = _("The agenda goes to %(n)d members after the deadline in the agreement "
+                         "(%(when)s). The e-mail says it is late.")
+            else:
+                late = _("The agenda goes to %(n)d members after its deadline (%(when)s, the "
+                         "portal's default lead time; no agreement is in force). The e-mail "
+                         "says it is late.")
+            messages.warning(request, late % {"n": total, "when": when})
         if got >= total:
             messages.success(request, _("The agenda is sent to %(n)d members with a calendar "
                                         "invitation.") % {"n": total})

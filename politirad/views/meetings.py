@@ -23,6 +23,10 @@ from ..models import (
 from ._common import WORK, _form_page, _frozen, _get_meeting
 
 
+def _deadline(meeting: Meeting) -> str:
+    return date_format(timezone.localtime(meeting.agenda_deadline), "SHORT_DATETIME_FORMAT")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -36,12 +40,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
             forms.apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting is planned. Build the agenda next."))
-            if meeting.agenda_deadline and meeting.agenda_deadline < timezone.now():
+            if selectors.agenda_overdue(meeting):
                 messages.warning(request, _(
                     "The meeting is so soon that the deadline for the agenda (%(when)s) has "
                     "passed. Send the agenda as soon as you can; it will be marked as late.")
-                    % {"when": date_format(timezone.localtime(meeting.agenda_deadline),
-                                           "SHORT_DATETIME_FORMAT")})
+                    % {"when": _deadline(meeting)})
             return redirect("politirad:meeting_detail", pk=meeting.pk)
     terms = selectors.terms_for([council])[council.pk]
     if terms.in_force:
@@ -68,6 +71,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "title": meeting.title, "starts_at": local(meeting.starts_at),
         "ends_at": local(meeting.ends_at) if meeting.ends_at else None, "place": meeting.place,
         "video_url": meeting.video_url, "cancelled": meeting.cancelled})
+    was_overdue = selectors.agenda_overdue(meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
@@ -75,6 +79,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             forms.apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting is saved."))
+            # Moved closer, the agreement's deadline may now be behind us (§4.1.2).
+            if selectors.agenda_overdue(meeting) and not was_overdue:
+                messages.warning(request, _(
+                    "The meeting is now so soon that the deadline for the agenda (%(when)s) "
+                    "has passed. Send the agenda as soon as you can; it will be marked as late.")
+                    % {"when": _deadline(meeting)})
             return redirect("politirad:meeting_detail", pk=meeting.pk)
     return _form_page(request, form=form, council=meeting.council,
                       back=reverse("politirad:meeting_detail", args=[meeting.pk]),
