@@ -40,9 +40,11 @@ def _tasks(user: Any) -> list[sections.Item]:
 
 def _agendas_to_send(user: Any) -> list[sections.Item]:
     """Meetings the user prepares whose agenda is due within three days and not sent."""
+    from .models import Meeting
+
     now = timezone.now()
     soon = now + dt.timedelta(days=3)
-    qs = (selectors.Meeting.objects.filter(
+    qs = (Meeting.objects.filter(
         council__in=selectors.councils(user, access.Level.WORK).values("pk"), cancelled=False,
         agenda_sent_at__isnull=True, starts_at__gt=now, agenda_deadline__lte=soon)
         .select_related("council").order_by("starts_at")[:8])

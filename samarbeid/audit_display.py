@@ -5,6 +5,7 @@ model's own field labels and choice labels (issue #14)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -22,9 +25,32 @@ def _model(object_type: str) -> type[Model] | None:
         return None
 
 
+# The forms people change an object with, by model ("app_label.model"): the history names a
+# field by the label the user saw on the form. The apps register them (the core knows no
+# feature app); the model's verbose name is the fallback.
+_FORMS: dict[str, list[type[Any]]] = {}
+
+
+def register_form(model_label: str, form_class: type[Any]) -> None:
+    forms = _FORMS.setdefault(model_label.lower(), [])
+    if form_class not in forms:
+        forms.append(form_class)
+
+
+def _form_label(model: type[Model], name: str) -> str | None:
+    for form_class in _FORMS.get(model._meta.label_lower, []):
+        field = form_class.base_fields.get(name)
+        if field is not None and field.label:
+            return str(field.label)
+    return None
+
+
 def _label(model: type[Model] | None, name: str) -> str | None:
     if model is None:
         return None
+    label = _form_label(model, name)
+    if label is not None:
+        return label
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -112,6 +138,8 @@ RULES: list[Rule] = [
     (re.compile(r"^measure #(\d+) added$"), lambda m, model: _("measure added")),
 ]
 
+WHEN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
 
 def describe(event: Any) -> str:
     """The summary of an AuditEvent in the reader's language."""
@@ -119,6 +147,10 @@ def describe(event: Any) -> str:
     if not summary:
         return ""
     model = _model(event.object_type)
+    if WHEN.fullmatch(summary):  # a meeting's time, stored as "2026-12-01 10:00" (local)
+        when = dt.datetime.strptime(summary, "%Y-%m-%d %H:%M").replace(
+            tzinfo=timezone.get_current_timezone())
+        return date_format(when, "SHORT_DATETIME_FORMAT")
     for pattern, render in RULES:
         match = pattern.match(summary)
         if match:

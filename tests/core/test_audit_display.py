@@ -27,6 +27,11 @@ def test_field_names_become_labels_in_the_readers_language() -> None:
             "agenda item 3 added"
 
 
+def test_a_meetings_time_is_written_in_the_readers_date_format() -> None:
+    with translation.override("nb"):
+        assert describe(_event("politirad.meeting", "2026-12-01 10:00")) == "01.12.2026 10:00"
+
+
 def test_unknown_summaries_are_kept() -> None:
-    assert describe(_event("politirad.meeting", "2026-12-01 10:00")) == "2026-12-01 10:00"
+    assert describe(_event("politirad.meeting", "at 2026-12-01")) == "at 2026-12-01"
     assert describe(_event("nope.nothing", "something odd")) == "something odd"

@@ -134,7 +134,7 @@ def test_agenda_items_move_and_go_with_htmx_and_late_warning(page: Any, portal: 
     assert_accessible(page)
     # Once sent, the buttons are gone.
     page.get_by_role("button", name="Send dagsorden").click()
-    expect(page.locator("#messages")).to_contain_text("senere enn")
+    expect(page.locator("#messages")).to_contain_text("etter fristen")
     expect(page.get_by_role("button", name="Fjern – sak 1")).to_have_count(0)
 
 

@@ -1,0 +1,85 @@
+"""Reads of tasks: follow-up, open, visible and the user's own."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import (
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from samarbeid import access, policy
+
+from ..models import (
+    OPEN_TASK_STATUSES,
+    CouncilMember,
+    Meeting,
+    PoliceCouncil,
+    Task,
+    TaskQuerySet,
+    TaskStatus,
+)
+from .meetings import minutes_of
+
+TQ = TypeVar("TQ", bound=QuerySet[Task])
+
+
+def follow_up_tasks(meeting: Meeting, user: Any) -> QuerySet[Task]:
+    """Open tasks from the council's earlier meetings: the automatic follow-up item. Once the
+    minutes are approved, the list is what they recorded (`Minutes.follow_up`)."""
+    return (follow_up_all(meeting).restrict(access.principal(user), policy.VIEW)
+            .select_related("responsible_member__user", "responsible_organisation",
+                            "responsible_user", "meeting")
+            .order_by("deadline", "pk"))
+
+
+def follow_up_all(meeting: Meeting) -> TaskQuerySet:
+    """The follow-up list before any reader's restriction (for services and outputs that
+    apply their own level, e.g. e-mail)."""
+    minutes = minutes_of(meeting)
+    if minutes is not None and not minutes.is_draft:
+        return Task.objects.filter(followed_up_in=minutes)
+    return (Task.objects.filter(council_id=meeting.council_id, status__in=OPEN_TASK_STATUSES)
+            .filter(Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True))
+            .exclude(meeting_id=meeting.pk))
+
+
+def task_related(qs: TQ) -> TQ:
+    return qs.select_related(
+        "council", "meeting", "responsible_member__user", "responsible_organisation",
+        "responsible_user", "entry__agenda_item",
+    )
+
+
+def open_tasks(council: PoliceCouncil, user: Any) -> QuerySet[Task]:
+    qs = council.tasks.filter(status__in=OPEN_TASK_STATUSES)
+    return task_related(qs.restrict(access.principal(user), policy.VIEW))
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    """Every task the user may read, in every app (SLT links, evaluations, home pages)."""
+    return Task.objects.restrict(access.principal(user), policy.VIEW)
+
+
+def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
+             q: str = "") -> QuerySet[Task]:
+    """Tasks assigned to the user (as user or as council member) or created by them."""
+    if mine == "created":
+        mine_q = Q(created_by=user)
+    else:
+        mine_q = Q(responsible_user=user) | Q(
+            responsible_member__user=user, responsible_member__in=CouncilMember.objects.active())
+    # The policy still applies: a user who lost access to the council no longer sees them.
+    qs = Task.objects.restrict(access.principal(user), policy.VIEW).filter(mine_q)
+    today = timezone.localdate()
+    if state == "open":
+        qs = qs.filter(status__in=OPEN_TASK_STATUSES)
+    elif state == "overdue":
+        qs = qs.filter(status__in=OPEN_TASK_STATUSES, deadline__lt=today)
+    elif state == "done":
+        qs = qs.filter(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(council__name__icontains=q))
+    return task_related(qs).order_by("deadline", "pk")

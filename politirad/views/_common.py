@@ -1,0 +1,53 @@
+"""What every police council page shares: the form page, the 409 for a frozen meeting, the
+meeting lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from samarbeid import access
+
+from .. import selectors
+from ..models import (
+    Meeting,
+    PoliceCouncil,
+)
+
+PAGE_SIZE = 25
+
+
+VIEW, WORK = access.Level.VIEW, access.Level.WORK
+
+
+def _form_page(request: HttpRequest, *, form: Any, title: str, back: str,
+               council: PoliceCouncil | None = None, intro: str = "",
+               submit: str = "") -> HttpResponse:
+    return render(request, "politirad/form.html", {
+        "form": form, "title": title, "back": back, "council": council, "intro": intro,
+        "submit": submit or _("Save"),
+    })
+
+
+def _frozen(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """409: the minutes are approved, so the meeting, its agenda and attendance are fixed.
+    A stale tab that posts after approval learns why, and by whom, and loses nothing else."""
+    minutes = selectors.minutes_of(meeting)
+    approver = minutes.approved_by if minutes is not None else None
+    name = (approver.get_full_name() or approver.get_username()) if approver else _("the chair")
+    return render(request, "politirad/frozen.html",
+                  {"meeting": meeting, "minutes": minutes, "approved_by": name}, status=409)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _get_meeting(request: HttpRequest, pk: int, level: access.Level = VIEW) -> Meeting:
+    return selectors.get_in_council_or_404(
+        Meeting.objects.select_related("council__municipality"), request.user, level, pk=pk)
