@@ -66,7 +66,8 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                    "date": date_format(date, "SHORT_DATE_FORMAT"), "basis": row["legal_basis"]} + "\n\n")
     context.update({
         "innsyn": _innsyn_link(address, _("Request for access: %(council)s %(date)s")
-                               % {"council": meeting.council.name, "date": date_format(date, "SHORT_DATE_FORMAT")},
+                               % {"council": meeting.council.name,
+                                  "date": date_format(date, "SHORT_DATE_FORMAT")},
                                _("I ask for access to the minutes of the meeting of %(council)s "
                                  "on %(date)s (offentleglova § 28).")
                                % {"council": meeting.council.name,
