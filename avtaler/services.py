@@ -13,14 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samarbeid import access, audit
+from samarbeid import access, audit, uploads
 from samarbeid import services as core_services
 from samarbeid.models import County, Municipality, Organisation, Participation, Role
 from samarbeid.tasks import enqueue_on_commit
@@ -222,14 +221,8 @@ def _signing_title(actor: Any, agreement: Agreement, party: str) -> str:
 
 def validate_signed_pdf(upload: UploadedFile) -> None:
     """A scanned wet-ink copy: a PDF by its content, not its name, and not too large."""
-    if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
-        # One limit and one message for every upload (samarbeid.uploads).
-        raise ValidationError(_("The file is too large (at most %(mb)d MB).")
-                              % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}, code="size")
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
+    uploads.check_size(upload)  # one limit and one message for every upload
+    if not uploads.starts_with(upload, (PDF_MAGIC,), len(PDF_MAGIC)):
         raise ValidationError(_("The file is not a PDF. Scan the signed agreement to PDF and "
                                 "upload that file."), code="type")
 

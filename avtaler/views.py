@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samarbeid import access, audit, mfa, ratelimit
+from samarbeid import access, audit, mfa, pages, ratelimit
 
 from . import selectors, services
 from .forms import (
@@ -32,8 +31,6 @@ from .forms import (
     VersionForm,
 )
 from .models import Agreement, AgreementVersion, Party, VersionStatus
-
-PAGE_SIZE = 25
 
 
 def _agreements() -> QuerySet[Agreement]:
@@ -55,10 +52,6 @@ def _version(request: HttpRequest, pk: int, number: int,
                                     agreement_id=pk, number=number)
 
 
-def _error_text(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
-
-
 def _version_url(version: AgreementVersion) -> str:
     return reverse("avtaler:version_detail", args=[version.agreement_id, version.number])
 
@@ -68,17 +61,10 @@ def _version_url(version: AgreementVersion) -> str:
 def register(request: HttpRequest) -> HttpResponse:
     """The national register of agreements, scoped to what the user may see (§3)."""
     form = RegisterFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.register_list(user=request.user, q=filters.get("q", ""),
-                                 police_district=filters.get("police_district", ""),
-                                 county=filters.get("county", ""), status=filters.get("status", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "avtaler/register.html", {
-        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters and any(
-            filters.values())),
-    })
+    return pages.list_page(request, "avtaler/register.html", form=form, rows=lambda f: (
+        selectors.register_list(user=request.user, q=f.get("q", ""),
+                                police_district=f.get("police_district", ""),
+                                county=f.get("county", ""), status=f.get("status", ""))))
 
 
 @login_required
@@ -86,19 +72,13 @@ def register(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest, number: str) -> HttpResponse:
     municipality = access.get_municipality_or_404(request.user, number, access.Level.WORK)
     form = AgreementCreateForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
-                municipality=municipality, actor=request.user, kind=form.cleaned_data["kind"],
-                organisation=form.cleaned_data.get("organisation"),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The agreement is created as a draft. Write its content "
-                                        "below."))
-            return redirect("avtaler:edit", pk=agreement.pk, number=1)
-    return render(request, "avtaler/create.html", {"municipality": municipality, "form": form})
+    return pages.form_page(
+        request, "avtaler/create.html", form=form, context={"municipality": municipality},
+        save=lambda data: services.agreement_create(
+            municipality=municipality, actor=request.user, kind=data["kind"],
+            organisation=data.get("organisation")),
+        success=_("The agreement is created as a draft. Write its content below."),
+        redirect_to=lambda agreement: reverse("avtaler:edit", args=[agreement.pk, 1]))
 
 
 @login_required
@@ -141,7 +121,7 @@ def edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     context: dict[str, Any] = {"version": version, "agreement": version.agreement}
     if version.is_locked:
         # §3: signed text never changes; say so and offer the way forward.
-        context["refusal"] = _error_text(services.SignedVersionError())[0]
+        context["refusal"] = pages.error_messages(services.SignedVersionError())[0]
         return render(request, "avtaler/edit.html", context, status=409)
     initial = {f: getattr(version, f) for f in services.EDITABLE_FIELDS}
     initial["focus_areas"] = list(version.focus_areas.filter(is_standard=True))
@@ -166,11 +146,7 @@ def edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             services.version_update(version=version, actor=request.user, data=data,
                                     focus_areas=form.cleaned_data["focus_areas"], measures=measures)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            pages.apply_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(_version_url(version))
@@ -182,20 +158,13 @@ def edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def send(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number, access.Level.WORK)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.version_send_for_signing(version=version, actor=request.user)
-        except ValidationError as exc:
-            errors = _error_text(exc)
-        else:
-            messages.success(request, _("The agreement is sent for signing. Both parties can now "
-                                        "sign it."))
-            return redirect(_version_url(version))
-    return render(request, "avtaler/send.html", {
-        "version": version, "agreement": version.agreement, "errors": errors,
-        "warnings": version.warnings(),
-    })
+    return pages.action_page(
+        request, "avtaler/send.html",
+        act=lambda: services.version_send_for_signing(version=version, actor=request.user),
+        success=_("The agreement is sent for signing. Both parties can now sign it."),
+        redirect_to=lambda result: _version_url(version),
+        context={"version": version, "agreement": version.agreement,
+                 "warnings": version.warnings()})
 
 
 @login_required
@@ -213,63 +182,49 @@ def sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         return redirect(_version_url(version))
     form = SignForm(request.POST or None, request.FILES or None, parties=parties,
                     initial={"party": parties[0]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.version_sign(version=version, actor=request.user,
-                                  party=form.cleaned_data["party"],
-                                  signed_pdf=form.cleaned_data.get("signed_pdf"))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            version.refresh_from_db()
-            if version.status == VersionStatus.IN_FORCE:
-                messages.success(request, _("Signed. Both parties have signed: the agreement is "
-                                            "in force."))
-            else:
-                messages.success(request, _("Signed. The agreement enters into force when the "
-                                            "other party has signed."))
-            return redirect(_version_url(version))
-    return render(request, "avtaler/sign.html", {
-        "version": version, "agreement": agreement, "form": form,
-        "fingerprint": version.fingerprint,
-    })
+
+    def save(data: dict[str, Any]) -> AgreementVersion:
+        services.version_sign(version=version, actor=request.user, party=data["party"],
+                              signed_pdf=data.get("signed_pdf"))
+        version.refresh_from_db()
+        return version
+
+    def signed_message(v: AgreementVersion) -> str:
+        if v.status == VersionStatus.IN_FORCE:
+            return _("Signed. Both parties have signed: the agreement is in force.")
+        return _("Signed. The agreement enters into force when the other party has signed.")
+
+    return pages.form_page(
+        request, "avtaler/sign.html", form=form, save=save, success=signed_message,
+        redirect_to=_version_url,
+        context={"version": version, "agreement": agreement, "fingerprint": version.fingerprint,
+                 "multipart": True})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number, access.Level.WORK)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            draft = services.version_withdraw(version=version, actor=request.user)
-        except ValidationError as exc:
-            errors = _error_text(exc)
-        else:
-            messages.success(request, _("Version %(old)s is taken back from signing. Make the "
-                                        "changes in version %(new)s.") % {
-                                            "old": version.number, "new": draft.number})
-            return redirect("avtaler:edit", pk=pk, number=draft.number)
-    return render(request, "avtaler/withdraw.html", {"version": version,
-                                                     "agreement": version.agreement,
-                                                     "errors": errors})
+    return pages.action_page(
+        request, "avtaler/withdraw.html",
+        act=lambda: services.version_withdraw(version=version, actor=request.user),
+        success=lambda draft: _("Version %(old)s is taken back from signing. Make the changes in "
+                                "version %(new)s.") % {"old": version.number, "new": draft.number},
+        redirect_to=lambda draft: reverse("avtaler:edit", args=[pk, draft.number]),
+        context={"version": version, "agreement": version.agreement})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, access.Level.WORK)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            draft = services.version_create_revision(agreement=agreement, actor=request.user)
-        except ValidationError as exc:
-            errors = _error_text(exc)
-        else:
-            messages.success(request, _("Version %(number)s is created as a draft, copied from "
-                                        "the previous version.") % {"number": draft.number})
-            return redirect("avtaler:edit", pk=agreement.pk, number=draft.number)
-    return render(request, "avtaler/revise.html", {"agreement": agreement, "errors": errors})
+    return pages.action_page(
+        request, "avtaler/revise.html",
+        act=lambda: services.version_create_revision(agreement=agreement, actor=request.user),
+        success=lambda draft: _("Version %(number)s is created as a draft, copied from the "
+                                "previous version.") % {"number": draft.number},
+        redirect_to=lambda draft: reverse("avtaler:edit", args=[agreement.pk, draft.number]),
+        context={"agreement": agreement})
 
 
 @login_required
@@ -325,17 +280,13 @@ def signed_copy(request: HttpRequest, pk: int, number: int, party: str) -> FileR
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk, access.Level.WORK)
     form = DeclineForm(request.POST or None, initial={"declined_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_decline(agreement=agreement, actor=request.user,
-                                       note=form.cleaned_data["note"],
-                                       declined_on=form.cleaned_data["declined_on"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The municipality's decision to decline is recorded."))
-            return redirect("avtaler:detail", pk=agreement.pk)
-    return render(request, "avtaler/decline.html", {"agreement": agreement, "form": form})
+    return pages.form_page(
+        request, "avtaler/decline.html", form=form, context={"agreement": agreement},
+        save=lambda data: services.agreement_decline(
+            agreement=agreement, actor=request.user, note=data["note"],
+            declined_on=data["declined_on"]),
+        success=_("The municipality's decision to decline is recorded."),
+        redirect_to=reverse("avtaler:detail", args=[agreement.pk]))
 
 
 @login_required

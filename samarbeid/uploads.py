@@ -49,11 +49,22 @@ def clean_filename(raw: str) -> str:
     return name or "vedlegg"
 
 
-def check_size(upload: Any, field: str) -> None:
+def check_size(upload: Any, field: str | None = None) -> None:
+    """One size limit and one message for every upload (MAX_UPLOAD_SIZE); on `field`, or on
+    the form as a whole when there is none (a form's own clean_<field>)."""
     if upload.size is not None and upload.size > settings.MAX_UPLOAD_SIZE:
-        raise ValidationError({field: _("The file is too large (at most %(mb)d MB).")
-                               % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}},
-                              code="size")
+        message = _("The file is too large (at most %(mb)d MB).") % {
+            "mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}
+        raise ValidationError({field: message} if field else message, code="size")
+
+
+def starts_with(upload: Any, magics: tuple[bytes, ...], length: int = 2048) -> bool:
+    """Whether the content (not the name) starts with one of `magics`; the file is left at
+    its start for whoever reads it next."""
+    upload.seek(0)
+    head = upload.read(length)
+    upload.seek(0)
+    return any(head.startswith(m) for m in magics)
 
 
 def check_upload(upload: Any, *, field: str = "attachment",
@@ -67,10 +78,12 @@ def check_upload(upload: Any, *, field: str = "attachment",
             "This file type is not accepted. Use PDF, Word, Excel, PowerPoint, OpenDocument, "
             "PNG, JPEG or plain text.")}, code="type")
     content_type, magics = allowed[ext]
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    ok = any(head.startswith(m) for m in magics) if magics else _is_text(head)
+    if magics:
+        ok = starts_with(upload, magics)
+    else:
+        upload.seek(0)
+        ok = _is_text(upload.read(2048))
+        upload.seek(0)
     if ok and magics == (b"PK\x03\x04",):
         ok = _container_ok(upload, ext, content_type)
     if not ok:

@@ -10,16 +10,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, audit, compliance, notify, sections, selectors, services
+from . import access, audit, compliance, notify, pages, sections, selectors, services
 from .forms import MunicipalityFilterForm, ParticipationForm, ReminderSettingsForm
 from .logs import redact_path
 from .models import AuditAction, Municipality
@@ -55,19 +55,11 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices(user=request.user)
     form = MunicipalityFilterForm(request.GET or None, counties=choices["counties"],
                                   police_districts=choices["police_districts"])
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.municipality_list(
-        user=request.user,
-        q=filters.get("q", ""),
-        county=filters.get("county", ""),
-        police_district=filters.get("police_district", ""),
-        participation=filters.get("participation", ""),
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "samarbeid/municipality_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return pages.list_page(request, "samarbeid/municipality_list.html", form=form, rows=lambda f: (
+        selectors.municipality_list(
+            user=request.user, q=f.get("q", ""), county=f.get("county", ""),
+            police_district=f.get("police_district", ""),
+            participation=f.get("participation", ""))), per_page=PAGE_SIZE)
 
 
 @login_required
@@ -94,15 +86,14 @@ def municipality_participation(request: HttpRequest, number: str) -> HttpRespons
         initial={"participation": municipality.participation,
                  "note": municipality.participation_note},
     )
-    if request.method == "POST" and form.is_valid():
-        services.municipality_set_participation(
-            municipality=municipality, participation=form.cleaned_data["participation"],
-            note=form.cleaned_data["note"], actor=request.user,
-        )
-        messages.success(request, _("Participation for %(name)s saved.") % {"name": municipality})
-        return redirect("municipality_detail", number=municipality.number)
-    return render(request, "samarbeid/participation_form.html",
-                  {"municipality": municipality, "form": form})
+    return pages.form_page(
+        request, "samarbeid/participation_form.html", form=form,
+        context={"municipality": municipality},
+        save=lambda data: services.municipality_set_participation(
+            municipality=municipality, participation=data["participation"], note=data["note"],
+            actor=request.user),
+        success=_("Participation for %(name)s saved.") % {"name": municipality},
+        redirect_to=reverse("municipality_detail", args=[municipality.number]))
 
 
 @login_required

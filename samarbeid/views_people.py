@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, invitations, people
+from . import access, invitations, pages, people
 from .forms_people import EndDateForm, InviteForm, SeatInviteForm
 from .models import Invitation, Membership, Municipality, OperationalUnit, PoliceDistrict, Role
 
@@ -127,20 +127,12 @@ def people_invite(request: HttpRequest) -> HttpResponse:
                 can_sign=data["can_sign"], starts_on=data["starts_on"],
                 ends_on=data.get("ends_on"), extra=extra)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            pages.apply_errors(form, exc)
         else:
             _sent_message(request, invitation, sent)
             return redirect(_scope_url(invitation))
     return render(request, "samarbeid/people/invite.html", {"form": form,
                                                             "municipality": chosen})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -173,7 +165,7 @@ def people_seat(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                     name=form.cleaned_data["name"], seat_kind=kind, seat_object=obj,
                     seat_role=form.cleaned_data["seat_role"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                pages.apply_errors(form, exc)
             else:
                 _sent_message(request, invitation, sent)
                 return redirect("people_seat", kind=kind, pk=pk)
@@ -208,7 +200,7 @@ def people_membership(request: HttpRequest, pk: int) -> HttpResponse:
                     membership=membership, actor=request.user,
                     ends_on=ends_on if ends_on is not None else form.cleaned_data["ends_on"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                pages.apply_errors(form, exc)
             else:
                 membership.refresh_from_db()
                 if membership.ends_on is None:

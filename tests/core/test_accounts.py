@@ -125,7 +125,7 @@ def test_secure_cookies_in_production(settings: Any) -> None:
     import importlib
     import os
 
-    from samarbeid import settings as portal_settings
+    from config import settings as portal_settings
 
     old = {k: os.environ.get(k) for k in ("HTTPS", "SECRET_KEY")}
     os.environ.update(HTTPS="true", SECRET_KEY="x" * 60)

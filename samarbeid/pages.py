@@ -1,0 +1,144 @@
+"""One way to write a page (issue #15): the form page, the confirm page and the filtered list
+that every app repeats, with the helpers they are made of. netbox's `ObjectEditView` shows the
+shape; here they are functions, because the portal's views are functions.
+
+A view stays thin: it scopes the object through `samarbeid.access`, builds the form and says
+which service to call. The page does the rest the same way everywhere — a service's refusal
+(`ValidationError`) is shown next to the field it names, or at the top of the form, with the
+input kept; success gives one message and a redirect (post/redirect/get); a list keeps its
+filters in the links of the page navigation.
+
+    from samarbeid import pages
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def decline(request, pk):
+        agreement = _agreement(request, pk, access.Level.WORK)
+        form = DeclineForm(request.POST or None)
+        return pages.form_page(
+            request, "avtaler/decline.html", form=form, context={"agreement": agreement},
+            save=lambda data: services.agreement_decline(
+                agreement=agreement, actor=request.user, note=data["note"],
+                declined_on=data["declined_on"]),
+            success=_("The municipality's decision to decline is recorded."),
+            redirect_to=lambda result: reverse("avtaler:detail", args=[agreement.pk]))
+
+    @login_required
+    @require_GET
+    def register(request):
+        form = RegisterFilterForm(request.GET or None)
+        return pages.list_page(request, "avtaler/register.html", form=form,
+                               rows=lambda f: selectors.register_list(user=request.user, **f))
+
+Templates: `includes/form_page.html` is the form and confirm page to extend (blocks `heading`,
+`notes`, `intro`, `fields`, `submit`, `back`); `includes/list_page.html` the list page (blocks
+`heading`, `intro`, `filter_fields`, `count`, `caption`, `table`, `no_match`, `none_yet`), which
+includes `includes/pagination.html` with `page` and `query` as `list_page` gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+PAGE_SIZE = 25
+
+Text = str | Callable[[Any], str]  # a message, or one made from the service's result
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form when it
+    names none (or a field the form does not have)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """A refusal as plain sentences, for a page without a form (a confirm page)."""
+    return [str(m) for m in exc.messages]
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The query string without `page`, so the page links keep the filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE,
+             paginator: type[Paginator] = Paginator) -> Page:
+    """The page `?page=` asks for; out of range or not a number gives the nearest page."""
+    return paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def filters_of(form: Any) -> dict[str, Any]:
+    """The filter form's cleaned values, or no filters when the query does not validate."""
+    return form.cleaned_data if form.is_valid() else {}
+
+
+def list_page(request: HttpRequest, template: str, *, form: Any,
+              rows: Callable[[dict[str, Any]], Any], context: dict[str, Any] | None = None,
+              per_page: int = PAGE_SIZE) -> HttpResponse:
+    """A filtered, paginated list. `rows(filters)` gives the rows (a selector, scoped to the
+    user); the template gets `form`, `page`, `query` (for includes/pagination.html),
+    `filters` and `filtered` (whether any filter is set: "no match" rather than "none yet")."""
+    filters = filters_of(form)
+    return render(request, template, {
+        "form": form, "page": paginate(request, rows(filters), per_page),
+        "query": query_without_page(request), "filters": filters,
+        "filtered": bool(filters and any(filters.values())), **(context or {}),
+    })
+
+
+def _text(text: Text, result: Any) -> str:
+    return text(result) if callable(text) else text
+
+
+def form_page(request: HttpRequest, template: str, *, form: Any,
+              save: Callable[[dict[str, Any]], Any], success: Text | None,
+              redirect_to: Text, context: dict[str, Any] | None = None,
+              also_valid: Iterable[Any] = (), status: int = 200) -> HttpResponse:
+    """GET, or a POST that does not validate: the form. A valid POST calls
+    `save(form.cleaned_data)` (a service); a `ValidationError` from it is shown on the form
+    (apply_errors), anything else gives the `success` message and a redirect to
+    `redirect_to`. Both may be functions of what `save` returned. `also_valid` are further
+    forms or formsets that must validate too."""
+    # A list, not a generator: every form validates, so every form shows its errors at once.
+    valid = [form.is_valid(), *[f.is_valid() for f in also_valid]]
+    if request.method == "POST" and all(valid):
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if success is not None:
+                messages.success(request, _text(success, result))
+            return redirect(_text(redirect_to, result))
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def action_page(request: HttpRequest, template: str, *, act: Callable[[], Any],
+                success: Text, redirect_to: Text,
+                context: dict[str, Any] | None = None) -> HttpResponse:
+    """A confirm page: GET asks, POST calls `act()` (a service). A refusal shows on the page as
+    `errors` (sentences, for includes/form_page.html); success gives the message and the
+    redirect, as form_page does."""
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            result = act()
+        except ValidationError as exc:
+            errors = error_messages(exc)
+        else:
+            messages.success(request, _text(success, result))
+            return redirect(_text(redirect_to, result))
+    return render(request, template, {**(context or {}), "errors": errors})
