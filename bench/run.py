@@ -184,6 +184,8 @@ def _peak_rss_mb(master_pid: int) -> float:
 
 
 def _commit() -> str:
+    if os.environ.get("BENCH_COMMIT"):  # run from an exported copy of that commit
+        return os.environ["BENCH_COMMIT"]
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                          text=True, check=False).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,

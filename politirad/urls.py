@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import path
 
 from samarbeid import pagecache
@@ -5,7 +8,7 @@ from samarbeid import pagecache
 from . import views
 
 
-def _cached(model: str, view: object) -> object:
+def _cached(model: str, view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The page body cached per reader under its municipalities' versions (pagecache)."""
     return pagecache.cached_page(pagecache.of_object(model))(view)
 

@@ -131,7 +131,7 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
         from django.utils.functional import SimpleLazyObject
 
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _cached_user(request))
+        request.user = SimpleLazyObject(lambda: _cached_user(request))  # type: ignore[assignment]
 
 
 def _cached_user(request: HttpRequest) -> Any:
@@ -142,7 +142,7 @@ def _cached_user(request: HttpRequest) -> Any:
     from . import pagecache
 
     try:
-        user_id = auth._get_user_session_key(request)
+        user_id = auth._get_user_session_key(request)  # type: ignore[attr-defined]
         backend_path = request.session[auth.BACKEND_SESSION_KEY]
         session_hash = request.session[auth.HASH_SESSION_KEY]
     except KeyError:

@@ -199,3 +199,20 @@ def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
     assert len(captured) > 2
     after = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
     assert after != before
+
+
+def test_a_write_in_another_municipality_leaves_the_page_cached(client: Any,
+                                                                world: Any) -> None:
+    from politirad.models import PoliceCouncil
+
+    meeting = make_meeting(world)
+    path = f"/politirad/moter/{meeting.pk}/"
+    _get(client, world.leader, path)
+    PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
+                                 municipality=world.bergen)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    services.agenda_item_add(meeting=meeting, actor=world.police, title="Sak om skolevei",
+                             description="", presenter="Paul")
+    fresh = client.get(path)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Sak om skolevei" in fresh.content.decode()
