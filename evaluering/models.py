@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -126,7 +127,8 @@ class Evaluation(models.Model):
         indexes = [models.Index(fields=["municipality", "status", "period_end"])]
 
     def __str__(self) -> str:
-        return f"{self.subject_display} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+        start, end = (date_format(d, "SHORT_DATE_FORMAT") for d in (self.period_start, self.period_end))
+        return f"{self.subject_display} {start}–{end}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A completed evaluation is the forum's record of the period (§7): it never changes,

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid import access, policy
@@ -352,7 +353,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["council", "starts_at"])]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.starts_at).strftime("%d.%m.%Y")
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT")
         return f"{self.title or self.council.name} {when}"
 
     def save(self, *args: object, **kwargs: object) -> None:
@@ -757,7 +758,7 @@ class MinutesCorrection(models.Model):
         verbose_name_plural = _("corrections")
 
     def __str__(self) -> str:
-        return f"{self.made_on:%d.%m.%Y}: {self.text[:60]}"
+        return f"{date_format(self.made_on, 'SHORT_DATE_FORMAT')}: {self.text[:60]}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk:  # a correction is itself a record: add a new one instead

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.access import MunicipalQuerySet
@@ -234,7 +235,7 @@ class LevelMeeting(models.Model):
         verbose_name_plural = _("level meetings")
 
     def __str__(self) -> str:
-        return f"{self.level} {self.date:%d.%m.%Y}"
+        return f"{self.level} {date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
 
 class SltActionPlan(models.Model):
@@ -413,7 +414,7 @@ class MeasureUpdate(models.Model):
         verbose_name_plural = _("progress updates")
 
     def __str__(self) -> str:
-        return f"{self.measure} {self.date:%d.%m.%Y}"
+        return f"{self.measure} {date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
     @property
     def author_display(self) -> str:

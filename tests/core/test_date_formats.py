@@ -33,3 +33,14 @@ def test_templates_use_the_named_formats_only() -> None:
              if ".venv" not in p.parts and p.is_file()
              for f in pattern.findall(p.read_text(errors="ignore")) if f not in allowed}
     assert found == set()
+
+
+def test_english_reads_a_typed_date_day_first() -> None:
+    from django import forms
+
+    class Form(forms.Form):
+        day = forms.DateField()
+
+    with translation.override("en"):
+        form = Form({"day": "03/10/2025"})
+        assert form.is_valid() and form.cleaned_data["day"] == dt.date(2025, 10, 3)
