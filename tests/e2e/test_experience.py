@@ -1,71 +1,16 @@
 """The portal as people live in it (issue #14): a mayor on a laptop, a police contact on a
-phone. Reflow (WCAG 1.4.10): no page scrolls sideways at any common width; the header keeps
-every link whole; the language switch names the current language in words."""
+phone. The header keeps every link whole; the language switch names the current language in
+words; the meeting agenda is arranged with htmx or plain forms."""
 
 from __future__ import annotations
 
-import re
-from collections import deque
 from typing import Any
-from urllib.parse import urldefrag, urlparse
 
-import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, login
+from .conftest import assert_accessible, login, reflow_problems
 
-WIDTHS = [320, 390, 768, 1024, 1280, 1440]
-ROLES = ["ordforer.stavanger", "politikontakt.sorvest", "admin.pod"]
-MAX_PAGES = 45
-SKIP = re.compile(r"/(logg-ut|i18n|admin)/|\.(pdf|ics|csv|xlsx)$|/(pdf|eksport|export|ics)/?$")
-OVERFLOW_JS = """() => {
-  const doc = document.documentElement;
-  const wide = [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > doc.clientWidth + 1
-                 && !e.closest('.table-responsive, .visually-hidden, .visually-hidden-focusable'))
-    .slice(0, 3).map(e => e.tagName + '.' + e.className);
-  return {scroll: doc.scrollWidth, client: doc.clientWidth, wide};
-}"""
-
-
-def _overflow(page: Any) -> list[str]:
-    problems = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        m = page.evaluate(OVERFLOW_JS)
-        if m["scroll"] > m["client"]:
-            problems.append(f"{width}px: {m['scroll']} > {m['client']} {m['wide']}")
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return problems
-
-
-@pytest.mark.parametrize("username", ROLES)
-def test_no_page_scrolls_sideways_at_any_width(page: Any, portal: Any, username: str) -> None:
-    login(page, portal.url, username)
-    origin = urlparse(portal.url).netloc
-    queue: deque[str] = deque([portal.url + "/", portal.url + "/avtaler/1/",
-                               portal.url + "/politirad/rad/1/"])
-    seen: set[str] = set()
-    problems: list[str] = []
-    visited = 0
-    while queue and visited < MAX_PAGES:
-        url = urldefrag(queue.popleft())[0]
-        key = re.sub(r"\?.*$", "", url)
-        if key in seen:
-            continue
-        seen.add(key)
-        response = page.goto(url)
-        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        visited += 1
-        problems.extend(f"{url} {p}" for p in _overflow(page))
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-            parsed = urlparse(href)
-            if parsed.netloc == origin and parsed.scheme.startswith("http") \
-                    and not SKIP.search(parsed.path):
-                queue.append(href)
-    assert visited > 3
-    assert problems == [], "\n".join(problems)
+# Every page at every width, as every role: tests/e2e/test_reflow.py (the sweep's crawler).
 
 
 def test_header_at_laptop_width_keeps_every_link_whole(page: Any, portal: Any) -> None:
@@ -90,7 +35,7 @@ def test_phone_police_contact_reads_council_and_agreement(page: Any, portal: Any
     login(page, portal.url, "politikontakt.sorvest")
     for path in ("/politirad/rad/1/", "/avtaler/1/"):
         page.goto(portal.url + path)
-        assert _overflow(page) == []
+        assert reflow_problems(page) == []
         assert_accessible(page)
 
 
