@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/")
