@@ -24,8 +24,10 @@ IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseExcepti
 def _project_apps() -> set[str]:
     """Every installed app that lives in this repository, plus rapporter (issue #15), so the
     rule holds for it before and after it is installed."""
+    # A virtualenv inside the checkout (make venv puts it at .venv) holds Django's own apps.
     return {a.name.split(".")[0] for a in apps.get_app_configs()
-            if Path(a.path).resolve().is_relative_to(ROOT)} | {"rapporter"}
+            if Path(a.path).resolve().is_relative_to(ROOT)
+            and "site-packages" not in Path(a.path).parts} | {"rapporter"}
 
 
 def feature_apps() -> set[str]:

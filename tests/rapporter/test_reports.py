@@ -118,7 +118,7 @@ def test_report_query_budget_is_fixed_whatever_the_number_of_municipalities(
     assert many == few
     # user, municipalities, list of ids, 2 test checks, ours (2 + terms); the session and
     # the principal come from the cache. The map reads the districts for its filter too.
-    with django_assert_num_queries(9 if name == "report_map" else 8):
+    with django_assert_num_queries(8 if name == "report_map" else 7):
         client.get(url)
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # user, models, visit, counts, open page, changed, new progress; marking the visit is one
 # upsert on PostgreSQL, a read and a write elsewhere (the embedded SQLite). The principal and
 # the session come from the cache: the first visit of the day builds it (two more queries).
-BUDGET = 7 if connection.vendor == "postgresql" else 8
+BUDGET = 6 if connection.vendor == "postgresql" else 7
 
 
 def _get(client: Any, url: str, **params: Any) -> tuple[int, str]:

@@ -75,5 +75,5 @@ def test_dashboard_query_budget(world, client, django_assert_num_queries, coordi
 
     # PostgreSQL marks the visit with one upsert; other databases read, then write. The
     # principal and the session come from the cache (the first visit built them).
-    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 8):
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 7):
         client.get(reverse("slt:dashboard"))

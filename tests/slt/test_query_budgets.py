@@ -76,7 +76,7 @@ def test_measure_detail_query_budget(world, client, django_assert_num_queries):
     warm(client)
     # User, the measure, its updates; 2 for its audit history: events and the count of
     # exports (issue 7 §3). The principal and the session come from the cache.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("slt:measure_detail", args=[m.pk]))
 
 
@@ -85,5 +85,5 @@ def test_action_plan_list_query_budget(world, client, django_assert_num_queries)
     client.force_login(world.leader)
     warm(client)
     # User, municipality, model, count and page of plans (principal, session from the cache).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("slt:action_plan_list", args=[world.stavanger.number]))

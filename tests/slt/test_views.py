@@ -150,7 +150,7 @@ def test_measure_list_query_budget(world, client, django_assert_num_queries):
     measure(model)
     client.force_login(world.leader)
     warm(client)  # the principal is built once a day, then read from the cache (the session too)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("slt:measure_list", args=[world.stavanger.number]))
 
 
