@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samarbeid import access, compliance, demo, notify, reference_data, sections
+from samarbeid import access, compliance, demo, demo_national, notify, reference_data, sections
 from samarbeid.models import Municipality
 
 from . import checks, focus_areas, reminders, selectors
-from .demo import build_demo
+from .demo import build_demo, build_national
 from .models import Agreement, AgreementVersion, VersionStatus
 
 # Writes to avtaler's models can change a compliance finding (the core names no feature app).
@@ -84,5 +84,7 @@ notify.register_scan("avtaler.revision_due", reminders.scan_revision_due)
 notify.register_scan("avtaler.signature_waiting", reminders.scan_signature_waiting)
 
 demo.register_builder(build_demo, order=10)
+# After the contacts' assignments; leaves the agreement state politirad's part reads.
+demo_national.register("avtaler", build_national, order=20)
 # The guide's common challenges (§2), also after a test or an import emptied the table.
 reference_data.register_loader(focus_areas.seed)

@@ -1,4 +1,5 @@
-"""Demo content: one completed GLL evaluation of the Stavanger police council (§7)."""
+"""Demo content: one completed GLL evaluation of the Stavanger police council (§7).
+`build_national`: evaluations of the rest of the country's councils."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 # The demo evaluates the demo council (a real domain link, as in services.py).
 from politirad.models import PoliceCouncil
+from samarbeid import demo_national
 
 from .models import Evaluation, EvaluationStatus, Method, Mode, SubjectKind
 
@@ -50,3 +52,18 @@ def _council_id(municipality: Any) -> int | None:
     council = (PoliceCouncil.objects.filter(municipality=municipality)
                .exclude(kind="thematic").order_by("pk").first())
     return council.pk if council else None
+
+
+def build_national(country: demo_national.Country) -> None:
+    """A completed joint GLL evaluation for most councils, of the period that ended four
+    months ago (§7). Reads `shared["councils"]` (politirad's part)."""
+    rnd, today, now = country.rnd, country.today, country.now
+    demo_national.bulk(Evaluation, [
+        Evaluation(municipality=c.municipality, subject_kind="police_council", subject_id=c.pk,
+                   subject_name=c.name, period_start=today - dt.timedelta(days=365 + 120),
+                   period_end=today - dt.timedelta(days=120), method="gll", mode="joint",
+                   answers={"done": "Fire møter og felles tiltak.", "learned": "Tett dialog "
+                            "mellom kommunen og politiet virker.", "smart": "Felles tiltaksplan."},
+                   summary="Godt samarbeid, tettere oppfølging av tiltakene neste år.",
+                   status="completed", completed_at=now - dt.timedelta(days=100))
+        for c in country.shared["councils"] if rnd.random() < 0.6])

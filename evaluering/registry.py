@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import access, compliance, demo, notify, sections
+from samarbeid import access, compliance, demo, demo_national, notify, sections
 
 from . import demo as evaluering_demo
 from . import reminders, selectors
@@ -58,3 +58,5 @@ notify.register_scan("evaluering.evaluation_due", reminders.scan)
 
 
 demo.register_builder(evaluering_demo.build, order=800)
+# Last: evaluates the councils politirad's part made, after slt drew its share.
+demo_national.register("evaluering", evaluering_demo.build_national, order=50)

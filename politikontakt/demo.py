@@ -1,11 +1,12 @@
 """Demo content for Sør-Vest: the demo police contact's memberships (made by the core demo)
 become assignments with written mandates (§5.2), and the district's preventive functions
-(§2.1). Idempotent."""
+(§2.1). Idempotent. `build_national`: the rest of the country's contacts get assignments."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from samarbeid import demo_national
 from samarbeid.models import Membership, Role
 
 from . import services
@@ -50,3 +51,14 @@ def build_demo(demo: Any) -> None:
         services.preventive_function_save(function=PreventiveFunction(
             police_district=demo.district, kind=kind, holder_name=holder, phone=phone,
             email=email, note=note))
+
+
+def build_national(country: demo_national.Country) -> None:
+    """Every police-contact membership the core made becomes an assignment with a mandate."""
+    rnd = country.rnd
+    demo_national.bulk(Assignment, [
+        Assignment(contact=ms.user, municipality_id=int(ms.municipality_id or 0),
+                   starts_on=country.since,
+                   share_of_position=100 // 3 if rnd.random() < 0.5 else 30,
+                   mandate="Mandat avklart med kommunen ved oppstart (§5.2).", membership=ms)
+        for ms in country.memberships if ms.role == Role.POLICE_CONTACT])

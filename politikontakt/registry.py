@@ -1,5 +1,6 @@
 """What `politikontakt` registers with the core: compliance checks (§5), the municipality
-page panel, the nav link, the approval-expiry reminder and the demo builder."""
+page panel, the nav link, the approval-expiry reminder and the demo builders (Sør-Vest and
+the national picture)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import access, compliance, demo, notify, sections
+from samarbeid import access, compliance, demo, demo_national, notify, sections
 
 from . import checks, selectors, services
-from .demo import build_demo
+from .demo import build_demo, build_national
 
 # Writes to politikontakt's models can change a compliance finding (the core names no feature app).
 compliance.watch_app("politikontakt")
@@ -41,6 +42,8 @@ notify.register_kind(services.REMINDER_KIND,
                      _("A directorate approval for a police contact has expired"), optional=False)
 notify.register_scan("politikontakt_approval_expiry", services.approval_expiry_scan)
 demo.register_builder(build_demo, order=40)
+# First after the core's people: the contacts' memberships become assignments.
+demo_national.register("politikontakt", build_national, order=10)
 
 
 def _reminders(user: Any) -> list[sections.Item]:

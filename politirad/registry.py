@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samarbeid import access, compliance, demo, facts, notify, sections
+from samarbeid import access, compliance, demo, demo_national, facts, notify, sections
 
 from . import checks, reminders, selectors
 from . import demo as politirad_demo
@@ -135,6 +135,8 @@ sections.register_nav(sections.NavLink(key="politirad_tasks", label=gettext_lazy
 # The personal calendar feed the settings page shows (samarbeid/views.py names no app's URL).
 sections.register_calendar_feed(lambda token: reverse("politirad:calendar_feed", args=[token]))
 demo.register_builder(politirad_demo.build, order=30)
+# After avtaler's part (councils follow the agreements); slt and evaluering build on them.
+demo_national.register("politirad", politirad_demo.build_national, order=30)
 
 
 # --- Seats: a council seat gives that council (samarbeid.policy) -----------------------------

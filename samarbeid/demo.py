@@ -1,7 +1,8 @@
 """A believable demo for one police district (Sør-Vest), with a user for every role.
 
 Idempotent: running it again changes nothing. Feature apps add their own demo content by
-registering a builder (`register_builder`) that receives the `Demo` made here.
+registering a builder (`register_builder`) that receives the `Demo` made here. The rest of
+the country is `samarbeid.demo_national`, built the same way (`demo_national.register`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Demo content: Stavanger has established SLT with slt.stavanger as coordinator, three
-levels with members, a yearly action plan and five measures, one of them overdue."""
+levels with members, a yearly action plan and five measures, one of them overdue.
+`build_national`: SLT in some of the rest of the country's municipalities (voluntary, §6)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+
+from samarbeid import demo_national
 
 from .models import (
     CoordinationStep,
@@ -89,3 +92,36 @@ def build_demo(demo: Any) -> None:
             starts_on=today + dt.timedelta(days=start), ends_on=today + dt.timedelta(days=end),
             coordination_step=step, responsible=users[who], action_plan=plan,
         )
+
+
+def build_national(country: demo_national.Country) -> None:
+    """SLT in some municipalities with a council: three levels, steering meetings and one to
+    three measures at the executing level. Reads `shared["councils"]` (politirad's part)."""
+    rnd, today = country.rnd, country.today
+    from .models import Measure as SltMeasure  # the glossary's name for slt's measures
+    from .models import SltLevel
+
+    council_munis = [c.municipality for c in country.shared["councils"]]
+    slt_munis = [m for m in council_munis if rnd.random() < 0.45]
+    slt_models = demo_national.bulk(SltModel, [
+        SltModel(municipality=m, status="established",
+                 coordinator=country.mayor(m) if rnd.random() < 0.75 else None,
+                 coordinator_title="SLT-koordinator") for m in slt_munis])
+    levels = demo_national.bulk(SltLevel, [SltLevel(slt_model=sm, kind=k) for sm in slt_models
+                                           for k in LevelKind.values])
+    steering = [lv for lv in levels if lv.kind == LevelKind.STEERING]
+    demo_national.bulk(LevelMeeting, [LevelMeeting(level=lv, date=today - dt.timedelta(
+        days=rnd.randint(10, 200)), notes="Styringsgruppen gikk gjennom tiltaksplanen.")
+        for lv in steering if rnd.random() < 0.75])
+    executing = {lv.slt_model_id: lv for lv in levels if lv.kind == LevelKind.EXECUTING}
+    focus = ["youth_crime", "drugs_psychiatry", "safe_schools", "public_safety"]
+    demo_national.bulk(SltMeasure, [
+        SltMeasure(slt_model=sm, title=title, focus_area=rnd.choice(focus),
+                   level=executing[sm.pk], responsible_name="SLT-koordinator",
+                   coordination_step=1 + i % 4, age_from=12, age_to=18,
+                   starts_on=today - dt.timedelta(days=200),
+                   ends_on=today + dt.timedelta(days=rnd.randint(-20, 200)), status="active")
+        for sm in slt_models
+        for i, title in enumerate(["Natteravner i sentrum", "Tidlig innsats i skolen",
+                                   "Oppfølging av unge lovbrytere"][:rnd.randint(1, 3)])])
+    country.made["slt_models"] = len(slt_models)

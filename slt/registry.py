@@ -9,10 +9,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import access, compliance, demo, facts, notify, sections
+from samarbeid import access, compliance, demo, demo_national, facts, notify, sections
 
 from . import checks, reminders, selectors
-from .demo import build_demo
+from .demo import build_demo, build_national
 from .models import OPEN_STATUSES, SltModel
 
 # Writes to slt's models can change a compliance finding (the core names no feature app).
@@ -85,6 +85,8 @@ sections.register_panel(sections.Panel(key="slt", order=60, template="slt/panel.
 sections.register_nav(sections.NavLink(key="slt", label=_("SLT"), url_name="slt:dashboard",
                                        order=60, visible=selectors.coordinates_or_sees_slt))
 demo.register_builder(build_demo, order=60)
+# After politirad's part: SLT comes in some municipalities with a council.
+demo_national.register("slt", build_national, order=40)
 
 
 # --- Facts for evaluations (§7): SLT measures started in the evaluated period -------------
