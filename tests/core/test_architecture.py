@@ -103,7 +103,8 @@ def guarded_imports(source: str, filename: str, project: set[str]) -> list[str]:
             for inner in ast.walk(statement):
                 for module in _imported_modules(inner):
                     if module.split(".")[0] in project:
-                        found.append(f"{filename}:{inner.lineno} imports {module} under try/except")
+                        line = getattr(inner, "lineno", 0)
+                        found.append(f"{filename}:{line} imports {module} under try/except")
     return found
 
 

@@ -34,6 +34,7 @@ def test_agreement_pages_in_english() -> None:
     mayor = built.users["ordforer.stavanger"]
     agreement = Agreement.objects.get(municipality__name="Stavanger", status="in_force")
     page = _text(_english(mayor).get(reverse("avtaler:detail", args=[agreement.pk])))
+    assert agreement.in_force_version is not None
     chosen = list(agreement.in_force_version.focus_areas.values_list("name", flat=True))
     assert chosen, "the demo agreement has focus areas"
     for name in chosen:
@@ -48,6 +49,7 @@ def test_the_draft_form_offers_the_focus_areas_in_english() -> None:
     built = demo.build()
     draft = Agreement.objects.get(municipality__name="Sandnes")
     version = draft.latest_version
+    assert version is not None
     page = _text(_english(built.users["ordforer.sandnes"]).get(
         reverse("avtaler:edit", args=[draft.pk, version.number])))
     assert "Safe schools" in page and "Trygge skoler" not in page

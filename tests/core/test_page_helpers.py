@@ -62,9 +62,14 @@ def test_the_page_links_keep_the_filters_but_not_the_page() -> None:
 def test_form_page_on_success_gives_the_message_and_redirects() -> None:
     request = _request("post", data={"title": "Møte"})
     saved: list[dict[str, Any]] = []
+
+    def save(data: dict[str, Any]) -> int:
+        saved.append(data)
+        return 7
+
     response = pages.form_page(
         request, "includes/form_page.html", form=NoteForm(request.POST),
-        save=lambda data: saved.append(data) or 7,
+        save=save,
         success=lambda pk: f"Saved {pk}.", redirect_to=lambda pk: f"/done/{pk}/")
     assert response.status_code == 302
     assert response["Location"] == "/done/7/"

@@ -38,6 +38,7 @@ def test_csv_opens_in_norwegian_excel_and_neutralises_formulas() -> None:
 def test_xlsx_holds_rounded_numbers_with_a_format_and_text_as_text() -> None:
     data = exporters.get("xlsx").render(HEADER, BODY, "Status")  # type: ignore[union-attr]
     sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
     assert sheet.title == "Status"
     name, share, population = sheet[2]
     assert name.value == "'=HYPERLINK(\"http://x\")" and name.data_type == "s"

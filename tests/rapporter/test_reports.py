@@ -302,10 +302,12 @@ def test_chart_offers_the_population_share(world: Any, client: Any, fake_checks:
     def ok_width(page: str) -> float:
         chart = page[page.index('class="status-chart"'):page.index("</figure>")]
         first_bar = chart.split('class="status-chart-row"')[1]
-        return float(re.search(r'class="m-ok" x="[\d.]+" y="0" width="([\d.]+)"',
-                               first_bar).group(1))
+        found = re.search(r'class="m-ok" x="[\d.]+" y="0" width="([\d.]+)"', first_bar)
+        assert found is not None
+        return float(found.group(1))
 
     oslo = Municipality.objects.get(name="Oslo").population
+    assert oslo is not None
     assert ok_width(by_count) == pytest.approx(100 / 357, abs=0.01)
     assert ok_width(by_population) == pytest.approx(100 * oslo / TOTAL_POPULATION, abs=0.01)
 
