@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from samarbeid import notify, policy
@@ -20,14 +19,6 @@ from samarbeid.models import Membership, Role
 from .models import Agreement, AgreementVersion, VersionStatus
 
 logger = logging.getLogger(__name__)
-
-
-def _format(message: Any, params: dict[str, Any]) -> str:
-    return str(message) % params
-
-
-# `gettext_lazy(msgid) % params` translates at once; this keeps it lazy until it is sent.
-_lazy_format = lazy(_format, str)
 
 
 def signatories(version: AgreementVersion) -> list[Any]:
@@ -53,9 +44,9 @@ def version_sent_for_signing(version_id: int) -> int:
         return 0  # withdrawn or signed before the task ran: nothing to ask for
     agreement = version.agreement
     url = reverse("avtaler:sign", args=[agreement.pk, version.number])
-    subject = _lazy_format(gettext_lazy(
+    subject = notify.lazy_format(gettext_lazy(
         "The cooperation agreement with %(name)s is ready for your signature"),
-        {"name": agreement.first_party_name})
+        name=agreement.first_party_name)
     sent = 0
     for user in signatories(version):
         # The e-mail reads the agreement as its recipient would (the one policy).

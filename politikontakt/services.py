@@ -31,7 +31,6 @@ from samarbeid import audit, notify
 from samarbeid import services as core_services
 from samarbeid.models import Membership, Municipality, OperationalUnit, PoliceDistrict, Role
 
-from . import notify_text
 from .models import (
     MAX_MUNICIPALITIES_WITHOUT_APPROVAL,
     ApprovalStatus,
@@ -397,10 +396,10 @@ def _send_expired(admin: Any, items: list[tuple[DirectorateApproval, int]]) -> b
         key = "politikontakt:approvals-expired:#" + hashlib.sha256(ids.encode()).hexdigest()
     first = items[0][0]
     if len(items) == 1:
-        subject = notify_text.lazy_format(gettext_lazy("Approval for %(contact)s has expired"),
+        subject = notify.lazy_format(gettext_lazy("Approval for %(contact)s has expired"),
                                           contact=_name(first.contact))
     else:
-        subject = notify_text.lazy_format(gettext_lazy(
+        subject = notify.lazy_format(gettext_lazy(
             "%(count)d approvals for police contacts have expired"), count=len(items))
     return notify.send_once(
         key=key, recipient=admin.email, user=admin, kind=REMINDER_KIND, subject=subject,

@@ -16,7 +16,6 @@ from samarbeid import notify
 from samarbeid.models import Membership, Role
 
 from .models import DirectorateApproval
-from .notify_text import lazy_format
 
 DIRECTORATE = "politidirektorat"  # matches «Politidirektoratet» in a national role's title
 
@@ -41,7 +40,7 @@ def notify_approval_requested(approval_id: int) -> int:
     approval = DirectorateApproval.objects.select_related("contact", "police_district",
                                                          "requested_by").get(pk=approval_id)
     url = reverse("politikontakt:approval_decide", args=[approval.pk])
-    subject = lazy_format(gettext_lazy("Approval requested: %(contact)s, %(district)s"),
+    subject = notify.lazy_format(gettext_lazy("Approval requested: %(contact)s, %(district)s"),
                           contact=_name(approval.contact),
                           district=approval.police_district.name)
     return sum(_send(key=f"politikontakt:approval-requested:{approval.pk}", user=user,
@@ -72,7 +71,7 @@ def notify_approval_decided(approval_id: int) -> int:
         return 0
     url = reverse("politikontakt:approval_decide", args=[approval.pk])
     return _send(key=f"politikontakt:approval-decided:{approval.pk}", user=approval.requested_by,
-                 subject=lazy_format(gettext_lazy("Politidirektoratet has decided: %(contact)s"),
+                 subject=notify.lazy_format(gettext_lazy("Politidirektoratet has decided: %(contact)s"),
                                      contact=_name(approval.contact)),
                  template="politikontakt/email/approval_decided.txt",
                  context={"approval": approval, "url": url})

@@ -37,7 +37,7 @@ def minutes_published(minutes_id: int) -> int:
             continue
         sent += _send(key=f"politirad:minutes-published:{minutes.pk}",
                       recipient=member.contact_email, user=member.user,
-                      subject=_("Minutes published: %(council)s, %(date)s") % {
+                      subject=lambda: _("Minutes published: %(council)s, %(date)s") % {
                           "council": meeting.council.name,
                           "date": date_format(meeting.starts_at, "SHORT_DATE_FORMAT")},
                       template="politirad/email/minutes_published.txt",
@@ -55,7 +55,7 @@ def task_assigned(task_id: int) -> int:
     # An exempt item's task is named in the portal only (offl. § 13), not in an e-mail.
     exempt = bool(task.entry and task.entry.access_level == AccessLevel.EXEMPT)
     return _send(key=f"politirad:task-assigned:{task.pk}", recipient=user.email, user=user,
-                 subject=_("A task for you: %(council)s") % {"council": task.council.name},
+                 subject=lambda: _("A task for you: %(council)s") % {"council": task.council.name},
                  template="politirad/email/task_assigned.txt",
                  context={"task": task, "exempt": exempt, "recipient": user,
                           "url": reverse("politirad:task_detail", args=[task.pk])})

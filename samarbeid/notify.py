@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from .models import SentReminder
 
@@ -175,6 +176,19 @@ def send_once(
         status=SentReminder.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def _format(message: Any, params: dict[str, Any]) -> str:
+    return str(message) % params
+
+
+_lazy_format = lazy(_format, str)
+
+
+def lazy_format(message: Any, **params: Any) -> Any:
+    """`gettext_lazy(msgid) % params` kept lazy (`%` on a lazy string translates at once), so
+    `send_once` writes the subject in the recipient's language, not the sender's."""
+    return _lazy_format(message, params)
 
 
 def header_safe(value: str) -> str:

@@ -34,3 +34,21 @@ def test_the_responsible_hears_of_a_council_task_once(
     assert "http://127.0.0.1:8001" + reverse("politirad:task_detail", args=[task.pk]) in body
     assert handoffs.task_assigned(task.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_task_e_mail_is_written_in_the_responsibles_language(
+        world: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """The police contact creates the task in Bokmål; the mayor chose English, so the subject
+    and the body reach her in English (issue #14: in the recipient's language)."""
+    world.leader.profile.language = "en"
+    world.leader.profile.save()
+    council = helpers.make_council(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_task_create(
+            council=council, actor=world.police, title="Kartlegge møteplasser",
+            deadline=timezone.localdate() + dt.timedelta(days=30),
+            responsible_user=world.leader)
+    [message] = mail.outbox
+    assert message.subject.startswith("A task for you: ")
+    assert "Oppgave" not in message.subject
