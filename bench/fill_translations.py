@@ -20,7 +20,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/")
+APPS = ("", "avtaler/", "politirad/", "politikontakt/", "slt/", "evaluering/", "rapporter/")
 LANGUAGES = ("nb", "nn", "en")
 
 # msgid → (Bokmål, Nynorsk) for strings no catalogue has yet.
