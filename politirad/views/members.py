@@ -23,20 +23,14 @@ from ._common import WORK, _form_page
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     council = selectors.get_council_or_404(request.user, pk, WORK)
     form = forms.MemberForm(request.POST or None, eligible=selectors.eligible_members(council))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.council_member_add(
-                council=council, actor=request.user, user=data["username"], name=data["name"],
-                email=data["email"], organisation=data["organisation"], role=data["role"],
-                is_chair=data["is_chair"], is_secretary=data["is_secretary"])
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s is added to the council.")
-                             % {"name": member.display_name})
-            return redirect("politirad:council_detail", pk=council.pk)
     return _form_page(request, form=form, council=council,
+                      save=lambda data: services.council_member_add(
+                          council=council, actor=request.user, user=data["username"],
+                          name=data["name"], email=data["email"],
+                          organisation=data["organisation"], role=data["role"],
+                          is_chair=data["is_chair"], is_secretary=data["is_secretary"]),
+                      success=lambda member: _("%(name)s is added to the council.")
+                      % {"name": member.display_name},
                       back=reverse("politirad:council_detail", args=[council.pk]),
                       title=_("Add a member to %(name)s") % {"name": council.name},
                       intro=_("A seat gives the person this council only, and it ends when "
