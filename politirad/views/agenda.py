@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access, audit
+from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction
 
 from .. import forms, selectors, services
@@ -83,14 +83,14 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_change(request, pk)
     if item.meeting.is_frozen:
         return _frozen(request, item.meeting)
-    try:
-        services.agenda_item_delete(item=item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Item %(number)s is removed from the agenda.")
-                         % {"number": item.number})
-    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+    return pages.post_action(
+        request, act=lambda: services.agenda_item_delete(item=item, actor=request.user),
+        success=_("Item %(number)s is removed from the agenda.") % {"number": item.number},
+        redirect_to=_agenda_url(item))
+
+
+def _agenda_url(item: AgendaItem) -> str:
+    return reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h"
 
 
 @login_required
@@ -99,15 +99,12 @@ def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_change(request, pk)
     if item.meeting.is_frozen:
         return _frozen(request, item.meeting)
-    try:
-        moved = services.agenda_item_move(item=item, actor=request.user,
-                                          up=request.POST.get("direction") != "down")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("«%(title)s» is now item %(number)s.")
-                         % {"title": moved.title, "number": moved.number})
-    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+    return pages.post_action(
+        request, act=lambda: services.agenda_item_move(
+            item=item, actor=request.user, up=request.POST.get("direction") != "down"),
+        success=lambda moved: _("«%(title)s» is now item %(number)s.")
+        % {"title": moved.title, "number": moved.number},
+        redirect_to=_agenda_url(item))
 
 
 @login_required
