@@ -7,16 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access, audit
+from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction
 from samarbeid.pdf import render_pdf
 
@@ -25,10 +25,6 @@ from .forms import AnswersForm, EvaluationCreateForm, EvaluationFilterForm, Foll
 from .models import Evaluation, Mode
 
 PAGE_SIZE = 50
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 def _evaluation(request: HttpRequest, pk: int, level: access.Level = access.Level.VIEW
@@ -46,18 +42,12 @@ def _evaluation(request: HttpRequest, pk: int, level: access.Level = access.Leve
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     form = EvaluationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.evaluation_list(user=request.user, q=filters.get("q", ""),
-                                   status=filters.get("status", ""),
-                                   method=filters.get("method", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     can_create = access.municipalities(request.user, access.Level.WORK).exists()
-    return render(request, "evaluering/index.html", {
-        "form": form, "page": page, "query": query.urlencode(), "can_create": can_create,
-        "is_reader": selectors.follows_in_reports(request.user),
-    })
+    return pages.list_page(request, "evaluering/index.html", form=form, rows=lambda f: (
+        selectors.evaluation_list(user=request.user, q=f.get("q", ""),
+                                  status=f.get("status", ""), method=f.get("method", ""))),
+        per_page=PAGE_SIZE, context={
+        "can_create": can_create, "is_reader": selectors.follows_in_reports(request.user)})
 
 
 @login_required
@@ -69,24 +59,24 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     initial = {"municipality": request.GET.get("kommune")} if request.GET.get("kommune") else {}
     form = EvaluationCreateForm(request.POST or None, municipalities=allowed, initial=initial,
                                 councils=selectors.councils_for_evaluation(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> Evaluation:
         council = data.get("council_obj")
-        try:
-            evaluation = services.evaluation_create(
-                subject_id=council.pk if council else None,
-                municipality=data["municipality"], actor=request.user,
-                period_start=data["period_start"], period_end=data["period_end"],
-                method=data["method"], mode=data["mode"], subject_kind=data["subject_kind"],
-                subject_name=data.get("subject_name", ""), request=request,
-            )
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("The evaluation is started. Fill in the answers."))
-            return redirect("evaluering:evaluation_detail", pk=evaluation.pk)
-    return render(request, "evaluering/evaluation_form.html", {"form": form})
+        return services.evaluation_create(
+            subject_id=council.pk if council else None,
+            municipality=data["municipality"], actor=request.user,
+            period_start=data["period_start"], period_end=data["period_end"],
+            method=data["method"], mode=data["mode"], subject_kind=data["subject_kind"],
+            subject_name=data.get("subject_name", ""), request=request,
+        )
+
+    return pages.form_page(
+        request, "evaluering/evaluation_form.html", form=form, save=save,
+        success=_("The evaluation is started. Fill in the answers."), redirect_to=_detail_url)
+
+
+def _detail_url(evaluation: Evaluation) -> str:
+    return reverse("evaluering:evaluation_detail", args=[evaluation.pk])
 
 
 def _detail_context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
@@ -124,26 +114,22 @@ def evaluation_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluering:evaluation_detail", pk=evaluation.pk)
     initial = {**evaluation.answers, "summary": evaluation.summary}
     form = AnswersForm(request.POST or None, method=evaluation.method, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.evaluation_save_answers(evaluation=evaluation, actor=request.user,
-                                             answers=data, summary=data.get("summary", ""),
-                                             request=request)
-            if "complete" in request.POST:
-                services.evaluation_complete(evaluation=evaluation, actor=request.user,
-                                             request=request)
-                messages.success(request, _("The evaluation is completed and saved."))
-            else:
-                messages.success(request, _("The answers are saved."))
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            return redirect("evaluering:evaluation_detail", pk=evaluation.pk)
-    context = _detail_context(request, evaluation)
-    context["form"] = form
-    return render(request, "evaluering/evaluation_answer.html", context)
+    complete = "complete" in request.POST
+
+    def save(data: dict[str, Any]) -> None:
+        services.evaluation_save_answers(evaluation=evaluation, actor=request.user,
+                                         answers=data, summary=data.get("summary", ""),
+                                         request=request)
+        if complete:
+            services.evaluation_complete(evaluation=evaluation, actor=request.user,
+                                         request=request)
+
+    return pages.form_page(
+        request, "evaluering/evaluation_answer.html", form=form,
+        context=_detail_context(request, evaluation), save=save,
+        success=(_("The evaluation is completed and saved.") if complete
+                 else _("The answers are saved.")),
+        redirect_to=_detail_url(evaluation))
 
 
 @login_required
@@ -155,18 +141,13 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     mine = evaluation.responses.filter(respondent_id=request.user.pk).first()
     form = AnswersForm(request.POST or None, method=evaluation.method, with_summary=False,
                        initial=mine.answers if mine else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit(evaluation=evaluation, respondent=request.user,
-                                     answers=form.cleaned_data, request=request)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Your answers are saved."))
-            return redirect("evaluering:evaluation_detail", pk=evaluation.pk)
-    return render(request, "evaluering/response_form.html",
-                  {"evaluation": evaluation, "form": form})
+    return pages.form_page(
+        request, "evaluering/response_form.html", form=form,
+        context={"evaluation": evaluation},
+        save=lambda data: services.response_submit(evaluation=evaluation,
+                                                   respondent=request.user, answers=data,
+                                                   request=request),
+        success=_("Your answers are saved."), redirect_to=_detail_url(evaluation))
 
 
 @login_required
@@ -174,22 +155,14 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, access.Level.WORK)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.follow_up_create(evaluation=evaluation, actor=request.user,
-                                             request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
-        else:
-            if item.task_id:
-                messages.success(request, _("The lesson is now a task for the council."))
-            else:
-                messages.success(request, _("The lesson is now a follow-up item."))
-            return redirect("evaluering:evaluation_detail", pk=evaluation.pk)
-    context = _detail_context(request, evaluation)
-    context["follow_up_form"] = form
-    return render(request, "evaluering/evaluation_detail.html", context, status=400)
+    return pages.form_page(
+        request, "evaluering/evaluation_detail.html", form=form,
+        context={**_detail_context(request, evaluation), "follow_up_form": form},
+        save=lambda data: services.follow_up_create(evaluation=evaluation, actor=request.user,
+                                                    request=request, **data),
+        success=lambda item: (_("The lesson is now a task for the council.") if item.task_id
+                              else _("The lesson is now a follow-up item.")),
+        redirect_to=_detail_url(evaluation), status=400)
 
 
 @login_required

@@ -8,36 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access
+from samarbeid import access, pages
 from samarbeid.models import Municipality, PoliceDistrict
 
 from . import forms, selectors, services
 from .models import ApprovalStatus, Assignment, PreventiveFunction, PreventiveFunctionKind
-
-PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service refusal next to its field, or at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # --- Assignments -------------------------------------------------------------------------
 
@@ -47,14 +29,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 def assignment_list(request: HttpRequest) -> HttpResponse:
     districts = selectors.visible_districts(request.user).order_by("code")
     form = forms.AssignmentFilterForm(request.GET or None, districts=districts)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.assignment_list(user=request.user, q=filters.get("q", ""),
-                                   status=filters.get("status") or "active",
-                                   police_district=filters.get("police_district", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     r = access.roles(request.user)
-    return render(request, "politikontakt/assignment_list.html", {
-        "form": form, "page": page, "query": _query_without_page(request),
+    return pages.list_page(request, "politikontakt/assignment_list.html", form=form, rows=lambda f: (
+        selectors.assignment_list(user=request.user, q=f.get("q", ""),
+                                  status=f.get("status") or "active",
+                                  police_district=f.get("police_district", ""))), context={
         "is_administrator": r.national_admin or bool(r.admin_districts),
         "is_national_admin": r.national_admin,
         "reads_coverage": selectors.reads_coverage(request.user),
@@ -87,31 +66,35 @@ def assignment_create(request: HttpRequest, number: str) -> HttpResponse:
         units=forms.units_for(municipality),
         initial={"operational_unit": municipality.operational_unit_id},
     )
-    approval_url = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    context: dict[str, Any] = {
+        "municipality": municipality, "approval_url": "",
+        "current": selectors.panel_assignments(municipality=municipality)}
+
+    def save(data: dict[str, Any]) -> Assignment:
         try:
-            assignment = services.assignment_create(
+            return services.assignment_create(
                 contact=data["contact"], municipality=municipality,
                 share_of_position=data["share_of_position"], mandate=data["mandate"],
                 operational_unit=data["operational_unit"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"], actor=request.user,
             )
         except services.RuleOfThreeError as exc:
-            approval_url = exc.request_url
-            form.add_error(None, exc.messages)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(contact)s is now the police contact for "
-                                        "%(municipality)s.") % {
-                "contact": assignment.contact.get_full_name() or assignment.contact.get_username(),
-                "municipality": municipality.name})
-            return redirect("politikontakt:assignment_detail", pk=assignment.pk)
-    return render(request, "politikontakt/assignment_form.html", {
-        "municipality": municipality, "form": form, "approval_url": approval_url,
-        "current": selectors.panel_assignments(municipality=municipality),
-    })
+            # A fourth municipality: the page offers the request to Politidirektoratet (§5).
+            context["approval_url"] = exc.request_url
+            raise
+
+    return pages.form_page(
+        request, "politikontakt/assignment_form.html", form=form, context=context, save=save,
+        success=lambda assignment: _("%(contact)s is now the police contact for "
+                                     "%(municipality)s.") % {
+            "contact": assignment.contact.get_full_name() or assignment.contact.get_username(),
+            "municipality": municipality.name},
+        redirect_to=lambda assignment: reverse("politikontakt:assignment_detail",
+                                               args=[assignment.pk]))
+
+
+def _detail_url(assignment: Assignment) -> str:
+    return reverse("politikontakt:assignment_detail", args=[assignment.pk])
 
 
 @login_required
@@ -120,18 +103,13 @@ def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk, access.Level.ADMIN)
     form = forms.AssignmentChangeForm(request.POST or None, initial={
         "share_of_position": assignment.share_of_position, "mandate": assignment.mandate})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_change(assignment=assignment,
-                                       share_of_position=form.cleaned_data["share_of_position"],
-                                       mandate=form.cleaned_data["mandate"], actor=request.user)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The assignment is saved."))
-            return redirect("politikontakt:assignment_detail", pk=assignment.pk)
-    return render(request, "politikontakt/assignment_change.html",
-                  {"assignment": assignment, "form": form})
+    return pages.form_page(
+        request, "politikontakt/assignment_change.html", form=form,
+        context={"assignment": assignment},
+        save=lambda data: services.assignment_change(
+            assignment=assignment, share_of_position=data["share_of_position"],
+            mandate=data["mandate"], actor=request.user),
+        success=_("The assignment is saved."), redirect_to=_detail_url(assignment))
 
 
 @login_required
@@ -139,19 +117,15 @@ def assignment_change(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk, access.Level.ADMIN)
     form = forms.AssignmentEndForm(request.POST or None, starts_on=assignment.starts_on)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_end(assignment=assignment, ends_on=form.cleaned_data["ends_on"],
-                                    actor=request.user)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The assignment ends on %(date)s. The history is kept.")
-                             % {"date": date_format(assignment.last_day, "SHORT_DATE_FORMAT")
-                                if assignment.last_day else ""})
-            return redirect("politikontakt:assignment_detail", pk=assignment.pk)
-    return render(request, "politikontakt/assignment_end.html",
-                  {"assignment": assignment, "form": form})
+    return pages.form_page(
+        request, "politikontakt/assignment_end.html", form=form,
+        context={"assignment": assignment},
+        save=lambda data: services.assignment_end(assignment=assignment, ends_on=data["ends_on"],
+                                                  actor=request.user),
+        success=lambda _result: _("The assignment ends on %(date)s. The history is kept.") % {
+            "date": date_format(assignment.last_day, "SHORT_DATE_FORMAT")
+            if assignment.last_day else ""},
+        redirect_to=_detail_url(assignment))
 
 
 # --- Coverage ------------------------------------------------------------------------------
@@ -200,9 +174,9 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.approvals_for(request.user)
     if status in ApprovalStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-requested_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "politikontakt/approval_list.html", {
-        "page": page, "query": _query_without_page(request), "status": status,
+        "page": pages.paginate(request, qs.order_by("-requested_at", "pk")),
+        "query": pages.query_without_page(request), "status": status,
         "statuses": ApprovalStatus.choices,
         "is_national_admin": access.is_national_admin(request.user),
         "is_administrator": True,
@@ -229,27 +203,23 @@ def approval_request(request: HttpRequest) -> HttpResponse:
             initial["municipality"] = municipality.pk
     form = forms.ApprovalRequestForm(request.POST or None, initial=initial, contacts=contacts,
                                      municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> Any:
         municipality = data["municipality"]
         district = (municipality.police_district if municipality is not None
                     else selectors.contact_district(contact=data["contact"], districts=districts))
         if district is None or not (r.national_admin or district.pk in r.admin_districts):
-            form.add_error("municipality", _("Choose the municipality in your police district "
-                                             "that the approval is for."))
-        else:
-            try:
-                services.approval_request(
-                    contact=data["contact"], police_district=district, reason=data["reason"],
-                    max_municipalities=data["max_municipalities"], municipality=municipality,
-                    actor=request.user)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The request is sent to Politidirektoratet. The "
-                                            "assignment can be made when it is approved."))
-                return redirect("politikontakt:approval_list")
-    return render(request, "politikontakt/approval_request.html", {"form": form})
+            raise ValidationError({"municipality": _(
+                "Choose the municipality in your police district that the approval is for.")})
+        return services.approval_request(
+            contact=data["contact"], police_district=district, reason=data["reason"],
+            max_municipalities=data["max_municipalities"], municipality=municipality,
+            actor=request.user)
+
+    return pages.form_page(
+        request, "politikontakt/approval_request.html", form=form, save=save,
+        success=_("The request is sent to Politidirektoratet. The assignment can be made when "
+                  "it is approved."), redirect_to=reverse("politikontakt:approval_list"))
 
 
 @login_required
@@ -260,24 +230,19 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not is_national:
         raise PermissionDenied
     form = forms.ApprovalDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.approval_decide(approval=approval, approve=data["decision"] == "approve",
-                                     expires_on=data["expires_on"], note=data["note"],
-                                     actor=request.user)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The request is approved.") if data["decision"] == "approve"
-                             else _("The request is rejected."))
-            return redirect("politikontakt:approval_list")
     load = selectors.municipality_counts(contact_ids=[approval.contact_id]).get(
         approval.contact_id, 0)
-    return render(request, "politikontakt/approval_decide.html", {
-        "approval": approval, "form": form, "can_decide": is_national
-        and approval.status == ApprovalStatus.PENDING, "load": load,
-    })
+    return pages.form_page(
+        request, "politikontakt/approval_decide.html", form=form, context={
+            "approval": approval, "can_decide": is_national
+            and approval.status == ApprovalStatus.PENDING, "load": load},
+        save=lambda data: services.approval_decide(
+            approval=approval, approve=data["decision"] == "approve",
+            expires_on=data["expires_on"], note=data["note"], actor=request.user),
+        success=lambda _result: (_("The request is approved.")
+                                 if form.cleaned_data["decision"] == "approve"
+                                 else _("The request is rejected.")),
+        redirect_to=reverse("politikontakt:approval_list"))
 
 
 # --- Directory of preventive functions (§2.1) ---------------------------------------------
@@ -307,20 +272,15 @@ def _district(request: HttpRequest, code: str, *, change: bool = False) -> Polic
 def directory(request: HttpRequest, code: str) -> HttpResponse:
     district = _district(request, code)
     form = forms.DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.directory(police_district=district, kind=filters.get("kind", ""),
-                             q=filters.get("q", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The guide's nine functions (§2.1) the district has not listed (one query).
     listed = set(PreventiveFunction.objects.filter(police_district=district)
                  .values_list("kind", flat=True).distinct())
     missing = [label for value, label in PreventiveFunctionKind.choices
                if value != PreventiveFunctionKind.OTHER and value not in listed]
-    return render(request, "politikontakt/directory.html", {
-        "district": district, "form": form, "page": page, "query": _query_without_page(request),
-        "can_edit": selectors.can_administer_district(request.user, district),
-        "missing": missing,
-    })
+    return pages.list_page(request, "politikontakt/directory.html", form=form, rows=lambda f: (
+        selectors.directory(police_district=district, kind=f.get("kind", ""), q=f.get("q", ""))),
+        context={"district": district, "missing": missing,
+                 "can_edit": selectors.can_administer_district(request.user, district)})
 
 
 @login_required
@@ -330,17 +290,14 @@ def function_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
     instance = (get_object_or_404(PreventiveFunction, police_district=district, pk=pk)
                 if pk is not None else PreventiveFunction(police_district=district))
     form = forms.PreventiveFunctionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.preventive_function_save(function=form.instance, actor=request.user)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(function)s is saved.") % {
-                "function": form.instance.function_name})
-            return redirect("politikontakt:directory", code=district.code)
-    return render(request, "politikontakt/function_form.html",
-                  {"district": district, "form": form, "function": instance})
+    return pages.form_page(
+        request, "politikontakt/function_form.html", form=form,
+        context={"district": district, "function": instance},
+        save=lambda data: services.preventive_function_save(function=form.instance,
+                                                            actor=request.user),
+        success=lambda _result: _("%(function)s is saved.") % {
+            "function": form.instance.function_name},
+        redirect_to=reverse("politikontakt:directory", args=[district.code]))
 
 
 @login_required

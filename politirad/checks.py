@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -53,95 +55,100 @@ def _url(m_number: str) -> str:
     return reverse("municipality_detail", args=[m_number])
 
 
-def meetings_last_12_months(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
+def _judge_each(municipalities: QuerySet[Municipality], gather: Callable[[list[int]], Any],
+                judge: Callable[[Any, int], Finding]) -> dict[int, Finding]:
+    """One finding per municipality: declined or without a council first (`_skip`), else
+    `judge(data, municipality id)` over what `gather(ids)` read for the whole set at once."""
     participation, councils = _context(municipalities)
     ids = list(participation)
-    now = timezone.now()
-    held = _per_municipality(
-        Meeting.objects.filter(cancelled=False, starts_at__gte=now - dt.timedelta(days=365),
-                               starts_at__lte=now), "council", ids, n=Count("pk", distinct=True))
-    terms = agreement_terms(ids)
+    data = gather(ids)
     result = {}
     for mid in ids:
         skip = _skip(participation[mid], councils[mid])
-        if skip:
-            result[mid] = skip
-            continue
-        n = held.get(mid, {}).get("n", 0)
+        result[mid] = skip if skip else judge(data, mid)
+    return result
+
+
+def _count(rows: dict, mid: int, key: str = "n") -> int:
+    return int(rows.get(mid, {}).get(key, 0))
+
+
+def meetings_last_12_months(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
+    now = timezone.now()
+
+    def gather(ids: list[int]) -> tuple[dict, dict]:
+        held = _per_municipality(
+            Meeting.objects.filter(cancelled=False, starts_at__gte=now - dt.timedelta(days=365),
+                                   starts_at__lte=now), "council", ids,
+            n=Count("pk", distinct=True))
+        return held, agreement_terms(ids)
+
+    def judge(data: tuple[dict, dict], mid: int) -> Finding:
+        held, terms = data
+        n = _count(held, mid)
         target = max(2, terms[mid].meetings_per_year)
         status = Status.OK if n >= target else Status.WARN
-        result[mid] = Finding(status, _("%(n)d of %(target)d meetings in the last 12 months")
-                              % {"n": n, "target": target})
-    return result
+        return Finding(status, _("%(n)d of %(target)d meetings in the last 12 months")
+                       % {"n": n, "target": target})
+
+    return _judge_each(municipalities, gather, judge)
 
 
 def agenda_sent_late(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
-    participation, councils = _context(municipalities)
-    ids = list(participation)
     now = timezone.now()
-    late = _per_municipality(
-        Meeting.objects.filter(cancelled=False, starts_at__gte=now - dt.timedelta(days=365),
-                               starts_at__lte=now + dt.timedelta(days=60),
-                               agenda_deadline__lte=now),
-        "council", ids,
-        n=Count("pk", distinct=True),
-        late=Count("pk", distinct=True, filter=Q(agenda_sent_at__isnull=True)
-                   | Q(agenda_sent_at__gt=F("agenda_deadline"))),
-    )
-    result = {}
-    for mid in ids:
-        skip = _skip(participation[mid], councils[mid])
-        if skip:
-            result[mid] = skip
-            continue
-        row = late.get(mid, {"n": 0, "late": 0})
+
+    def gather(ids: list[int]) -> dict:
+        return _per_municipality(
+            Meeting.objects.filter(cancelled=False, starts_at__gte=now - dt.timedelta(days=365),
+                                   starts_at__lte=now + dt.timedelta(days=60),
+                                   agenda_deadline__lte=now),
+            "council", ids,
+            n=Count("pk", distinct=True),
+            late=Count("pk", distinct=True, filter=Q(agenda_sent_at__isnull=True)
+                       | Q(agenda_sent_at__gt=F("agenda_deadline"))),
+        )
+
+    def judge(late: dict, mid: int) -> Finding:
+        row = {"n": _count(late, mid), "late": _count(late, mid, "late")}
         if not row["n"]:
-            result[mid] = Finding(Status.NOT_APPLICABLE, _("No meetings in the period."))
-        elif row["late"]:
-            result[mid] = Finding(Status.WARN, _("%(late)d of %(n)d agendas sent late or not "
-                                                 "at all") % row)
-        else:
-            result[mid] = Finding(Status.OK, _("All %(n)d agendas sent in time") % row)
-    return result
+            return Finding(Status.NOT_APPLICABLE, _("No meetings in the period."))
+        if row["late"]:
+            return Finding(Status.WARN, _("%(late)d of %(n)d agendas sent late or not at all")
+                           % row)
+        return Finding(Status.OK, _("All %(n)d agendas sent in time") % row)
+
+    return _judge_each(municipalities, gather, judge)
 
 
-def minutes_missing(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
-    participation, councils = _context(municipalities)
-    ids = list(participation)
+def _count_check(qs: Callable[[], QuerySet], warn: Callable[[int], str],
+                 ok: Callable[[], str]) -> Callable[[QuerySet[Municipality]], dict[int, Finding]]:
+    """A check that counts rows of `qs()` per municipality: WARN with `warn(n)` when there are
+    any, else OK with `ok()`."""
+    def check(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
+        return _judge_each(
+            municipalities,
+            lambda ids: _per_municipality(qs(), "council", ids, n=Count("pk", distinct=True)),
+            lambda rows, mid: (Finding(Status.WARN, warn(_count(rows, mid))) if _count(rows, mid)
+                               else Finding(Status.OK, ok())))
+    return check
+
+
+def _meetings_without_minutes() -> QuerySet[Meeting]:
     now = timezone.now()
-    missing = _per_municipality(
-        Meeting.objects.filter(selectors.minutes_overdue_q(now),
-                               starts_at__gte=now - dt.timedelta(days=365)),
-        "council", ids, n=Count("pk", distinct=True))
-    result = {}
-    for mid in ids:
-        skip = _skip(participation[mid], councils[mid])
-        if skip:
-            result[mid] = skip
-            continue
-        n = missing.get(mid, {}).get("n", 0)
-        result[mid] = (Finding(Status.WARN, _("%(n)d meetings without approved minutes after "
-                                              "14 days") % {"n": n}) if n
-                       else Finding(Status.OK, _("Minutes approved for every meeting")))
-    return result
+    return Meeting.objects.filter(selectors.minutes_overdue_q(now),
+                                  starts_at__gte=now - dt.timedelta(days=365))
 
 
-def overdue_tasks(municipalities: QuerySet[Municipality]) -> dict[int, Finding]:
-    participation, councils = _context(municipalities)
-    ids = list(participation)
-    overdue = _per_municipality(
-        Task.objects.filter(status__in=OPEN_TASK_STATUSES, deadline__lt=timezone.localdate()),
-        "council", ids, n=Count("pk", distinct=True))
-    result = {}
-    for mid in ids:
-        skip = _skip(participation[mid], councils[mid])
-        if skip:
-            result[mid] = skip
-            continue
-        n = overdue.get(mid, {}).get("n", 0)
-        result[mid] = (Finding(Status.WARN, _("%(n)d overdue tasks") % {"n": n}) if n
-                       else Finding(Status.OK, _("No overdue tasks")))
-    return result
+minutes_missing = _count_check(
+    _meetings_without_minutes,
+    lambda n: _("%(n)d meetings without approved minutes after 14 days") % {"n": n},
+    lambda: _("Minutes approved for every meeting"))
+
+overdue_tasks = _count_check(
+    lambda: Task.objects.filter(status__in=OPEN_TASK_STATUSES,
+                                deadline__lt=timezone.localdate()),
+    lambda n: _("%(n)d overdue tasks") % {"n": n},
+    lambda: _("No overdue tasks"))
 
 
 CHECKS = [

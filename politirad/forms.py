@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from samarbeid import pages
 from samarbeid.models import Municipality, Organisation
 from samarbeid.validators import validate_no_identity_number
 
@@ -31,13 +32,9 @@ LEGAL_BASIS_HELP = _("Required when exempt, e.g. «offl. § 13 jf. fvl. § 13».
 NO_ID = [validate_no_identity_number]
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+# The core's one error helper (issue #15); the name stays here for meetings.py and minutes.py,
+# which call forms.apply_errors (another branch is editing them).
+apply_errors = pages.apply_errors
 
 
 class CouncilFilterForm(forms.Form):

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from samarbeid import access, audit, compliance
+from samarbeid import access, audit, compliance, pages
 from samarbeid.models import AuditAction, County, PoliceDistrict
 
 from . import exporters, reports, svgmap
@@ -97,19 +96,18 @@ def report_list(request: HttpRequest) -> HttpResponse:
     district, county = _narrowing(request)
     report = reports.build(request.user, district=district, county=county)
     form = ReportListFilterForm(request.GET or None, checks=report.checks)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = pages.filters_of(form)
     rows = reports.filtered_rows(report, data.get("check", ""), data.get("status", ""),
                                  data.get("q", ""))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = pages.query_without_page(request)
     check = next((c for c in report.checks if c.code == data.get("check")), None)
     return render(request, "rapporter/report_list.html", {
-        **_report_context(report), "form": form, "page": page, "query": query.urlencode(),
+        **_report_context(report), "form": form, "page": pages.paginate(request, rows, PAGE_SIZE),
+        "query": query,
         "district": district, "county": county, "check": check,
         "status_label": compliance.STATUS_LABELS.get(
             compliance.Status(data["status"])) if data.get("status") else "",
-        "export_query": query.urlencode(),
+        "export_query": query,
     })
 
 

@@ -30,6 +30,9 @@ filters in the links of the page navigation.
         return pages.list_page(request, "avtaler/register.html", form=form,
                                rows=lambda f: selectors.register_list(user=request.user, **f))
 
+A button on another page that posts to an action (remove, move) is `post_action`: the refusal
+is an error message, and either way the user is sent back.
+
 Templates: `includes/form_page.html` is the form and confirm page to extend (blocks `heading`,
 `notes`, `intro`, `fields`, `submit`, `back`); `includes/list_page.html` the list page (blocks
 `heading`, `intro`, `filter_fields`, `count`, `caption`, `table`, `no_match`, `none_yet`), which
@@ -124,6 +127,19 @@ def form_page(request: HttpRequest, template: str, *, form: Any,
                 messages.success(request, _text(success, result))
             return redirect(_text(redirect_to, result))
     return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def post_action(request: HttpRequest, *, act: Callable[[], Any], success: Text,
+                redirect_to: str) -> HttpResponse:
+    """A POST from a button elsewhere: `act()` (a service); a refusal becomes one error
+    message (its sentences joined), success the `success` message; both redirect back."""
+    try:
+        result = act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    else:
+        messages.success(request, _text(success, result))
+    return redirect(redirect_to)
 
 
 def action_page(request: HttpRequest, template: str, *, act: Callable[[], Any],

@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access, audit
+from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction, Municipality
 from samarbeid.pdf import render_pdf
 
@@ -35,23 +35,7 @@ from .forms import (
 )
 from .models import LevelKind, LevelMember, Measure, SltActionPlan, SltModel, SltStatus
 
-PAGE_SIZE = 25
 MEASURE_PATH = selectors.MEASURE_PATH
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal next to the field it concerns (or at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _model_or_redirect(request: HttpRequest, municipality: Municipality) -> SltModel | None:
@@ -92,12 +76,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                       if m.municipality.number == form.cleaned_data["municipality"])
     since = services.dashboard_visit(user=request.user)
     board = selectors.dashboard(user=request.user, since=since, municipality=chosen)
-    page = _CountedPaginator(board.measures, PAGE_SIZE, count=board.open_count).get_page(
+    page = _CountedPaginator(board.measures, pages.PAGE_SIZE, count=board.open_count).get_page(
         request.GET.get("page"))
     rows = [(label, [board.counts[kind][s] for s, _label in board.statuses])
             for kind, label in board.levels]
     return render(request, "slt/dashboard.html", {
-        "board": board, "page": page, "query": _query(request), "form": form,
+        "board": board, "page": page, "query": pages.query_without_page(request), "form": form,
         "rows": rows, "models": models, "totals": [board.totals[s] for s, _l in board.statuses],
     })
 
@@ -145,23 +129,16 @@ def model_edit(request: HttpRequest, number: str) -> HttpResponse:
         police_district_id=municipality.police_district_id).exclude(pk=municipality.pk)
     form = SltModelForm(request.POST or None, initial=initial,
                         people=selectors.people_of(municipality), neighbours=neighbours)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.slt_model_save(
-                municipality=municipality, status=data["status"], actor=request.user,
-                status_note=data["status_note"], coordinator=data["coordinator"],
-                coordinator_title=data["coordinator_title"],
-                other_municipalities=data["other_municipalities"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The SLT model of %(name)s is saved.") % {
-                "name": municipality})
-            return redirect("slt:overview", number=municipality.number)
-    return render(request, "slt/model_form.html",
-                  {"municipality": municipality, "form": form, "slt_model": model})
+    return pages.form_page(
+        request, "slt/model_form.html", form=form,
+        context={"municipality": municipality, "slt_model": model},
+        save=lambda data: services.slt_model_save(
+            municipality=municipality, status=data["status"], actor=request.user,
+            status_note=data["status_note"], coordinator=data["coordinator"],
+            coordinator_title=data["coordinator_title"],
+            other_municipalities=data["other_municipalities"]),
+        success=_("The SLT model of %(name)s is saved.") % {"name": municipality},
+        redirect_to=reverse("slt:overview", args=[municipality.number]))
 
 
 def _level(request: HttpRequest, number: str, kind: str,
@@ -193,28 +170,25 @@ def level_detail(request: HttpRequest, number: str, kind: str) -> HttpResponse:
                                   prefix="member")
     meeting_form = LevelMeetingForm(request.POST if action == "meeting" else None,
                                     prefix="meeting")
-    if action == "description" and level_form.is_valid():
+    # The one form that was posted: its service, and the message its result gives.
+    posted = {
+        "description": (level_form, lambda data: services.level_update(
+            level=level, actor=request.user, **data), lambda _r: _("The level is saved.")),
+        "member": (member_form, lambda data: services.level_member_add(
+            level=level, actor=request.user, **data),
+            lambda member: _("%(name)s is added to the level.") % {"name": member.display_name}),
+        "meeting": (meeting_form, lambda data: services.level_meeting_add(
+            level=level, actor=request.user, **data), lambda _r: _("The meeting is recorded.")),
+    }.get(action or "")
+    if posted is not None and posted[0].is_valid():
+        form, save, success = posted
         try:
-            services.level_update(level=level, actor=request.user, **level_form.cleaned_data)
+            result = save(form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(level_form, exc)
+            pages.apply_errors(form, exc)
         else:
-            messages.success(request, _("The level is saved."))
+            messages.success(request, success(result))
             return redirect("slt:level_detail", number=number, kind=kind)
-    if action == "member" and member_form.is_valid():
-        try:
-            member = services.level_member_add(level=level, actor=request.user,
-                                               **member_form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(member_form, exc)
-        else:
-            messages.success(request, _("%(name)s is added to the level.") % {
-                "name": member.display_name})
-            return redirect("slt:level_detail", number=number, kind=kind)
-    if action == "meeting" and meeting_form.is_valid():
-        services.level_meeting_add(level=level, actor=request.user, **meeting_form.cleaned_data)
-        messages.success(request, _("The meeting is recorded."))
-        return redirect("slt:level_detail", number=number, kind=kind)
     members = list(level.members.select_related("user"))
     meetings = list(level.meetings.all()[:20])
     council_members, council_meetings = selectors.council_people_and_meetings(level, request.user)
@@ -253,17 +227,14 @@ def measure_list(request: HttpRequest, number: str) -> HttpResponse:
     if model is None:
         return redirect("slt:overview", number=number)
     form = MeasureFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.measure_list(
-        slt_model=model, q=filters.get("q", ""), status=filters.get("status", ""),
-        level=filters.get("level", ""), focus_area=filters.get("focus_area", ""),
-        overdue=bool(filters.get("overdue")),
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "slt/measure_list.html", {
-        "municipality": municipality, "slt_model": model, "form": form, "page": page,
-        "query": _query(request), "filtered": bool(request.GET.get("q") or filters and any(
-            filters.values())),
+    return pages.list_page(request, "slt/measure_list.html", form=form, rows=lambda f: (
+        selectors.measure_list(
+            slt_model=model, q=f.get("q", ""), status=f.get("status", ""),
+            level=f.get("level", ""), focus_area=f.get("focus_area", ""),
+            overdue=bool(f.get("overdue")))), context={
+        "municipality": municipality, "slt_model": model,
+        # A search word counts as a filter even when another field does not validate.
+        "filtered": bool(request.GET.get("q") or any(pages.filters_of(form).values())),
         "can_work": access.can(request.user, access.Level.WORK, municipality),
     })
 
@@ -289,18 +260,18 @@ def measure_create(request: HttpRequest, number: str) -> HttpResponse:
     form = MeasureForm(request.POST or None, initial=initial, slt_model=model,
                        people=selectors.people_of(municipality),
                        tasks=selectors.council_tasks_for(municipality, request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure = services.measure_create(slt_model=model, actor=request.user,
-                                              **_measure_fields(form))
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The measure «%(title)s» is created.") % {
-                "title": measure.title})
-            return redirect("slt:measure_detail", pk=measure.pk)
-    return render(request, "slt/measure_form.html",
-                  {"municipality": municipality, "slt_model": model, "form": form})
+    return pages.form_page(
+        request, "slt/measure_form.html", form=form,
+        context={"municipality": municipality, "slt_model": model},
+        save=lambda _data: services.measure_create(slt_model=model, actor=request.user,
+                                                   **_measure_fields(form)),
+        success=lambda measure: _("The measure «%(title)s» is created.") % {
+            "title": measure.title},
+        redirect_to=_measure_url)
+
+
+def _measure_url(measure: Measure) -> str:
+    return reverse("slt:measure_detail", args=[measure.pk])
 
 
 @login_required
@@ -326,18 +297,12 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST or None, instance=measure, slt_model=measure.slt_model,
                        people=selectors.people_of(municipality),
                        tasks=selectors.council_tasks_for(municipality, request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(measure=measure, actor=request.user, **_measure_fields(form))
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The measure is saved."))
-            return redirect("slt:measure_detail", pk=measure.pk)
-    return render(request, "slt/measure_form.html", {
-        "municipality": municipality, "slt_model": measure.slt_model, "form": form,
-        "measure": measure,
-    })
+    return pages.form_page(
+        request, "slt/measure_form.html", form=form, context={
+            "municipality": municipality, "slt_model": measure.slt_model, "measure": measure},
+        save=lambda _data: services.measure_update(measure=measure, actor=request.user,
+                                                   **_measure_fields(form)),
+        success=_("The measure is saved."), redirect_to=_measure_url(measure))
 
 
 @login_required
@@ -346,20 +311,16 @@ def measure_progress(request: HttpRequest, pk: int) -> HttpResponse:
     measure = access.get_scoped_or_404(selectors.measure_detail_qs(), request.user,
                                        access.Level.WORK, path=MEASURE_PATH, pk=pk)
     form = MeasureUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measure_add_update(measure=measure, actor=request.user,
-                                        **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The progress update is saved."))
-            return redirect("slt:measure_detail", pk=measure.pk)
-    return render(request, "slt/measure_detail.html", {
-        "measure": measure, "municipality": measure.slt_model.municipality,
-        "update_form": form, "can_work": True,
-        "council_task": selectors.council_task_link(measure, request.user),
-    }, status=400)
+    # The form is named `update_form` on the detail page, so the page's context carries it.
+    return pages.form_page(
+        request, "slt/measure_detail.html", form=form, context={
+            "measure": measure, "municipality": measure.slt_model.municipality,
+            "update_form": form, "can_work": True,
+            "council_task": selectors.council_task_link(measure, request.user)},
+        save=lambda data: services.measure_add_update(measure=measure, actor=request.user,
+                                                      **data),
+        success=_("The progress update is saved."), redirect_to=_measure_url(measure),
+        status=400)
 
 
 # --- Action plans -----------------------------------------------------------------------
@@ -374,23 +335,18 @@ def action_plan_list(request: HttpRequest, number: str) -> HttpResponse:
     if model is None:
         return redirect("slt:overview", number=number)
     form = ActionPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.action_plan_create(slt_model=model, actor=request.user,
-                                               **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The action plan for %(year)s is created.") % {
-                "year": plan.year})
-            return redirect("slt:action_plan_detail", pk=plan.pk)
-    page = Paginator(selectors.action_plans(slt_model=model), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "slt/action_plan_list.html", {
-        "municipality": municipality, "slt_model": model, "page": page, "form": form,
-        "query": _query(request),
-        "can_work": access.can(request.user, access.Level.WORK, municipality),
-    }, status=400 if request.method == "POST" else 200)
+    return pages.form_page(
+        request, "slt/action_plan_list.html", form=form, context={
+            "municipality": municipality, "slt_model": model,
+            "page": pages.paginate(request, selectors.action_plans(slt_model=model)),
+            "query": pages.query_without_page(request),
+            "can_work": access.can(request.user, access.Level.WORK, municipality)},
+        save=lambda data: services.action_plan_create(slt_model=model, actor=request.user,
+                                                      **data),
+        success=lambda plan: _("The action plan for %(year)s is created.") % {
+            "year": plan.year},
+        redirect_to=lambda plan: reverse("slt:action_plan_detail", args=[plan.pk]),
+        status=400 if request.method == "POST" else 200)
 
 
 def _plan_context(request: HttpRequest, pk: int) -> dict[str, Any]:

@@ -3,13 +3,14 @@ meeting lookup."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from samarbeid import access
+from samarbeid import access, pages
 
 from .. import selectors
 from ..models import (
@@ -17,19 +18,22 @@ from ..models import (
     PoliceCouncil,
 )
 
-PAGE_SIZE = 25
-
-
 VIEW, WORK = access.Level.VIEW, access.Level.WORK
 
 
 def _form_page(request: HttpRequest, *, form: Any, title: str, back: str,
-               council: PoliceCouncil | None = None, intro: str = "",
-               submit: str = "") -> HttpResponse:
-    return render(request, "politirad/form.html", {
-        "form": form, "title": title, "back": back, "council": council, "intro": intro,
-        "submit": submit or _("Save"),
-    })
+               council: PoliceCouncil | None = None, intro: str = "", submit: str = "",
+               save: Callable[[dict[str, Any]], Any] | None = None,
+               success: pages.Text | None = None,
+               redirect_to: pages.Text | None = None) -> HttpResponse:
+    """The council's form page (politirad/form.html, on includes/form_page.html). With `save`,
+    samarbeid.pages.form_page runs it: refusal on the form, or message and redirect."""
+    context = {"title": title, "back": back, "council": council, "intro": intro,
+               "submit": submit or _("Save"), "multipart": True}
+    if save is None:
+        return render(request, "politirad/form.html", {"form": form, **context})
+    return pages.form_page(request, "politirad/form.html", form=form, context=context,
+                           save=save, success=success, redirect_to=redirect_to or back)
 
 
 def _frozen(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -40,12 +44,6 @@ def _frozen(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     name = (approver.get_full_name() or approver.get_username()) if approver else _("the chair")
     return render(request, "politirad/frozen.html",
                   {"meeting": meeting, "minutes": minutes, "approved_by": name}, status=409)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _get_meeting(request: HttpRequest, pk: int, level: access.Level = VIEW) -> Meeting:

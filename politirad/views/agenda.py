@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access, audit
+from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction
 
 from .. import forms, selectors, services
@@ -31,20 +33,19 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.is_frozen:
         return _frozen(request, meeting)
     form = forms.AgendaItemForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("attachment")
-        try:
-            services.agenda_item_add(meeting=meeting, actor=request.user,
-                                     attachments=[upload] if upload else [], **data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("The item is added to the agenda."))
-            return redirect("politirad:meeting_detail", pk=meeting.pk)
     return _form_page(request, form=form, council=meeting.council,
                       back=reverse("politirad:meeting_detail", args=[meeting.pk]),
-                      title=_("Add an agenda item"))
+                      title=_("Add an agenda item"),
+                      save=lambda data: services.agenda_item_add(
+                          meeting=meeting, actor=request.user, **_with_attachments(data)),
+                      success=_("The item is added to the agenda."))
+
+
+def _with_attachments(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's one optional upload as the services' list of attachments."""
+    fields = dict(data)
+    upload = fields.pop("attachment")
+    return {**fields, "attachments": [upload] if upload else []}
 
 
 @login_required
@@ -59,20 +60,12 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AgendaItemForm(request.POST or None, request.FILES or None, initial={
         "title": item.title, "description": item.description, "presenter": item.presenter,
         "access_level": item.access_level, "legal_basis": item.legal_basis})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("attachment")
-        try:
-            services.agenda_item_update(item=item, actor=request.user,
-                                        attachments=[upload] if upload else [], **data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("The agenda item is saved."))
-            return redirect("politirad:meeting_detail", pk=item.meeting_id)
     return _form_page(request, form=form, council=item.meeting.council,
                       back=reverse("politirad:meeting_detail", args=[item.meeting_id]),
-                      title=_("Change agenda item %(number)s") % {"number": item.number})
+                      title=_("Change agenda item %(number)s") % {"number": item.number},
+                      save=lambda data: services.agenda_item_update(
+                          item=item, actor=request.user, **_with_attachments(data)),
+                      success=_("The agenda item is saved."))
 
 
 def _item_for_change(request: HttpRequest, pk: int) -> AgendaItem:
@@ -90,14 +83,14 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_change(request, pk)
     if item.meeting.is_frozen:
         return _frozen(request, item.meeting)
-    try:
-        services.agenda_item_delete(item=item, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Item %(number)s is removed from the agenda.")
-                         % {"number": item.number})
-    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+    return pages.post_action(
+        request, act=lambda: services.agenda_item_delete(item=item, actor=request.user),
+        success=_("Item %(number)s is removed from the agenda.") % {"number": item.number},
+        redirect_to=_agenda_url(item))
+
+
+def _agenda_url(item: AgendaItem) -> str:
+    return reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h"
 
 
 @login_required
@@ -106,15 +99,12 @@ def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_change(request, pk)
     if item.meeting.is_frozen:
         return _frozen(request, item.meeting)
-    try:
-        moved = services.agenda_item_move(item=item, actor=request.user,
-                                          up=request.POST.get("direction") != "down")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("«%(title)s» is now item %(number)s.")
-                         % {"title": moved.title, "number": moved.number})
-    return redirect(reverse("politirad:meeting_detail", args=[item.meeting_id]) + "#agenda-h")
+    return pages.post_action(
+        request, act=lambda: services.agenda_item_move(
+            item=item, actor=request.user, up=request.POST.get("direction") != "down"),
+        success=lambda moved: _("«%(title)s» is now item %(number)s.")
+        % {"title": moved.title, "number": moved.number},
+        redirect_to=_agenda_url(item))
 
 
 @login_required

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,16 +21,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.council_members(meeting.council))
     current = dict(meeting.attendances.values_list("member_id", "status"))
     form = forms.AttendanceForm(request.POST or None, members=members, initial_status=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(meeting=meeting, actor=request.user,
-                                       statuses=form.statuses())
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance is saved."))
-            return redirect("politirad:meeting_detail", pk=meeting.pk)
     return _form_page(request, form=form, council=meeting.council,
+                      save=lambda _data: services.attendance_record(
+                          meeting=meeting, actor=request.user, statuses=form.statuses()),
+                      success=_("Attendance is saved."),
                       back=reverse("politirad:meeting_detail", args=[meeting.pk]),
                       title=_("Attendance at %(meeting)s") % {"meeting": meeting},
                       intro=_("The guide stresses that the mayor or the chief municipal "

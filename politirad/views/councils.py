@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access
+from samarbeid import access, pages
 from samarbeid.models import Municipality
 
 from .. import forms, selectors, services
 from ..models import (
     CouncilMunicipalityRequest,
 )
-from ._common import PAGE_SIZE, WORK, _form_page, _query_without_page
+from ._common import WORK, _form_page
 
 CREATE_SHOWN = 20
 
@@ -30,17 +29,14 @@ CREATE_SHOWN = 20
 @require_GET
 def council_list(request: HttpRequest) -> HttpResponse:
     form = forms.CouncilFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.council_list(request.user, q=filters.get("q", ""), kind=filters.get("kind", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # A mayor sees their municipality; a national administrator (357 of them) searches.
     creatable_qs = access.municipalities(request.user, WORK).order_by("name")
     creatable_count = creatable_qs.count()
     new_q = request.GET.get("kommune", "").strip()[:100]
     if new_q:
         creatable_qs = creatable_qs.filter(Q(name__icontains=new_q) | Q(number=new_q))
-    return render(request, "politirad/council_list.html", {
-        "form": form, "page": page, "query": _query_without_page(request),
+    return pages.list_page(request, "politirad/council_list.html", form=form, rows=lambda f: (
+        selectors.council_list(request.user, q=f.get("q", ""), kind=f.get("kind", ""))), context={
         "creatable": list(creatable_qs[:CREATE_SHOWN]), "creatable_count": creatable_count,
         "creatable_search": creatable_count > CREATE_SHOWN, "new_q": new_q,
     })
@@ -59,26 +55,25 @@ def council_create(request: HttpRequest, number: str) -> HttpResponse:
     form = forms.CouncilForm(request.POST or None, municipality_choices=choices,
                              initial={"name": _("Police council of %(name)s")
                                       % {"name": municipality.name}})
-    if request.method == "POST" and form.is_valid():
-        try:
-            council = services.council_create(actor=request.user, municipality=municipality,
-                                              **form.cleaned_data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("The council «%(name)s» is created. Add its members "
-                                        "next.") % {"name": council.name})
-            return redirect("politirad:council_detail", pk=council.pk)
-    return _form_page(request, form=form, back=reverse("municipality_detail", args=[number]),
-                      title=_("New police council for %(name)s") % {"name": municipality.name})
+    return _form_page(
+        request, form=form, back=reverse("municipality_detail", args=[number]),
+        title=_("New police council for %(name)s") % {"name": municipality.name},
+        save=lambda data: services.council_create(actor=request.user, municipality=municipality,
+                                                  **data),
+        success=lambda council: _("The council «%(name)s» is created. Add its members next.")
+        % {"name": council.name},
+        redirect_to=lambda council: _council_url(council.pk))
+
+
+def _council_url(pk: int) -> str:
+    return reverse("politirad:council_detail", args=[pk])
 
 
 @login_required
 @require_GET
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = selectors.get_council_or_404(request.user, pk)
-    meetings = Paginator(selectors.council_meetings(council), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    meetings = pages.paginate(request, selectors.council_meetings(council))
     for meeting in meetings:
         meeting.flags = selectors.meeting_leadership_flags(meeting)  # type: ignore[attr-defined]
     terms = selectors.terms_for([council])[council.pk]
@@ -112,17 +107,11 @@ def council_edit(request: HttpRequest, pk: int) -> HttpResponse:
                "municipalities": [cm.municipality_id for cm in council.council_municipalities.all()],
                "public_minutes": council.public_minutes}
     form = forms.CouncilForm(request.POST or None, municipality_choices=choices, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.council_update(council=council, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("The council is saved."))
-            return redirect("politirad:council_detail", pk=council.pk)
-    return _form_page(request, form=form, council=council,
-                      back=reverse("politirad:council_detail", args=[council.pk]),
-                      title=_("Change %(name)s") % {"name": council.name})
+    return _form_page(
+        request, form=form, council=council, back=_council_url(council.pk),
+        title=_("Change %(name)s") % {"name": council.name},
+        save=lambda data: services.council_update(council=council, actor=request.user, **data),
+        success=_("The council is saved."))
 
 
 @login_required

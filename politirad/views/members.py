@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from samarbeid import pages
 
 from .. import forms, selectors, services
 from ..models import (
@@ -23,20 +22,14 @@ from ._common import WORK, _form_page
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     council = selectors.get_council_or_404(request.user, pk, WORK)
     form = forms.MemberForm(request.POST or None, eligible=selectors.eligible_members(council))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.council_member_add(
-                council=council, actor=request.user, user=data["username"], name=data["name"],
-                email=data["email"], organisation=data["organisation"], role=data["role"],
-                is_chair=data["is_chair"], is_secretary=data["is_secretary"])
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s is added to the council.")
-                             % {"name": member.display_name})
-            return redirect("politirad:council_detail", pk=council.pk)
     return _form_page(request, form=form, council=council,
+                      save=lambda data: services.council_member_add(
+                          council=council, actor=request.user, user=data["username"],
+                          name=data["name"], email=data["email"],
+                          organisation=data["organisation"], role=data["role"],
+                          is_chair=data["is_chair"], is_secretary=data["is_secretary"]),
+                      success=lambda member: _("%(name)s is added to the council.")
+                      % {"name": member.display_name},
                       back=reverse("politirad:council_detail", args=[council.pk]),
                       title=_("Add a member to %(name)s") % {"name": council.name},
                       intro=_("A seat gives the person this council only, and it ends when "
@@ -49,11 +42,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_in_council_or_404(
         CouncilMember.objects.select_related("council", "user"), request.user, WORK, pk=pk)
-    try:
-        services.council_member_remove(member=member, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(name)s has left the council.")
-                         % {"name": member.display_name})
-    return redirect("politirad:council_detail", pk=member.council_id)
+    return pages.post_action(
+        request, act=lambda: services.council_member_remove(member=member, actor=request.user),
+        success=_("%(name)s has left the council.") % {"name": member.display_name},
+        redirect_to=reverse("politirad:council_detail", args=[member.council_id]))

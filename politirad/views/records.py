@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,12 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from samarbeid import access, audit
+from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction
 from samarbeid.pdf import render_pdf
 
 from .. import forms, selectors
-from ._common import PAGE_SIZE
 
 
 def _innsyn_link(address: str, subject: str, body: str) -> str:
@@ -34,8 +32,7 @@ def public_council(request: HttpRequest, pk: int) -> HttpResponse:
     its public version: exempt items as number, «Unntatt offentlighet» and legal basis,
     internal items not at all (samarbeid.confidentiality, Output.PUBLIC)."""
     council = selectors.public_council_or_404(pk)
-    page = Paginator(selectors.public_meetings(council), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = pages.paginate(request, selectors.public_meetings(council))
     address = selectors.innsyn_address(council)
     return render(request, "politirad/public_council.html", {
         "council": council, "page": page,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import access
+from samarbeid import access, pages
 
 from .. import forms, selectors, services
 from ..models import (
     Task,
 )
 from ..services import tasks as task_services
-from ._common import PAGE_SIZE, WORK, _frozen, _get_meeting, _query_without_page
+from ._common import WORK, _frozen, _get_meeting
 from .minutes import _minutes_page
 
 
@@ -56,14 +55,10 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = forms.MyTasksFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.my_tasks(request.user, mine=filters.get("mine") or "assigned",
-                            state=filters.get("state") or "open", q=filters.get("q", ""))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "politirad/my_tasks.html", {
-        "form": form, "page": page, "query": _query_without_page(request),
-        "today": timezone.localdate(),
-    })
+    return pages.list_page(request, "politirad/my_tasks.html", form=form, rows=lambda f: (
+        selectors.my_tasks(request.user, mine=f.get("mine") or "assigned",
+                           state=f.get("state") or "open", q=f.get("q", ""))),
+        context={"today": timezone.localdate()})
 
 
 @login_required
@@ -75,19 +70,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk)
     may_update = task_services.task_may_update(request.user, task)
     form = forms.TaskStatusForm(request.POST or None, initial={"status": task.status})
-    if request.method == "POST":
-        if not may_update:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                task_services.task_update_status(task=task, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                forms.apply_errors(form, exc)
-            else:
-                messages.success(request, _("The task is updated."))
-                return redirect("politirad:task_detail", pk=task.pk)
-    return render(request, "politirad/task_detail.html", {
-        "task": task, "form": form if may_update else None,
-        "comments": task.comments.select_related("author"),
-        "today": timezone.localdate(),
-    })
+    if request.method == "POST" and not may_update:
+        raise PermissionDenied
+    context = {"task": task, "comments": task.comments.select_related("author"),
+               "today": timezone.localdate()}
+    if not may_update:
+        return render(request, "politirad/task_detail.html", {**context, "form": None})
+    return pages.form_page(
+        request, "politirad/task_detail.html", form=form, context=context,
+        save=lambda data: task_services.task_update_status(task=task, actor=request.user,
+                                                           **data),
+        success=_("The task is updated."),
+        redirect_to=reverse("politirad:task_detail", args=[task.pk]))

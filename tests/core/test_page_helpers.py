@@ -142,3 +142,16 @@ def test_list_page_filters_paginates_and_says_whether_a_filter_is_set() -> None:
         assert ctx["query"] == "q=a" and ctx["filtered"] is True
         ctx = pages.list_page(_request(), "x.html", form=Filter(None), rows=rows)
         assert ctx["filtered"] is False and ctx["filters"] == {}
+
+
+def test_post_action_reports_a_refusal_or_the_result_and_goes_back_either_way() -> None:
+    request = _request("post")
+    response = pages.post_action(request, act=_refuse(ValidationError(["Sent.", "Too late."])),
+                                 success="Removed.", redirect_to="/meeting/1/#agenda-h")
+    assert (response.status_code, response["Location"]) == (302, "/meeting/1/#agenda-h")
+    assert [(m.level_tag, str(m)) for m in get_messages(request)] == [("error", "Sent. Too late.")]
+    request = _request("post")
+    response = pages.post_action(request, act=lambda: 4, success=lambda n: f"Now item {n}.",
+                                 redirect_to="/meeting/1/")
+    assert response["Location"] == "/meeting/1/"
+    assert [(m.level_tag, str(m)) for m in get_messages(request)] == [("success", "Now item 4.")]
