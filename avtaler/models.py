@@ -463,7 +463,7 @@ class AgreementVersion(models.Model):
             raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
 
 
-class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+class AgreementMeasureQuerySet(MunicipalQuerySet["AgreementMeasure"]):
     municipality_path = "version__agreement__municipality"
 
     def _refuse_if_any_locked(self) -> None:
@@ -483,7 +483,7 @@ class MeasureQuerySet(MunicipalQuerySet["Measure"]):
     # bench/pdfbench.py build signed versions in bulk); every user-facing path is guarded.
 
 
-class Measure(models.Model):
+class AgreementMeasure(models.Model):
     """Tiltak, placed on the coordination staircase (§2.3)."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="measures",
@@ -496,7 +496,7 @@ class Measure(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = AgreementMeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["version_id", "order", "pk"]

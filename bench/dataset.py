@@ -55,8 +55,7 @@ def _generate(scale: float) -> dict[str, int]:
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
     from politirad import models as pr
-    from slt.models import LevelKind, SltLevel, SltModel
-    from slt.models import Measure as SltMeasure
+    from slt.models import LevelKind, SltLevel, SltMeasure, SltModel
 
     User = get_user_model()
     if User.objects.filter(username="bench.national").exists():

@@ -939,7 +939,7 @@ class MeasureStatus(models.TextChoices):
 
 
 
-class Measure(models.Model):
+class CouncilMeasure(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField(_("measure"), max_length=200)
     focus_area = models.CharField(_("focus area"), max_length=200)

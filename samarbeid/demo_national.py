@@ -68,8 +68,7 @@ def _build(rnd: random.Random) -> dict[str, int]:
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
     from politirad import models as pr
-    from slt.models import LevelKind, LevelMeeting, SltLevel, SltModel
-    from slt.models import Measure as SltMeasure
+    from slt.models import LevelKind, LevelMeeting, SltLevel, SltMeasure, SltModel
 
     User = get_user_model()
     today = timezone.localdate()

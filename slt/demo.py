@@ -13,7 +13,7 @@ from .models import (
     FocusArea,
     LevelKind,
     LevelMeeting,
-    Measure,
+    SltMeasure,
     MeasureStatus,
     SltModel,
     SltStatus,
@@ -81,7 +81,7 @@ def build_demo(demo: Any) -> None:
          MeasureStatus.COMPLETED, -200, -40, CoordinationStep.JOINT, "slt.stavanger"),
     ]
     for title, kind, focus, age_from, age_to, status, start, end, step, who in specs:
-        if Measure.objects.filter(slt_model=model, title=title).exists():
+        if SltMeasure.objects.filter(slt_model=model, title=title).exists():
             continue
         services.measure_create(
             slt_model=model, actor=coordinator, title=title, level=levels[kind],

@@ -14,7 +14,7 @@ from .models import (
     LEVEL_ORDER,
     FocusArea,
     LevelKind,
-    Measure,
+    SltMeasure,
     MeasureStatus,
     SltActionPlan,
     SltLevel,
@@ -103,7 +103,7 @@ class LevelMeetingForm(forms.Form):
 
 class MeasureForm(forms.ModelForm):
     class Meta:
-        model = Measure
+        model = SltMeasure
         fields = [
             "title", "description", "level", "focus_area", "focus_area_other", "age_from",
             "age_to", "target_group", "responsible", "responsible_name", "coordination_step",

@@ -260,17 +260,17 @@ class SltActionPlan(models.Model):
         return self.title or str(_("SLT action plan %(year)s") % {"year": self.year})
 
 
-class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+class SltMeasureQuerySet(MunicipalQuerySet["SltMeasure"]):
     municipality_path = "slt_model__municipality"
 
-    def open(self) -> MeasureQuerySet:
+    def open(self) -> SltMeasureQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today: dt.date | None = None) -> MeasureQuerySet:
+    def overdue(self, today: dt.date | None = None) -> SltMeasureQuerySet:
         return self.open().filter(ends_on__lt=today or timezone.localdate())
 
 
-class Measure(models.Model):
+class SltMeasure(models.Model):
     """A measure (tiltak) for children and youth, placed on a level and on the coordination
     staircase (§2.3, §6)."""
 
@@ -322,7 +322,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = SltMeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["ends_on", "title"]
@@ -397,7 +397,7 @@ class Measure(models.Model):
 class MeasureUpdate(models.Model):
     """A progress entry on a measure: what happened, when, written by whom."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates",
+    measure = models.ForeignKey(SltMeasure, on_delete=models.CASCADE, related_name="updates",
                                 verbose_name=_("measure"))
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("progress"))

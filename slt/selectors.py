@@ -34,8 +34,8 @@ from .models import (
     LevelKind,
     LevelMeeting,
     LevelMember,
-    Measure,
-    MeasureQuerySet,
+    SltMeasure,
+    SltMeasureQuerySet,
     MeasureStatus,
     MeasureUpdate,
     SltActionPlan,
@@ -47,13 +47,13 @@ MODEL_PATH = "municipality"
 MEASURE_PATH = "slt_model__municipality"
 
 
-def measures_for(user: Any, level: access.Level = access.Level.VIEW) -> MeasureQuerySet:
+def measures_for(user: Any, level: access.Level = access.Level.VIEW) -> SltMeasureQuerySet:
     """Which measures may this user see (or work on)?"""
-    return cast(MeasureQuerySet,
-                access.scope(Measure.objects.all(), user, level, path=MEASURE_PATH))
+    return cast(SltMeasureQuerySet,
+                access.scope(SltMeasure.objects.all(), user, level, path=MEASURE_PATH))
 
 
-def with_overdue_flag(qs: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
+def with_overdue_flag(qs: QuerySet[SltMeasure], today: dt.date | None = None) -> QuerySet[SltMeasure]:
     """Annotate `overdue` (1/0) in SQL so lists can put overdue measures first."""
     today = today or timezone.localdate()
     return qs.annotate(overdue=Case(
@@ -131,9 +131,9 @@ def host_models(*, municipality: Municipality) -> QuerySet[SltModel]:
 
 def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: str = "",
                  focus_area: str = "", plan: int | None = None,
-                 overdue: bool = False) -> QuerySet[Measure]:
+                 overdue: bool = False) -> QuerySet[SltMeasure]:
     qs = with_overdue_flag(
-        Measure.objects.filter(slt_model=slt_model)
+        SltMeasure.objects.filter(slt_model=slt_model)
         .select_related("level", "responsible", "action_plan")
     )
     if q:
@@ -153,10 +153,10 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
     return qs.order_by("-overdue", "ends_on", "title", "pk")
 
 
-def measure_detail_qs() -> QuerySet[Measure]:
+def measure_detail_qs() -> QuerySet[SltMeasure]:
     # Not the council task: its title may be exempt, so it is read for the reader through the
     # council policy (`council_task_link`), never through the measure.
-    return Measure.objects.select_related(
+    return SltMeasure.objects.select_related(
         "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
         "action_plan", "created_by",
     ).prefetch_related(
@@ -201,7 +201,7 @@ class CouncilTaskLink:
     withheld: bool = False
 
 
-def council_task_link(measure: Measure, user: Any) -> CouncilTaskLink:
+def council_task_link(measure: SltMeasure, user: Any) -> CouncilTaskLink:
     if not measure.council_task_id:
         return CouncilTaskLink()
     from politirad.models import Task, entry_exempt_q
@@ -232,8 +232,8 @@ def people_of(municipality: Municipality) -> QuerySet[Any]:
 class Dashboard:
     counts: dict[str, dict[str, int]]  # level kind → status → count
     totals: dict[str, int]
-    measures: QuerySet[Measure]
-    changed: list[Measure]
+    measures: QuerySet[SltMeasure]
+    changed: list[SltMeasure]
     new_updates: list[MeasureUpdate]
     since: dt.datetime | None
     overdue_count: int = 0
@@ -266,7 +266,7 @@ def dashboard(*, user: Any, since: dt.datetime | None, municipality: Municipalit
                                                      "slt_model__municipality"), today)
         .order_by("-overdue", "ends_on", "title", "pk")
     )
-    changed: list[Measure] = []
+    changed: list[SltMeasure] = []
     new_updates: list[MeasureUpdate] = []
     if since is not None:
         changed = list(

@@ -220,10 +220,10 @@ def _agreement(name: str, version: bool = False) -> Row:
 
 def _slt_measure(name: str) -> Row:
     def row(ctx: Ctx, user: Any) -> list[str]:
-        from slt.models import Measure
+        from slt.models import SltMeasure
 
         return [reverse(name, args=[m.pk]) for m in
-                Measure.objects.filter(council_task__in=[ctx.exempt_task, ctx.internal_task])]
+                SltMeasure.objects.filter(council_task__in=[ctx.exempt_task, ctx.internal_task])]
     return row
 
 

@@ -12,8 +12,8 @@ from samarbeid.models import AuditAction
 
 from ..models import (
     ActionPlan,
+    CouncilMeasure,
     KnowledgeBaseRequest,
-    Measure,
     PoliceCouncil,
 )
 
@@ -33,8 +33,8 @@ def plan_create(*, council: PoliceCouncil, actor: Any, kind: str, title: str,
 @transaction.atomic
 def measure_add(*, plan: ActionPlan, actor: Any, title: str, focus_area: str,
                 coordination_step: int, responsible: str, starts_on: dt.date, ends_on: dt.date,
-                status: str = "planned") -> Measure:
-    measure = Measure(plan=plan, title=title, focus_area=focus_area,
+                status: str = "planned") -> CouncilMeasure:
+    measure = CouncilMeasure(plan=plan, title=title, focus_area=focus_area,
                       coordination_step=coordination_step, responsible=responsible,
                       starts_on=starts_on, ends_on=ends_on, status=status)
     measure.full_clean()

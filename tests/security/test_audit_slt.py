@@ -19,8 +19,8 @@ from slt.models import (
     LevelKind,
     LevelMeeting,
     LevelMember,
-    Measure,
     SltActionPlan,
+    SltMeasure,
     SltModel,
     SltStatus,
 )
@@ -107,7 +107,7 @@ def test_view_posts_are_recorded_for_the_user_who_posted(client: Any, world: Any
 
     mine = AuditEvent.objects.filter(actor=world.leader, object_type__startswith="slt.")
     assert set(mine.values_list("object_type", "action")) == {
-        ("slt.measure", AuditAction.PROGRESS),
+        ("slt.sltmeasure", AuditAction.PROGRESS),
         ("slt.levelmember", AuditAction.CREATE), ("slt.levelmember", AuditAction.DELETE),
         ("slt.sltactionplan", AuditAction.CREATE),
     }
@@ -142,20 +142,20 @@ def test_admin_changes_and_deletions_are_recorded(admin_client: Any, admin_user:
     response = admin_client.post(url, {"slt_model": model.pk, "year": 2026, "title": "Ny",
                                        "goals": SECRET_NOTE})
     assert response.status_code == 302, response.content.decode()[:2000]
-    response = admin_client.post(reverse("admin:slt_measure_delete", args=[m.pk]),
+    response = admin_client.post(reverse("admin:slt_sltmeasure_delete", args=[m.pk]),
                                  {"post": "yes"})
     assert response.status_code == 302
     response = admin_client.post(reverse("admin:slt_levelmeeting_changelist"), {
         "action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"})
     assert response.status_code == 302
-    assert not Measure.objects.filter(pk=m.pk).exists()
+    assert not SltMeasure.objects.filter(pk=m.pk).exists()
     assert not LevelMeeting.objects.filter(pk=meeting.pk).exists()
 
     # The admin's own login is an account event (tests/core/test_audit_accounts.py).
     by_admin = AuditEvent.objects.filter(actor=admin_user).exclude(object_type="auth.user")
     assert set(by_admin.values_list("object_type", "object_id", "action")) == {
         ("slt.sltactionplan", str(plan.pk), AuditAction.CHANGE),
-        ("slt.measure", str(m.pk), AuditAction.DELETE),
+        ("slt.sltmeasure", str(m.pk), AuditAction.DELETE),
         ("slt.levelmeeting", str(meeting.pk), AuditAction.DELETE),
     }
     change = by_admin.get(action=AuditAction.CHANGE)

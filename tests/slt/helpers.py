@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from slt import services
-from slt.models import FocusArea, LevelKind, Measure, SltModel, SltStatus
+from slt.models import FocusArea, LevelKind, SltMeasure, SltModel, SltStatus
 
 
 def slt_model(municipality: Any, coordinator: Any = None, **kwargs: Any) -> SltModel:
@@ -20,7 +20,7 @@ def slt_model(municipality: Any, coordinator: Any = None, **kwargs: Any) -> SltM
 
 
 def measure(model: SltModel, *, kind: str = LevelKind.EXECUTING, days_left: int = 30,
-            title: str = "Natteravner", **kwargs: Any) -> Measure:
+            title: str = "Natteravner", **kwargs: Any) -> SltMeasure:
     today = timezone.localdate()
     fields: dict[str, Any] = {
         "title": title, "level": model.levels.get(kind=kind),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from samarbeid.models import AuditEvent, Role
 from slt import services
-from slt.models import LevelKind, Measure, MeasureStatus, SltModel, SltStatus
+from slt.models import LevelKind, SltMeasure, MeasureStatus, SltModel, SltStatus
 from tests.factories import municipality, user_with_role
 
 from .helpers import measure, slt_model
@@ -33,7 +33,7 @@ def test_not_established_is_a_legitimate_state_but_refuses_measures(world):
     assert model.status == SltStatus.NOT_ESTABLISHED
     with pytest.raises(ValidationError, match="ikke etablert"):
         measure(model)
-    assert not Measure.objects.exists()
+    assert not SltMeasure.objects.exists()
 
 
 def test_other_model_may_track_measures(world):
@@ -81,7 +81,7 @@ def test_measure_level_must_belong_to_the_same_model_even_from_the_shell(world):
     with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
         m.save()
     with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
-        services.measure_update(measure=Measure.objects.get(pk=m.pk), actor=None,
+        services.measure_update(measure=SltMeasure.objects.get(pk=m.pk), actor=None,
                                 level=sandnes.levels.get(kind=LevelKind.STEERING))
 
 
