@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Municipality, Organisation
+from samarbeid.models import MeasureStatus, Municipality, Organisation
 from samarbeid.validators import validate_no_identity_number
 
 from .models import (
@@ -18,7 +18,6 @@ from .models import (
     CoordinationStep,
     CouncilKind,
     CouncilMember,
-    MeasureStatus,
     MemberRole,
     PlanKind,
     TaskStatus,

@@ -22,7 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid import access, policy
-from samarbeid.models import AccessLevel, CoordinationStep, Municipality, Organisation
+from samarbeid.models import (
+    AccessLevel,
+    CoordinationStep,
+    MeasureStatus,
+    Municipality,
+    Organisation,
+)
 from samarbeid.policy import CHANGE, READ_EXEMPT, VIEW, Principal, RestrictedQuerySet
 from samarbeid.validators import refuse_identity_numbers
 
@@ -930,11 +936,6 @@ class ActionPlan(models.Model):
             raise ValidationError({"ends_on": _("The plan must end after it starts.")})
 
 
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ONGOING = "ongoing", _("Ongoing")
-    DONE = "done", _("Done")
-    STOPPED = "stopped", _("Stopped")
 
 
 

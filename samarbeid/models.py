@@ -91,6 +91,15 @@ class CoordinationStep(models.IntegerChoices):
     JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
 
 
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands, one set of words for council action plans and SLT (#15)."""
+
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
 class AccessLevel(models.TextChoices):
     """Confidentiality of council content (§4.1.5, offentleglova), defined once for the
     portal. Who reads each level and what each output shows: `samarbeid.confidentiality`."""

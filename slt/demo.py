@@ -8,13 +8,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from samarbeid.models import MeasureStatus
+
 from .models import (
     CoordinationStep,
     FocusArea,
     LevelKind,
     LevelMeeting,
     SltMeasure,
-    MeasureStatus,
     SltModel,
     SltStatus,
 )

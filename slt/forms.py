@@ -8,16 +8,15 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Municipality
+from samarbeid.models import MeasureStatus, Municipality
 
 from .models import (
     LEVEL_ORDER,
     FocusArea,
     LevelKind,
-    SltMeasure,
-    MeasureStatus,
     SltActionPlan,
     SltLevel,
+    SltMeasure,
     SltModel,
     SltStatus,
 )

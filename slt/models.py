@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.access import MunicipalQuerySet
-from samarbeid.models import CoordinationStep, Municipality
+from samarbeid.models import CoordinationStep, MeasureStatus, Municipality
 
 
 class SltStatus(models.TextChoices):
@@ -62,13 +62,6 @@ class FocusArea(models.TextChoices):
     RADICALISATION = "radicalisation", _("Radicalisation and violent extremism")
     PLIVO = "plivo", _("Ongoing life-threatening violence (PLIVO)")
     OTHER = "other", _("Other (describe)")
-
-
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    STOPPED = "stopped", _("Stopped")
 
 
 OPEN_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.ACTIVE]

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from samarbeid import access
-from samarbeid.models import Membership, Municipality, Role
+from samarbeid.models import MeasureStatus, Membership, Municipality, Role
 
 from .models import (
     LEVEL_ORDER,
@@ -34,12 +34,11 @@ from .models import (
     LevelKind,
     LevelMeeting,
     LevelMember,
-    SltMeasure,
-    SltMeasureQuerySet,
-    MeasureStatus,
     MeasureUpdate,
     SltActionPlan,
     SltLevel,
+    SltMeasure,
+    SltMeasureQuerySet,
     SltModel,
 )
 

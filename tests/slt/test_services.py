@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from samarbeid.models import AuditEvent, Role
+from samarbeid.models import AuditEvent, MeasureStatus, Role
 from slt import services
-from slt.models import LevelKind, SltMeasure, MeasureStatus, SltModel, SltStatus
+from slt.models import LevelKind, SltMeasure, SltModel, SltStatus
 from tests.factories import municipality, user_with_role
 
 from .helpers import measure, slt_model
