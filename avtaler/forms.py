@@ -8,14 +8,20 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import County, Municipality, Organisation, OrganisationKind, PoliceDistrict
+from samarbeid.models import (
+    County,
+    EvaluationMethod,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    PoliceDistrict,
+)
 
 from .models import (
     AgreementKind,
     AgreementStatus,
     CooperationForm,
     CoordinationStep,
-    EvaluationMethod,
     FocusArea,
     Party,
 )

@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.access import MunicipalQuerySet
-from samarbeid.models import CoordinationStep, County, Municipality, Organisation, PoliceDistrict
+from samarbeid.models import (
+    CoordinationStep,
+    County,
+    EvaluationMethod,
+    Municipality,
+    Organisation,
+    PoliceDistrict,
+)
 
 # Veileder §4.1.2: at least two council meetings a year. Fewer is allowed (warned, not refused).
 MIN_MEETINGS_PER_YEAR = 2
@@ -64,15 +71,6 @@ class CooperationForm(models.TextChoices):
     REGIONAL_COUNCIL = "regional_council", _("Regional police council")
     SLT = "slt", _("SLT")
     THEMATIC_FORUM = "thematic_forum", _("Thematic forums")
-
-
-class EvaluationMethod(models.TextChoices):
-    """How the cooperation is evaluated (§7)."""
-
-    GLL = "gll", _("GLL (done, learned, smart)")
-    SIX_QUESTIONS = "six_questions", _("The six main questions")
-
-
 
 
 class Party(models.TextChoices):
