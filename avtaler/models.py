@@ -119,6 +119,21 @@ class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
             self._refuse_if_signed()
         return super().update(**kwargs)
 
+    def standard(self) -> FocusAreaQuerySet:
+        """The guide's list (§2), the rows with a code: what SLT and council measures choose."""
+        return self.filter(code__isnull=False)
+
+    def by_code(self, code: str) -> FocusArea:
+        """The guide's row with this code (e.g. "youth_crime")."""
+        return self.get(code=code)
+
+
+# The one focus-area table of the portal (#15): agreements, council action plans and SLT
+# measures all point at these rows. It lives here rather than in the core because its rule is
+# the agreement's — a name printed in a signed version never changes (§3) — and that guard
+# needs AgreementVersion; politirad and slt already follow the agreement (ARCHITECTURE.md).
+FOCUS_AREA_OTHER = "other"
+
 
 # The guide's list (§2) is stored in Norwegian, the language of the signed text; the UI shows
 # it in the reader's language through these msgids (the same as slt's FocusArea choices).
@@ -155,6 +170,9 @@ class FocusArea(models.Model):
     """Satsingsområde. The guide's list of common challenges (§2) is seeded as standard."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    # A stable key for the guide's 17 standard rows (the codes SLT used as choices); None for
+    # an agreement's own focus areas.
+    code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
     is_standard = models.BooleanField(_("from the guide's list"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from avtaler.forms import FocusAreaField
 from samarbeid.models import MeasureStatus, Municipality, Organisation
 from samarbeid.validators import validate_no_identity_number
 
@@ -251,7 +252,10 @@ class PlanForm(forms.Form):
 
 class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Measure"), max_length=200)
-    focus_area = forms.CharField(label=_("Focus area"), max_length=200)
+    focus_area = FocusAreaField()
+    focus_area_other = forms.CharField(label=_("other focus area"), max_length=200,
+                                       required=False,
+                                       help_text=_("Fill in when the focus area is «Other»."))
     coordination_step = forms.TypedChoiceField(label=_("Coordination step"), coerce=int,
                                                choices=CoordinationStep.choices)
     responsible = forms.CharField(label=_("Responsible"), max_length=200)

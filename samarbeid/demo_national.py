@@ -64,7 +64,7 @@ def build(seed: int = SEED) -> dict[str, int]:
 
 
 def _build(rnd: random.Random) -> dict[str, int]:
-    from avtaler.models import Agreement, AgreementVersion, Signature
+    from avtaler.models import Agreement, AgreementVersion, FocusArea, Signature
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
     from politirad import models as pr
@@ -264,7 +264,8 @@ def _build(rnd: random.Random) -> dict[str, int]:
         10, 200)), notes="Styringsgruppen gikk gjennom tiltaksplanen.")
         for lv in steering if rnd.random() < 0.75])
     executing = {lv.slt_model_id: lv for lv in levels if lv.kind == LevelKind.EXECUTING}
-    focus = ["youth_crime", "drugs_psychiatry", "safe_schools", "public_safety"]
+    focus = list(FocusArea.objects.filter(
+        code__in=["youth_crime", "drugs_psychiatry", "safe_schools", "public_safety"]))
     _bulk(SltMeasure, [
         SltMeasure(slt_model=sm, title=title, focus_area=rnd.choice(focus),
                    level=executing[sm.pk], responsible_name="SLT-koordinator",

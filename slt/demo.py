@@ -8,11 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from avtaler.models import FocusArea
 from samarbeid.models import MeasureStatus
 
 from .models import (
     CoordinationStep,
-    FocusArea,
     LevelKind,
     LevelMeeting,
     SltMeasure,
@@ -68,17 +68,17 @@ def build_demo(demo: Any) -> None:
         slt_model=model, year=today.year, actor=None, title=f"SLT-handlingsplan {today.year}",
         goals="Færre unge som begår gjentatt kriminalitet; tryggere uteliv.")
     specs = [
-        ("Natteravner i sentrum", LevelKind.EXECUTING, FocusArea.PUBLIC_SAFETY, 13, 18,
+        ("Natteravner i sentrum", LevelKind.EXECUTING, "public_safety", 13, 18,
          MeasureStatus.ACTIVE, -60, 30, CoordinationStep.JOINT, "politikontakt.sorvest"),
-        ("Oppfølgingsteam for unge lovbrytere", LevelKind.COORDINATING, FocusArea.YOUTH_CRIME,
+        ("Oppfølgingsteam for unge lovbrytere", LevelKind.COORDINATING, "youth_crime",
          15, 18, MeasureStatus.ACTIVE, -120, -10, CoordinationStep.ADJUST, "slt.stavanger"),
         ("Rusforebyggende undervisning i 9. trinn", LevelKind.EXECUTING,
-         FocusArea.DRUGS_PSYCHIATRY, 14, 15, MeasureStatus.PLANNED, 20, 120,
+         "drugs_psychiatry", 14, 15, MeasureStatus.PLANNED, 20, 120,
          CoordinationStep.UNDERSTANDING, "slt.stavanger"),
         ("Felles kunnskapsgrunnlag om gjengdannelse", LevelKind.STEERING,
-         FocusArea.CRIMINAL_NETWORKS, 12, 24, MeasureStatus.ACTIVE, -30, 90,
+         "criminal_networks", 12, 24, MeasureStatus.ACTIVE, -30, 90,
          CoordinationStep.EXCHANGE, "kommunedirektor.stavanger"),
-        ("Trygg skolevei-kampanje", LevelKind.COORDINATING, FocusArea.TRAFFIC_SAFETY, 6, 12,
+        ("Trygg skolevei-kampanje", LevelKind.COORDINATING, "traffic_safety", 6, 12,
          MeasureStatus.COMPLETED, -200, -40, CoordinationStep.JOINT, "slt.stavanger"),
     ]
     for title, kind, focus, age_from, age_to, status, start, end, step, who in specs:
@@ -86,7 +86,7 @@ def build_demo(demo: Any) -> None:
             continue
         services.measure_create(
             slt_model=model, actor=coordinator, title=title, level=levels[kind],
-            focus_area=focus, age_from=age_from, age_to=age_to, status=status,
+            focus_area=FocusArea.objects.by_code(focus), age_from=age_from, age_to=age_to, status=status,
             starts_on=today + dt.timedelta(days=start), ends_on=today + dt.timedelta(days=end),
             coordination_step=step, responsible=users[who], action_plan=plan,
         )

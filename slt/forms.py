@@ -8,11 +8,11 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from avtaler.forms import FocusAreaField, focus_area_choices
 from samarbeid.models import MeasureStatus, Municipality
 
 from .models import (
     LEVEL_ORDER,
-    FocusArea,
     LevelKind,
     SltActionPlan,
     SltLevel,
@@ -101,6 +101,8 @@ class LevelMeetingForm(forms.Form):
 
 
 class MeasureForm(forms.ModelForm):
+    focus_area = FocusAreaField()
+
     class Meta:
         model = SltMeasure
         fields = [
@@ -161,8 +163,9 @@ class MeasureFilterForm(forms.Form):
                                choices=[("", _("All statuses"))] + list(MeasureStatus.choices))
     level = forms.ChoiceField(label=_("Level"), required=False,
                               choices=[("", _("All levels"))] + list(LevelKind.choices))
-    focus_area = forms.ChoiceField(label=_("Focus area"), required=False,
-                                   choices=[("", _("All focus areas"))] + list(FocusArea.choices))
+    focus_area = forms.ChoiceField(
+        label=_("Focus area"), required=False,
+        choices=lambda: [("", _("All focus areas")), *focus_area_choices()])
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
 

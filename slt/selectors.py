@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from avtaler.models import FOCUS_AREA_OTHER
 from samarbeid import access
 from samarbeid.models import MeasureStatus, Membership, Municipality, Role
 
@@ -133,7 +134,7 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
                  overdue: bool = False) -> QuerySet[SltMeasure]:
     qs = with_overdue_flag(
         SltMeasure.objects.filter(slt_model=slt_model)
-        .select_related("level", "responsible", "action_plan")
+        .select_related("level", "responsible", "action_plan", "focus_area")
     )
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q)
@@ -143,8 +144,10 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
         qs = qs.filter(status=status)
     if level:
         qs = qs.filter(level__kind=level)
-    if focus_area:
-        qs = qs.filter(focus_area=focus_area)
+    if focus_area == FOCUS_AREA_OTHER:
+        qs = qs.filter(focus_area__isnull=True)
+    elif focus_area:
+        qs = qs.filter(focus_area__code=focus_area)
     if plan:
         qs = qs.filter(action_plan_id=plan)
     if overdue:
@@ -157,7 +160,7 @@ def measure_detail_qs() -> QuerySet[SltMeasure]:
     # council policy (`council_task_link`), never through the measure.
     return SltMeasure.objects.select_related(
         "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
-        "action_plan", "created_by",
+        "action_plan", "created_by", "focus_area",
     ).prefetch_related(
         Prefetch("updates", queryset=MeasureUpdate.objects.select_related("author"))
     )

@@ -399,7 +399,7 @@ def _plan_context(request: HttpRequest, pk: int) -> dict[str, Any]:
                                              "slt_model__coordinator"),
         request.user, path="slt_model__municipality", pk=pk)
     measures = list(selectors.with_overdue_flag(
-        SltMeasure.objects.filter(action_plan=plan).select_related("level", "responsible"))
+        SltMeasure.objects.filter(action_plan=plan).select_related("level", "responsible", "focus_area"))
         .order_by("level__kind", "ends_on", "title"))
     by_level = [(label, [m for m in measures if m.level.kind == kind])
                 for kind, label in [(k.value, k.label) for k in

@@ -161,7 +161,7 @@ def build() -> Ctx:
     for level, task in tasks.items():
         slt_services.measure_create(
             slt_model=model, actor=contact, title=f"Tiltak fra {level.lower()}",
-            level=level_obj, council_task=task, focus_area="other",
+            level=level_obj, council_task=task, focus_area=None,
             focus_area_other="Oppfølging fra politirådet", coordination_step=1,
             responsible_name="SLT-koordinator",
             starts_on=timezone.localdate(), ends_on=timezone.localdate() + dt.timedelta(days=40))

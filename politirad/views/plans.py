@@ -55,7 +55,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The measure is added."))
                 return redirect("politirad:plan_detail", pk=plan.pk)
     return render(request, "politirad/plan_detail.html", {
-        "plan": plan, "council": plan.council, "measures": plan.measures.all(), "form": form})
+        "plan": plan, "council": plan.council,
+        "measures": plan.measures.select_related("focus_area"), "form": form})
 
 
 @login_required

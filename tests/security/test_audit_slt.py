@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from avtaler.models import FocusArea
 from samarbeid.models import AuditAction, AuditEvent
 from slt import services
 from slt.models import (
@@ -55,7 +56,7 @@ def test_every_service_write_is_recorded_with_actor_time_and_object(world: Any) 
     plan = services.action_plan_create(slt_model=model, year=2026, actor=actor, goals="Mål")
     m = services.measure_create(
         slt_model=model, actor=actor, title="Natteravner", level=steering,
-        focus_area="youth_crime", starts_on=timezone.localdate(),
+        focus_area=FocusArea.objects.by_code("youth_crime"), starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + dt.timedelta(days=30), responsible_name="Ola")
     services.measure_update(measure=m, actor=actor, status="active")
     services.measure_add_update(measure=m, actor=actor, text=SECRET_NOTE, status="completed")

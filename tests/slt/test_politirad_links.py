@@ -158,7 +158,7 @@ def test_a_reader_cannot_link_a_task_they_may_not_read_nor_unlink_one_by_saving(
     # The service holds the same rule for every entry point.
     with pytest.raises(ValidationError) as exc:
         services.measure_create(slt_model=m.slt_model, actor=slt_coordinator,
-                                title="Nytt tiltak", level=m.level, focus_area="youth_crime",
+                                title="Nytt tiltak", level=m.level, focus_area=m.focus_area,
                                 starts_on=today, ends_on=today + dt.timedelta(days=30),
                                 responsible_name="Ola Nordmann", council_task=task)
     assert "council_task" in exc.value.message_dict
