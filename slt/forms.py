@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from avtaler.forms import FocusAreaField, focus_area_choices
+from avtaler.models import FOCUS_AREA_OTHER
 from samarbeid.models import MeasureStatus, Municipality
 
 from .models import (
@@ -120,6 +121,8 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args: Any, slt_model: SltModel, people: Any, tasks: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.focus_area_id is None:
+            self.initial["focus_area"] = FOCUS_AREA_OTHER  # a saved «Other» opens as «Other»
         self.instance.slt_model = slt_model
         # The guide's order (styrende, koordinerende, utførende), not the alphabet's.
         levels = slt_model.levels.annotate(level_order=Case(

@@ -93,3 +93,11 @@ def test_data_migrations_map_council_words_and_statuses(world: Any) -> None:
            for m in CouncilMeasure.objects.select_related("focus_area")}
     assert got == {"a": ("traffic_safety", "", "active"), "b": ("hate_crime", "", "completed"),
                    "c": ("plivo", "", "planned"), "d": (None, "Trygt uteliv", "planned")}
+
+
+def test_editing_an_other_measure_keeps_other_chosen(world: Any, client: Any) -> None:
+    m = measure(slt_model(world.stavanger), focus_area=None, focus_area_other="Fritidsklubb")
+    client.force_login(world.leader)
+    html = client.get(reverse("slt:measure_edit", args=[m.pk])).content.decode()
+    assert '<option value="other" selected>' in html
+    assert '<option value="youth_crime" selected>' not in html
