@@ -14,9 +14,9 @@ from samarbeid.admin_audit import AuditedAdmin
 from .models import (
     CONTENT_FIELDS,
     Agreement,
+    AgreementMeasure,
     AgreementVersion,
     FocusArea,
-    Measure,
     Signature,
     SignedFocusAreaError,
     SignedVersionError,
@@ -66,7 +66,7 @@ class VersionAdminForm(forms.ModelForm):
 
 
 class MeasureInline(admin.TabularInline):
-    model = Measure
+    model = AgreementMeasure
     extra = 0
 
     def _locked(self, obj: Any) -> bool:

@@ -8,18 +8,53 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import County, Municipality, Organisation, OrganisationKind, PoliceDistrict
+from samarbeid.models import (
+    County,
+    EvaluationMethod,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    PoliceDistrict,
+)
 
 from .models import (
+    FOCUS_AREA_OTHER,
     AgreementKind,
     AgreementStatus,
     CooperationForm,
     CoordinationStep,
-    EvaluationMethod,
     FocusArea,
     Party,
 )
 from .services import validate_signed_pdf
+
+
+def focus_area_choices(*, other: bool = True) -> list[tuple[str, str]]:
+    """The guide's focus areas (§2) by code, in the reader's language, then «Other»."""
+    rows = [(str(area.code), area.label) for area in FocusArea.objects.standard()]
+    return rows + ([(FOCUS_AREA_OTHER, str(_("Other (describe)")))] if other else [])
+
+
+class FocusAreaField(forms.ChoiceField):
+    """A choice among the portal's one focus-area table (#15), by the rows' stable codes;
+    «Other» cleans to None, and the form's own text field describes it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Focus area"))
+        super().__init__(choices=lambda: [("", "---------"), *focus_area_choices()], **kwargs)
+
+    def clean(self, value: Any) -> FocusArea | None:
+        code = super().clean(value)
+        if not code or code == FOCUS_AREA_OTHER:
+            return None
+        return FocusArea.objects.standard().get(code=code)
+
+    def prepare_value(self, data: Any) -> Any:
+        if isinstance(data, FocusArea):
+            return data.code
+        if isinstance(data, int):
+            return FocusArea.objects.filter(pk=data).values_list("code", flat=True).first()
+        return data
 
 
 class RegisterFilterForm(forms.Form):

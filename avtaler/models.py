@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid.access import MunicipalQuerySet
-from samarbeid.models import CoordinationStep, County, Municipality, Organisation, PoliceDistrict
+from samarbeid.models import (
+    CoordinationStep,
+    County,
+    EvaluationMethod,
+    Municipality,
+    Organisation,
+    PoliceDistrict,
+)
 
 # Veileder §4.1.2: at least two council meetings a year. Fewer is allowed (warned, not refused).
 MIN_MEETINGS_PER_YEAR = 2
@@ -64,15 +71,6 @@ class CooperationForm(models.TextChoices):
     REGIONAL_COUNCIL = "regional_council", _("Regional police council")
     SLT = "slt", _("SLT")
     THEMATIC_FORUM = "thematic_forum", _("Thematic forums")
-
-
-class EvaluationMethod(models.TextChoices):
-    """How the cooperation is evaluated (§7)."""
-
-    GLL = "gll", _("GLL (done, learned, smart)")
-    SIX_QUESTIONS = "six_questions", _("The six main questions")
-
-
 
 
 class Party(models.TextChoices):
@@ -121,6 +119,21 @@ class FocusAreaQuerySet(models.QuerySet["FocusArea"]):
             self._refuse_if_signed()
         return super().update(**kwargs)
 
+    def standard(self) -> FocusAreaQuerySet:
+        """The guide's list (§2), the rows with a code: what SLT and council measures choose."""
+        return self.filter(code__isnull=False)
+
+    def by_code(self, code: str) -> FocusArea:
+        """The guide's row with this code (e.g. "youth_crime")."""
+        return self.get(code=code)
+
+
+# The one focus-area table of the portal (#15): agreements, council action plans and SLT
+# measures all point at these rows. It lives here rather than in the core because its rule is
+# the agreement's — a name printed in a signed version never changes (§3) — and that guard
+# needs AgreementVersion; politirad and slt already follow the agreement (ARCHITECTURE.md).
+FOCUS_AREA_OTHER = "other"
+
 
 # The guide's list (§2) is stored in Norwegian, the language of the signed text; the UI shows
 # it in the reader's language through these msgids (the same as slt's FocusArea choices).
@@ -157,6 +170,9 @@ class FocusArea(models.Model):
     """Satsingsområde. The guide's list of common challenges (§2) is seeded as standard."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
+    # A stable key for the guide's 17 standard rows (the codes SLT used as choices); None for
+    # an agreement's own focus areas.
+    code = models.SlugField(_("code"), max_length=40, unique=True, null=True, blank=True)
     is_standard = models.BooleanField(_("from the guide's list"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
@@ -463,7 +479,7 @@ class AgreementVersion(models.Model):
             raise ValidationError({"forms_of_cooperation": _("Unknown form of cooperation.")})
 
 
-class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+class AgreementMeasureQuerySet(MunicipalQuerySet["AgreementMeasure"]):
     municipality_path = "version__agreement__municipality"
 
     def _refuse_if_any_locked(self) -> None:
@@ -483,7 +499,7 @@ class MeasureQuerySet(MunicipalQuerySet["Measure"]):
     # bench/pdfbench.py build signed versions in bulk); every user-facing path is guarded.
 
 
-class Measure(models.Model):
+class AgreementMeasure(models.Model):
     """Tiltak, placed on the coordination staircase (§2.3)."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="measures",
@@ -496,7 +512,7 @@ class Measure(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = AgreementMeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["version_id", "order", "pk"]

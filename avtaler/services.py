@@ -1,7 +1,7 @@
 """Writes on agreements: draft, change, send for signing, sign, revise, decline (Veileder §3).
 
 Every refusal is a ValidationError with a Norwegian message that says why and what to do.
-The model guards (AgreementVersion.save/delete, Measure, Signature, the focus-area M2M)
+The model guards (AgreementVersion.save/delete, AgreementMeasure, Signature, the focus-area M2M)
 hold the same line for the admin and the shell.
 """
 
@@ -28,10 +28,10 @@ from . import canonical
 from .models import (
     Agreement,
     AgreementKind,
+    AgreementMeasure,
     AgreementStatus,
     AgreementVersion,
     FocusArea,
-    Measure,
     Party,
     Signature,
     SignedVersionError,
@@ -153,8 +153,8 @@ def version_update(
         version.focus_areas.set(list(focus_areas))
     if measures is not None:
         version.measures.all().delete()
-        Measure.objects.bulk_create([
-            Measure(version=version, title=m.title, description=m.description,
+        AgreementMeasure.objects.bulk_create([
+            AgreementMeasure(version=version, title=m.title, description=m.description,
                     responsible=m.responsible, coordination_step=m.coordination_step, order=i)
             for i, m in enumerate(measures) if m.title.strip()
         ])
@@ -326,8 +326,8 @@ def version_create_revision(*, agreement: Agreement, actor: Any) -> AgreementVer
     draft.full_clean()
     draft.save()
     draft.focus_areas.set(previous.focus_areas.all())
-    Measure.objects.bulk_create([
-        Measure(version=draft, title=m.title, description=m.description, responsible=m.responsible,
+    AgreementMeasure.objects.bulk_create([
+        AgreementMeasure(version=draft, title=m.title, description=m.description, responsible=m.responsible,
                 coordination_step=m.coordination_step, order=m.order)
         for m in previous.measures.all()
     ])

@@ -51,12 +51,11 @@ def generate(scale: float = 1.0) -> dict[str, int]:
 
 @transaction.atomic
 def _generate(scale: float) -> dict[str, int]:
-    from avtaler.models import Agreement, AgreementVersion, Signature
+    from avtaler.models import Agreement, AgreementVersion, FocusArea, Signature
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
     from politirad import models as pr
-    from slt.models import LevelKind, SltLevel, SltModel
-    from slt.models import Measure as SltMeasure
+    from slt.models import LevelKind, SltLevel, SltMeasure, SltModel
 
     User = get_user_model()
     if User.objects.filter(username="bench.national").exists():
@@ -218,7 +217,8 @@ def _generate(scale: float) -> dict[str, int]:
                                         coordinator_title="SLT-koordinator") for m in slt_munis])
     levels = _bulk(SltLevel, [SltLevel(slt_model=sm, kind=k) for sm in models_ for k in LevelKind.values])
     executing = {lv.slt_model_id: lv for lv in levels if lv.kind == "executing"}
-    _bulk(SltMeasure, [SltMeasure(slt_model=sm, title=f"Tiltak {i}", focus_area="youth_crime",
+    youth_crime = FocusArea.objects.by_code("youth_crime")
+    _bulk(SltMeasure, [SltMeasure(slt_model=sm, title=f"Tiltak {i}", focus_area=youth_crime,
                                   level=executing[sm.pk], responsible_name="Koordinator",
                                   coordination_step=1 + i % 4, age_from=12, age_to=18,
                                   starts_on=today - dt.timedelta(days=200),

@@ -18,7 +18,7 @@ PARAGRAPH = ("Kommunen og politiet skal i fellesskap arbeide for trygge lokalsam
 
 
 def _agreement_version() -> Any:
-    from avtaler.models import Agreement, AgreementVersion, Measure
+    from avtaler.models import Agreement, AgreementMeasure, AgreementVersion
 
     version = AgreementVersion.objects.filter(agreement__municipality__number="1103").first()
     assert version is not None, "run the dataset generator first"
@@ -31,7 +31,7 @@ def _agreement_version() -> Any:
             evaluation_interval_months=12, evaluation_method="gll",
             extended_council_participants="Næringsforeningen, frivilligsentralen, Hetland vgs.",
             revision_interval_months=24, fingerprint=version.fingerprint)])[0]
-        Measure.objects.bulk_create([Measure(version=long_version, title=f"Tiltak {i}",
+        AgreementMeasure.objects.bulk_create([AgreementMeasure(version=long_version, title=f"Tiltak {i}",
                                              description=PARAGRAPH[:300], responsible="Kommunen",
                                              coordination_step=1 + i % 4, order=i)
                                      for i in range(40)])

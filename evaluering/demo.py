@@ -11,8 +11,9 @@ from django.utils import timezone
 # The demo evaluates the demo council (a real domain link, as in services.py).
 from politirad.models import PoliceCouncil
 from samarbeid import demo_national
+from samarbeid.models import EvaluationMethod
 
-from .models import Evaluation, EvaluationStatus, Method, Mode, SubjectKind
+from .models import Evaluation, EvaluationStatus, Mode, SubjectKind
 
 FORUM = "Politirådet i Stavanger"
 
@@ -27,7 +28,7 @@ def build(demo: Any) -> None:
     Evaluation.objects.create(
         municipality=stavanger, subject_kind=SubjectKind.POLICE_COUNCIL, subject_name=FORUM,
         subject_id=_council_id(stavanger),
-        period_start=end - dt.timedelta(days=364), period_end=end, method=Method.GLL,
+        period_start=end - dt.timedelta(days=364), period_end=end, method=EvaluationMethod.GLL,
         mode=Mode.JOINT, status=EvaluationStatus.COMPLETED,
         answers={
             "done": "Fire møter i politirådet, felles handlingsplan for trygt uteliv i sentrum "

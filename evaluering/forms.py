@@ -8,9 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Municipality
+from samarbeid.models import EvaluationMethod, Municipality
 
-from .models import QUESTIONS, EvaluationStatus, Method, Mode, SubjectKind
+from .models import QUESTIONS, EvaluationStatus, Mode, SubjectKind
 
 
 class DateInput(forms.DateInput):
@@ -38,8 +38,8 @@ class EvaluationCreateForm(forms.Form):
     )
     period_start = forms.DateField(label=_("Period from"), widget=DateInput())
     period_end = forms.DateField(label=_("Period to"), widget=DateInput())
-    method = forms.ChoiceField(label=_("Method"), choices=Method.choices,
-                               widget=forms.RadioSelect, initial=Method.GLL)
+    method = forms.ChoiceField(label=_("Method"), choices=EvaluationMethod.choices,
+                               widget=forms.RadioSelect, initial=EvaluationMethod.GLL)
     mode = forms.ChoiceField(label=_("How to answer"), choices=Mode.choices,
                              widget=forms.RadioSelect, initial=Mode.JOINT)
 
@@ -110,4 +110,4 @@ class EvaluationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(EvaluationStatus.choices))
     method = forms.ChoiceField(label=_("Method"), required=False,
-                               choices=[("", _("All"))] + list(Method.choices))
+                               choices=[("", _("All"))] + list(EvaluationMethod.choices))

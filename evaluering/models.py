@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from samarbeid.access import MunicipalQuerySet
-from samarbeid.models import Municipality
+from samarbeid.models import EvaluationMethod, Municipality
 
 
 class SubjectKind(models.TextChoices):
@@ -33,11 +33,6 @@ class SubjectKind(models.TextChoices):
     POLICE_COUNCIL = "police_council", _("Police council")
     THEMATIC_FORUM = "thematic_forum", _("Thematic forum")
     SLT = "slt", _("SLT")
-
-
-class Method(models.TextChoices):
-    GLL = "gll", _("GLL (done, learned, smart)")
-    SIX_QUESTIONS = "six_questions", _("The six main questions")
 
 
 class Mode(models.TextChoices):
@@ -52,13 +47,13 @@ class EvaluationStatus(models.TextChoices):
 
 # The questions of each method, in order (§7). Codes are stable keys in `answers`.
 QUESTIONS: dict[str, list[tuple[str, Any, Any]]] = {
-    Method.GLL: [
+    EvaluationMethod.GLL: [
         # pgettext: "Done" is also a task status elsewhere in the portal (Utført).
         ("done", pgettext_lazy("GLL", "Done"), _("What have we done?")),
         ("learned", pgettext_lazy("GLL", "Learned"), _("What have we learned?")),
         ("smart", pgettext_lazy("GLL", "Smart"), _("What was smart?")),
     ],
-    Method.SIX_QUESTIONS: [
+    EvaluationMethod.SIX_QUESTIONS: [
         ("status", _("1. Status"),
          _("What has the forum done and achieved?")),
         ("measures", _("2. Measures"),
@@ -99,8 +94,8 @@ class Evaluation(models.Model):
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    method = models.CharField(_("method"), max_length=20, choices=Method.choices,
-                              default=Method.GLL)
+    method = models.CharField(_("method"), max_length=20, choices=EvaluationMethod.choices,
+                              default=EvaluationMethod.GLL)
     mode = models.CharField(_("how to answer"), max_length=20, choices=Mode.choices,
                             default=Mode.JOINT)
     answers = models.JSONField(_("answers"), default=dict, blank=True)

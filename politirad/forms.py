@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from avtaler.forms import FocusAreaField
 from samarbeid import pages
-from samarbeid.models import Municipality, Organisation
+from samarbeid.models import MeasureStatus, Municipality, Organisation
 from samarbeid.validators import validate_no_identity_number
 
 from .models import (
@@ -19,7 +20,6 @@ from .models import (
     CoordinationStep,
     CouncilKind,
     CouncilMember,
-    MeasureStatus,
     MemberRole,
     PlanKind,
     TaskStatus,
@@ -249,7 +249,10 @@ class PlanForm(forms.Form):
 
 class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Measure"), max_length=200)
-    focus_area = forms.CharField(label=_("Focus area"), max_length=200)
+    focus_area = FocusAreaField()
+    focus_area_other = forms.CharField(label=_("other focus area"), max_length=200,
+                                       required=False,
+                                       help_text=_("Fill in when the focus area is «Other»."))
     coordination_step = forms.TypedChoiceField(label=_("Coordination step"), coerce=int,
                                                choices=CoordinationStep.choices)
     responsible = forms.CharField(label=_("Responsible"), max_length=200)

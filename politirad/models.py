@@ -23,7 +23,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid import access, policy
-from samarbeid.models import AccessLevel, CoordinationStep, Municipality, Organisation
+from samarbeid.models import (
+    AccessLevel,
+    CoordinationStep,
+    MeasureStatus,
+    Municipality,
+    Organisation,
+)
 from samarbeid.policy import CHANGE, READ_EXEMPT, VIEW, Principal, RestrictedQuerySet
 from samarbeid.validators import refuse_identity_numbers
 
@@ -931,19 +937,20 @@ class ActionPlan(models.Model):
             raise ValidationError({"ends_on": _("The plan must end after it starts.")})
 
 
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ONGOING = "ongoing", _("Ongoing")
-    DONE = "done", _("Done")
-    STOPPED = "stopped", _("Stopped")
 
 
 
 
-class Measure(models.Model):
+class CouncilMeasure(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField(_("measure"), max_length=200)
-    focus_area = models.CharField(_("focus area"), max_length=200)
+    # The guide's focus area (the portal's one table, avtaler.FocusArea, #15), or none and
+    # the plan's own words in focus_area_other.
+    focus_area = models.ForeignKey(
+        "avtaler.FocusArea", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="council_measures", verbose_name=_("focus area"),
+    )
+    focus_area_other = models.CharField(_("other focus area"), max_length=200, blank=True)
     coordination_step = models.PositiveSmallIntegerField(
         _("coordination step"), choices=CoordinationStep.choices,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
@@ -962,9 +969,18 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def focus_area_display(self) -> str:
+        if self.focus_area_id is None or self.focus_area is None:
+            return self.focus_area_other
+        return self.focus_area.label
+
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The measure must end after it starts.")})
+        if self.focus_area_id is None and not self.focus_area_other.strip():
+            raise ValidationError({"focus_area_other": _(
+                "Describe the focus area, or choose one from the list.")})
 
 
 class Agency(models.TextChoices):

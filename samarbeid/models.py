@@ -91,6 +91,23 @@ class CoordinationStep(models.IntegerChoices):
     JOINT = 4, _("4 – Joint plan or measures with coordinated resources")
 
 
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands, one set of words for council action plans and SLT (#15)."""
+
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+class EvaluationMethod(models.TextChoices):
+    """How the cooperation is evaluated (§7): the method an agreement names and the one an
+    evaluation uses, one enum for both (#15)."""
+
+    GLL = "gll", _("GLL (done, learned, smart)")
+    SIX_QUESTIONS = "six_questions", _("The six main questions")
+
+
 class AccessLevel(models.TextChoices):
     """Confidentiality of council content (§4.1.5, offentleglova), defined once for the
     portal. Who reads each level and what each output shows: `samarbeid.confidentiality`."""

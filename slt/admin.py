@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from samarbeid.admin_audit import AuditedAdmin
 
-from .models import LevelMeeting, LevelMember, Measure, MeasureUpdate, SltActionPlan, SltLevel, SltModel
+from .models import LevelMeeting, LevelMember, MeasureUpdate, SltActionPlan, SltLevel, SltMeasure, SltModel
 
 
 class SltLevelInline(admin.TabularInline):
@@ -50,7 +50,7 @@ class MeasureUpdateInline(admin.TabularInline):
     raw_id_fields = ["author"]
 
 
-@admin.register(Measure)
+@admin.register(SltMeasure)
 class MeasureAdmin(AuditedAdmin):
     list_display = ["title", "slt_model", "level", "status", "ends_on"]
     list_filter = ["status", "level__kind"]

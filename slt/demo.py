@@ -9,15 +9,15 @@ from typing import Any
 
 from django.utils import timezone
 
+from avtaler.models import FocusArea
 from samarbeid import demo_national
+from samarbeid.models import MeasureStatus
 
 from .models import (
     CoordinationStep,
-    FocusArea,
     LevelKind,
     LevelMeeting,
-    Measure,
-    MeasureStatus,
+    SltMeasure,
     SltModel,
     SltStatus,
 )
@@ -70,25 +70,26 @@ def build_demo(demo: Any) -> None:
         slt_model=model, year=today.year, actor=None, title=f"SLT-handlingsplan {today.year}",
         goals="Færre unge som begår gjentatt kriminalitet; tryggere uteliv.")
     specs = [
-        ("Natteravner i sentrum", LevelKind.EXECUTING, FocusArea.PUBLIC_SAFETY, 13, 18,
+        ("Natteravner i sentrum", LevelKind.EXECUTING, "public_safety", 13, 18,
          MeasureStatus.ACTIVE, -60, 30, CoordinationStep.JOINT, "politikontakt.sorvest"),
-        ("Oppfølgingsteam for unge lovbrytere", LevelKind.COORDINATING, FocusArea.YOUTH_CRIME,
+        ("Oppfølgingsteam for unge lovbrytere", LevelKind.COORDINATING, "youth_crime",
          15, 18, MeasureStatus.ACTIVE, -120, -10, CoordinationStep.ADJUST, "slt.stavanger"),
         ("Rusforebyggende undervisning i 9. trinn", LevelKind.EXECUTING,
-         FocusArea.DRUGS_PSYCHIATRY, 14, 15, MeasureStatus.PLANNED, 20, 120,
+         "drugs_psychiatry", 14, 15, MeasureStatus.PLANNED, 20, 120,
          CoordinationStep.UNDERSTANDING, "slt.stavanger"),
         ("Felles kunnskapsgrunnlag om gjengdannelse", LevelKind.STEERING,
-         FocusArea.CRIMINAL_NETWORKS, 12, 24, MeasureStatus.ACTIVE, -30, 90,
+         "criminal_networks", 12, 24, MeasureStatus.ACTIVE, -30, 90,
          CoordinationStep.EXCHANGE, "kommunedirektor.stavanger"),
-        ("Trygg skolevei-kampanje", LevelKind.COORDINATING, FocusArea.TRAFFIC_SAFETY, 6, 12,
+        ("Trygg skolevei-kampanje", LevelKind.COORDINATING, "traffic_safety", 6, 12,
          MeasureStatus.COMPLETED, -200, -40, CoordinationStep.JOINT, "slt.stavanger"),
     ]
     for title, kind, focus, age_from, age_to, status, start, end, step, who in specs:
-        if Measure.objects.filter(slt_model=model, title=title).exists():
+        if SltMeasure.objects.filter(slt_model=model, title=title).exists():
             continue
         services.measure_create(
             slt_model=model, actor=coordinator, title=title, level=levels[kind],
-            focus_area=focus, age_from=age_from, age_to=age_to, status=status,
+            focus_area=FocusArea.objects.by_code(focus), age_from=age_from, age_to=age_to,
+            status=status,
             starts_on=today + dt.timedelta(days=start), ends_on=today + dt.timedelta(days=end),
             coordination_step=step, responsible=users[who], action_plan=plan,
         )
@@ -98,7 +99,6 @@ def build_national(country: demo_national.Country) -> None:
     """SLT in some municipalities with a council: three levels, steering meetings and one to
     three measures at the executing level. Reads `shared["councils"]` (politirad's part)."""
     rnd, today = country.rnd, country.today
-    from .models import Measure as SltMeasure  # the glossary's name for slt's measures
     from .models import SltLevel
 
     council_munis = [c.municipality for c in country.shared["councils"]]
@@ -114,7 +114,8 @@ def build_national(country: demo_national.Country) -> None:
         days=rnd.randint(10, 200)), notes="Styringsgruppen gikk gjennom tiltaksplanen.")
         for lv in steering if rnd.random() < 0.75])
     executing = {lv.slt_model_id: lv for lv in levels if lv.kind == LevelKind.EXECUTING}
-    focus = ["youth_crime", "drugs_psychiatry", "safe_schools", "public_safety"]
+    focus = list(FocusArea.objects.filter(
+        code__in=["youth_crime", "drugs_psychiatry", "safe_schools", "public_safety"]))
     demo_national.bulk(SltMeasure, [
         SltMeasure(slt_model=sm, title=title, focus_area=rnd.choice(focus),
                    level=executing[sm.pk], responsible_name="SLT-koordinator",

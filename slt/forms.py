@@ -8,16 +8,16 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid.models import Municipality
+from avtaler.forms import FocusAreaField, focus_area_choices
+from avtaler.models import FOCUS_AREA_OTHER
+from samarbeid.models import MeasureStatus, Municipality
 
 from .models import (
     LEVEL_ORDER,
-    FocusArea,
     LevelKind,
-    Measure,
-    MeasureStatus,
     SltActionPlan,
     SltLevel,
+    SltMeasure,
     SltModel,
     SltStatus,
 )
@@ -102,8 +102,10 @@ class LevelMeetingForm(forms.Form):
 
 
 class MeasureForm(forms.ModelForm):
+    focus_area = FocusAreaField()
+
     class Meta:
-        model = Measure
+        model = SltMeasure
         fields = [
             "title", "description", "level", "focus_area", "focus_area_other", "age_from",
             "age_to", "target_group", "responsible", "responsible_name", "coordination_step",
@@ -119,6 +121,8 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args: Any, slt_model: SltModel, people: Any, tasks: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.focus_area_id is None:
+            self.initial["focus_area"] = FOCUS_AREA_OTHER  # a saved «Other» opens as «Other»
         self.instance.slt_model = slt_model
         # The guide's order (styrende, koordinerende, utførende), not the alphabet's.
         levels = slt_model.levels.annotate(level_order=Case(
@@ -162,8 +166,9 @@ class MeasureFilterForm(forms.Form):
                                choices=[("", _("All statuses"))] + list(MeasureStatus.choices))
     level = forms.ChoiceField(label=_("Level"), required=False,
                               choices=[("", _("All levels"))] + list(LevelKind.choices))
-    focus_area = forms.ChoiceField(label=_("Focus area"), required=False,
-                                   choices=[("", _("All focus areas"))] + list(FocusArea.choices))
+    focus_area = forms.ChoiceField(
+        label=_("Focus area"), required=False,
+        choices=lambda: [("", _("All focus areas")), *focus_area_choices()])
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from avtaler.models import FocusArea
 from samarbeid.access import MunicipalQuerySet
-from samarbeid.models import CoordinationStep, Municipality
+from samarbeid.models import CoordinationStep, MeasureStatus, Municipality
 
 
 class SltStatus(models.TextChoices):
@@ -39,37 +40,6 @@ class LevelKind(models.TextChoices):
 
 
 LEVEL_ORDER = [LevelKind.STEERING, LevelKind.COORDINATING, LevelKind.EXECUTING]
-
-
-class FocusArea(models.TextChoices):
-    """The common challenges of Veileder §2, the starting list of focus areas."""
-
-    SOCIETAL_SECURITY = "societal_security", _("Societal security and emergency preparedness")
-    ACCIDENTS = "accidents", _("Accidents and natural disasters")
-    TRAFFIC_SAFETY = "traffic_safety", _("Traffic safety")
-    PUBLIC_SAFETY = "public_safety", _("Safety in public spaces / safe nightlife")
-    YOUTH_CRIME = "youth_crime", _("Crime committed by children and youth")
-    DRUGS_PSYCHIATRY = "drugs_psychiatry", _("Drug and psychiatric problems")
-    SAFE_SCHOOLS = "safe_schools", _("Safe schools")
-    CRIMINAL_NETWORKS = "criminal_networks", _("Criminal networks, including gangs")
-    LABOUR_CRIME = "labour_crime", _("Labour crime and other economic crime")
-    ENVIRONMENTAL_CRIME = "environmental_crime", _("Environmental crime")
-    DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence, honour-related violence")
-    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse (including online)")
-    ONLINE_CRIME = "online_crime", _("Crime on the internet and social media")
-    HATE_CRIME = "hate_crime", _("Hate crime")
-    THREATS_POLITICIANS = "threats_politicians", _(
-        "Threats against local politicians and participants in public debate")
-    RADICALISATION = "radicalisation", _("Radicalisation and violent extremism")
-    PLIVO = "plivo", _("Ongoing life-threatening violence (PLIVO)")
-    OTHER = "other", _("Other (describe)")
-
-
-class MeasureStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    STOPPED = "stopped", _("Stopped")
 
 
 OPEN_STATUSES = [MeasureStatus.PLANNED, MeasureStatus.ACTIVE]
@@ -261,17 +231,17 @@ class SltActionPlan(models.Model):
         return self.title or str(_("SLT action plan %(year)s") % {"year": self.year})
 
 
-class MeasureQuerySet(MunicipalQuerySet["Measure"]):
+class SltMeasureQuerySet(MunicipalQuerySet["SltMeasure"]):
     municipality_path = "slt_model__municipality"
 
-    def open(self) -> MeasureQuerySet:
+    def open(self) -> SltMeasureQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, today: dt.date | None = None) -> MeasureQuerySet:
+    def overdue(self, today: dt.date | None = None) -> SltMeasureQuerySet:
         return self.open().filter(ends_on__lt=today or timezone.localdate())
 
 
-class Measure(models.Model):
+class SltMeasure(models.Model):
     """A measure (tiltak) for children and youth, placed on a level and on the coordination
     staircase (§2.3, §6)."""
 
@@ -288,7 +258,12 @@ class Measure(models.Model):
     age_to = models.PositiveSmallIntegerField(
         _("target group, age to"), null=True, blank=True, validators=[MaxValueValidator(120)])
     target_group = models.CharField(_("target group, description"), max_length=200, blank=True)
-    focus_area = models.CharField(_("focus area"), max_length=30, choices=FocusArea.choices)
+    # One of the guide's focus areas (the portal's one table, avtaler.FocusArea, #15); empty
+    # means «Other», described in focus_area_other.
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, null=True, blank=True, related_name="slt_measures",
+        verbose_name=_("focus area"),
+    )
     focus_area_other = models.CharField(
         _("other focus area"), max_length=200, blank=True,
         help_text=_("Fill in when the focus area is «Other»."),
@@ -323,7 +298,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = SltMeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["ends_on", "title"]
@@ -359,9 +334,9 @@ class Measure(models.Model):
 
     @property
     def focus_area_display(self) -> str:
-        if self.focus_area == FocusArea.OTHER and self.focus_area_other:
+        if self.focus_area_id is None or self.focus_area is None:
             return self.focus_area_other
-        return str(self.get_focus_area_display())
+        return self.focus_area.label
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
@@ -376,7 +351,7 @@ class Measure(models.Model):
             errors.setdefault("responsible", []).append(ValidationError(
                 _("Every measure needs someone responsible: choose a portal user or write the "
                   "name of the person.")))
-        if self.focus_area == FocusArea.OTHER and not self.focus_area_other.strip():
+        if self.focus_area_id is None and not self.focus_area_other.strip():
             errors.setdefault("focus_area_other", []).append(ValidationError(
                 _("Describe the focus area, or choose one from the list.")))
         if self.level_id and self.slt_model_id and self.level.slt_model_id != self.slt_model_id:
@@ -398,7 +373,7 @@ class Measure(models.Model):
 class MeasureUpdate(models.Model):
     """A progress entry on a measure: what happened, when, written by whom."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="updates",
+    measure = models.ForeignKey(SltMeasure, on_delete=models.CASCADE, related_name="updates",
                                 verbose_name=_("measure"))
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("progress"))

@@ -94,9 +94,9 @@ _SLT_FACT_LABEL = _("SLT measures started in the period")
 
 
 def _slt_facts(period: facts.Period) -> list[facts.Fact]:
-    from .models import Measure
+    from .models import SltMeasure
 
-    started = Measure.objects.filter(slt_model__municipality_id=period.municipality_id,
+    started = SltMeasure.objects.filter(slt_model__municipality_id=period.municipality_id,
                                      starts_on__range=(period.start, period.end)).count()
     return [facts.Fact("measures", str(_SLT_FACT_LABEL), str(started), True,
                        str(_("the SLT module")))]

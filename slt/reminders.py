@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from samarbeid import notify
 
-from .models import Measure
+from .models import SltMeasure
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ KIND_DUE = "slt_measure_due"
 KIND_OVERDUE = "slt_measure_overdue"
 
 
-def _recipients(measure: Measure) -> list[Any]:
+def _recipients(measure: SltMeasure) -> list[Any]:
     seen: set[str] = set()
     users = []
     for user in (measure.responsible, measure.slt_model.coordinator):
@@ -36,10 +36,10 @@ def _recipients(measure: Measure) -> list[Any]:
     return users
 
 
-def due_measures(today: dt.date) -> list[Measure]:
+def due_measures(today: dt.date) -> list[SltMeasure]:
     """Open measures whose deadline is within seven days or has passed (one query)."""
     return list(
-        Measure.objects.open()
+        SltMeasure.objects.open()
         .filter(ends_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
         .select_related("responsible__profile", "slt_model__coordinator__profile",
                         "slt_model__municipality", "level")

@@ -25,8 +25,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from avtaler.models import FOCUS_AREA_OTHER
 from samarbeid import access
-from samarbeid.models import Membership, Municipality, Role
+from samarbeid.models import MeasureStatus, Membership, Municipality, Role
 
 from .models import (
     LEVEL_ORDER,
@@ -34,12 +35,11 @@ from .models import (
     LevelKind,
     LevelMeeting,
     LevelMember,
-    Measure,
-    MeasureQuerySet,
-    MeasureStatus,
     MeasureUpdate,
     SltActionPlan,
     SltLevel,
+    SltMeasure,
+    SltMeasureQuerySet,
     SltModel,
 )
 
@@ -47,13 +47,13 @@ MODEL_PATH = "municipality"
 MEASURE_PATH = "slt_model__municipality"
 
 
-def measures_for(user: Any, level: access.Level = access.Level.VIEW) -> MeasureQuerySet:
+def measures_for(user: Any, level: access.Level = access.Level.VIEW) -> SltMeasureQuerySet:
     """Which measures may this user see (or work on)?"""
-    return cast(MeasureQuerySet,
-                access.scope(Measure.objects.all(), user, level, path=MEASURE_PATH))
+    return cast(SltMeasureQuerySet,
+                access.scope(SltMeasure.objects.all(), user, level, path=MEASURE_PATH))
 
 
-def with_overdue_flag(qs: QuerySet[Measure], today: dt.date | None = None) -> QuerySet[Measure]:
+def with_overdue_flag(qs: QuerySet[SltMeasure], today: dt.date | None = None) -> QuerySet[SltMeasure]:
     """Annotate `overdue` (1/0) in SQL so lists can put overdue measures first."""
     today = today or timezone.localdate()
     return qs.annotate(overdue=Case(
@@ -131,10 +131,10 @@ def host_models(*, municipality: Municipality) -> QuerySet[SltModel]:
 
 def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: str = "",
                  focus_area: str = "", plan: int | None = None,
-                 overdue: bool = False) -> QuerySet[Measure]:
+                 overdue: bool = False) -> QuerySet[SltMeasure]:
     qs = with_overdue_flag(
-        Measure.objects.filter(slt_model=slt_model)
-        .select_related("level", "responsible", "action_plan")
+        SltMeasure.objects.filter(slt_model=slt_model)
+        .select_related("level", "responsible", "action_plan", "focus_area")
     )
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q)
@@ -144,8 +144,10 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
         qs = qs.filter(status=status)
     if level:
         qs = qs.filter(level__kind=level)
-    if focus_area:
-        qs = qs.filter(focus_area=focus_area)
+    if focus_area == FOCUS_AREA_OTHER:
+        qs = qs.filter(focus_area__isnull=True)
+    elif focus_area:
+        qs = qs.filter(focus_area__code=focus_area)
     if plan:
         qs = qs.filter(action_plan_id=plan)
     if overdue:
@@ -153,12 +155,12 @@ def measure_list(*, slt_model: SltModel, q: str = "", status: str = "", level: s
     return qs.order_by("-overdue", "ends_on", "title", "pk")
 
 
-def measure_detail_qs() -> QuerySet[Measure]:
+def measure_detail_qs() -> QuerySet[SltMeasure]:
     # Not the council task: its title may be exempt, so it is read for the reader through the
     # council policy (`council_task_link`), never through the measure.
-    return Measure.objects.select_related(
+    return SltMeasure.objects.select_related(
         "slt_model__municipality", "slt_model__coordinator", "level", "responsible",
-        "action_plan", "created_by",
+        "action_plan", "created_by", "focus_area",
     ).prefetch_related(
         Prefetch("updates", queryset=MeasureUpdate.objects.select_related("author"))
     )
@@ -201,7 +203,7 @@ class CouncilTaskLink:
     withheld: bool = False
 
 
-def council_task_link(measure: Measure, user: Any) -> CouncilTaskLink:
+def council_task_link(measure: SltMeasure, user: Any) -> CouncilTaskLink:
     if not measure.council_task_id:
         return CouncilTaskLink()
     from politirad.models import Task, entry_exempt_q
@@ -232,8 +234,8 @@ def people_of(municipality: Municipality) -> QuerySet[Any]:
 class Dashboard:
     counts: dict[str, dict[str, int]]  # level kind → status → count
     totals: dict[str, int]
-    measures: QuerySet[Measure]
-    changed: list[Measure]
+    measures: QuerySet[SltMeasure]
+    changed: list[SltMeasure]
     new_updates: list[MeasureUpdate]
     since: dt.datetime | None
     overdue_count: int = 0
@@ -266,7 +268,7 @@ def dashboard(*, user: Any, since: dt.datetime | None, municipality: Municipalit
                                                      "slt_model__municipality"), today)
         .order_by("-overdue", "ends_on", "title", "pk")
     )
-    changed: list[Measure] = []
+    changed: list[SltMeasure] = []
     new_updates: list[MeasureUpdate] = []
     if since is not None:
         changed = list(

@@ -20,10 +20,10 @@ from .models import (
     DashboardVisit,
     LevelMeeting,
     LevelMember,
-    Measure,
     MeasureUpdate,
     SltActionPlan,
     SltLevel,
+    SltMeasure,
     SltModel,
     SltStatus,
 )
@@ -231,14 +231,14 @@ def _require_readable_task(task: Any, actor: Any) -> None:
             "Choose a task of a police council of this municipality.")})
 
 
-def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> Measure:
+def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> SltMeasure:
     """Create a measure on one of the model's levels (§6)."""
     _require_measures_allowed(slt_model)
     unknown = set(fields) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     _require_readable_task(fields.get("council_task"), actor)
-    measure = Measure(slt_model=slt_model, created_by=actor, **fields)
+    measure = SltMeasure(slt_model=slt_model, created_by=actor, **fields)
     measure.full_clean()
     measure.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=measure,
@@ -247,7 +247,7 @@ def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> Measure
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
+def measure_update(*, measure: SltMeasure, actor: Any, **fields: Any) -> SltMeasure:
     unknown = set(fields) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -265,7 +265,7 @@ def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
 
 
 @transaction.atomic
-def measure_add_update(*, measure: Measure, text: str, actor: Any,
+def measure_add_update(*, measure: SltMeasure, text: str, actor: Any,
                        date: dt.date | None = None, status: str | None = None) -> MeasureUpdate:
     """Write a progress entry; optionally move the measure to a new status at the same time."""
     if not text.strip():

@@ -33,7 +33,7 @@ from .forms import (
     MeasureUpdateForm,
     SltModelForm,
 )
-from .models import LevelKind, LevelMember, Measure, SltActionPlan, SltModel, SltStatus
+from .models import LevelKind, LevelMember, SltActionPlan, SltMeasure, SltModel, SltStatus
 
 MEASURE_PATH = selectors.MEASURE_PATH
 
@@ -355,7 +355,7 @@ def _plan_context(request: HttpRequest, pk: int) -> dict[str, Any]:
                                              "slt_model__coordinator"),
         request.user, path="slt_model__municipality", pk=pk)
     measures = list(selectors.with_overdue_flag(
-        Measure.objects.filter(action_plan=plan).select_related("level", "responsible"))
+        SltMeasure.objects.filter(action_plan=plan).select_related("level", "responsible", "focus_area"))
         .order_by("level__kind", "ends_on", "title"))
     by_level = [(label, [m for m in measures if m.level.kind == kind])
                 for kind, label in [(k.value, k.label) for k in

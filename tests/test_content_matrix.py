@@ -161,7 +161,7 @@ def build() -> Ctx:
     for level, task in tasks.items():
         slt_services.measure_create(
             slt_model=model, actor=contact, title=f"Tiltak fra {level.lower()}",
-            level=level_obj, council_task=task, focus_area="other",
+            level=level_obj, council_task=task, focus_area=None,
             focus_area_other="Oppfølging fra politirådet", coordination_step=1,
             responsible_name="SLT-koordinator",
             starts_on=timezone.localdate(), ends_on=timezone.localdate() + dt.timedelta(days=40))
@@ -220,10 +220,10 @@ def _agreement(name: str, version: bool = False) -> Row:
 
 def _slt_measure(name: str) -> Row:
     def row(ctx: Ctx, user: Any) -> list[str]:
-        from slt.models import Measure
+        from slt.models import SltMeasure
 
         return [reverse(name, args=[m.pk]) for m in
-                Measure.objects.filter(council_task__in=[ctx.exempt_task, ctx.internal_task])]
+                SltMeasure.objects.filter(council_task__in=[ctx.exempt_task, ctx.internal_task])]
     return row
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db import transaction
 
+from avtaler.models import FocusArea
 from samarbeid import audit
-from samarbeid.models import AuditAction
+from samarbeid.models import AuditAction, MeasureStatus
 
 from ..models import (
     ActionPlan,
+    CouncilMeasure,
     KnowledgeBaseRequest,
-    Measure,
     PoliceCouncil,
 )
 
@@ -31,12 +32,15 @@ def plan_create(*, council: PoliceCouncil, actor: Any, kind: str, title: str,
 
 
 @transaction.atomic
-def measure_add(*, plan: ActionPlan, actor: Any, title: str, focus_area: str,
+def measure_add(*, plan: ActionPlan, actor: Any, title: str, focus_area: FocusArea | None,
                 coordination_step: int, responsible: str, starts_on: dt.date, ends_on: dt.date,
-                status: str = "planned") -> Measure:
-    measure = Measure(plan=plan, title=title, focus_area=focus_area,
-                      coordination_step=coordination_step, responsible=responsible,
-                      starts_on=starts_on, ends_on=ends_on, status=status)
+                focus_area_other: str = "", status: str = MeasureStatus.PLANNED,
+                ) -> CouncilMeasure:
+    """A line of the plan; `focus_area` None is «Other», described in `focus_area_other`."""
+    measure = CouncilMeasure(plan=plan, title=title, focus_area=focus_area,
+                             focus_area_other=focus_area_other if focus_area is None else "",
+                             coordination_step=coordination_step, responsible=responsible,
+                             starts_on=starts_on, ends_on=ends_on, status=status)
     measure.full_clean()
     measure.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=measure,

@@ -40,7 +40,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                            request.user, pk=pk)
     can_work = selectors.can_work(request.user, plan.council)
     form = forms.MeasureForm(request.POST or None) if can_work else None
-    context = {"plan": plan, "council": plan.council, "measures": plan.measures.all()}
+    context = {"plan": plan, "council": plan.council,
+               "measures": plan.measures.select_related("focus_area")}
     if form is None:
         if request.method == "POST":
             raise PermissionDenied

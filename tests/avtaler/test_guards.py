@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from avtaler.models import AgreementVersion, FocusArea, Measure, Signature, SignedVersionError
+from avtaler.models import AgreementMeasure, AgreementVersion, FocusArea, Signature, SignedVersionError
 
 from .helpers import draft, in_force_version, sent_version
 
@@ -74,9 +74,9 @@ def test_measures_and_focus_areas_are_frozen(signed: AgreementVersion) -> None:
     with pytest.raises(SignedVersionError):
         measure.delete()
     with pytest.raises(SignedVersionError):
-        Measure.objects.create(version=signed, title="Nytt tiltak")
+        AgreementMeasure.objects.create(version=signed, title="Nytt tiltak")
     with pytest.raises(SignedVersionError):
-        Measure.objects.filter(version=signed).update(title="Bulk")
+        AgreementMeasure.objects.filter(version=signed).update(title="Bulk")
     with pytest.raises(SignedVersionError):
         signed.measures.all().delete()
     other = FocusArea.objects.get(name="Hatkriminalitet")

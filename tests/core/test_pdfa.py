@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 
 from evaluering import services as evaluation_services
-from evaluering.models import Method, Mode, SubjectKind
+from evaluering.models import Mode, SubjectKind
+from samarbeid.models import EvaluationMethod
 from tests.avtaler.helpers import in_force_version
 from tests.avtaler.sealing import sealed_pdf
 from tests.politirad import helpers
@@ -113,7 +114,7 @@ def test_the_sealed_agreement_stays_pdfa(world: Any) -> None:
 def test_the_evaluation_pdf_is_pdfa(client: Any, world: Any) -> None:
     evaluation = evaluation_services.evaluation_create(
         municipality=world.stavanger, actor=world.leader, period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), method=Method.GLL, mode=Mode.JOINT,
+        period_end=dt.date(2025, 12, 31), method=EvaluationMethod.GLL, mode=Mode.JOINT,
         subject_kind=SubjectKind.POLICE_COUNCIL, subject_name="Politirådet i Stavanger")
     client.force_login(world.leader)
     response = client.get(reverse("evaluering:evaluation_pdf", args=[evaluation.pk]))

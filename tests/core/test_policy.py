@@ -150,7 +150,7 @@ def test_every_municipality_bound_model_restricts_by_the_same_rule(world: Any) -
     from avtaler.models import Agreement, AgreementVersion
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
-    from slt.models import Measure as SltMeasure
+    from slt.models import SltMeasure
     from tests.avtaler.helpers import in_force_version
 
     in_force_version(world)

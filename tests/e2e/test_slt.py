@@ -90,9 +90,9 @@ def test_a_council_member_sees_no_slt_of_the_municipality(page: Any, portal: Any
 
 
 def test_every_slt_page_of_stavanger_is_accessible(page: Any, portal: Any) -> None:
-    from slt.models import Measure, SltActionPlan
+    from slt.models import SltActionPlan, SltMeasure
 
-    measure = Measure.objects.filter(slt_model__municipality__number="1103").first()
+    measure = SltMeasure.objects.filter(slt_model__municipality__number="1103").first()
     plan = SltActionPlan.objects.filter(slt_model__municipality__number="1103").first()
     assert measure is not None and plan is not None
     login(page, portal.url, "slt.stavanger")

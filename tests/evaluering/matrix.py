@@ -5,14 +5,15 @@ import datetime as dt
 from django.urls import reverse
 
 from evaluering import services
-from evaluering.models import Method, Mode
+from evaluering.models import Mode
+from samarbeid.models import EvaluationMethod
 from tests.matrix import LOGIN, Case, everyone, scoped
 
 
 def _evaluation(w, mode=Mode.JOINT):
     return services.evaluation_create(
         municipality=w.stavanger, actor=w.leader, period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), method=Method.GLL, mode=mode)
+        period_end=dt.date(2025, 12, 31), method=EvaluationMethod.GLL, mode=mode)
 
 
 def _url(name, mode=Mode.JOINT):

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from evaluering.models import Evaluation, EvaluationStatus, Method
+from evaluering.models import Evaluation, EvaluationStatus
 from samarbeid import demo
+from samarbeid.models import EvaluationMethod
 
 pytestmark = pytest.mark.django_db
 
@@ -18,5 +19,5 @@ def test_demo_has_one_completed_gll_evaluation_for_stavanger(settings: Any) -> N
     demo.build()
     evaluation = Evaluation.objects.get(municipality__name="Stavanger")
     assert evaluation.status == EvaluationStatus.COMPLETED
-    assert evaluation.method == Method.GLL
+    assert evaluation.method == EvaluationMethod.GLL
     assert all(evaluation.answers[code] for code in ("done", "learned", "smart"))

@@ -13,7 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluering import selectors, services
-from evaluering.models import Evaluation, EvaluationStatus, Method, Mode, SubjectKind
+from evaluering.models import Evaluation, EvaluationStatus, Mode, SubjectKind
+from samarbeid.models import EvaluationMethod
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ GLL = {"done": "Fire møter", "learned": "Konkrete oppgaver virker", "smart": "T
 
 def _evaluation(world: Any, **kwargs: Any) -> Evaluation:
     args: dict[str, Any] = {"municipality": world.stavanger, "actor": world.leader,
-                            "period_start": START, "period_end": END, "method": Method.GLL,
+                            "period_start": START, "period_end": END, "method": EvaluationMethod.GLL,
                             "mode": Mode.JOINT, **kwargs}
     return services.evaluation_create(**args)
 
@@ -53,7 +54,7 @@ def test_joint_answers_must_all_be_given_before_completing(world: Any) -> None:
 
 
 def test_six_questions_method_has_six_questions(world: Any) -> None:
-    evaluation = _evaluation(world, method=Method.SIX_QUESTIONS)
+    evaluation = _evaluation(world, method=EvaluationMethod.SIX_QUESTIONS)
     assert [q["code"] for q in evaluation.questions()] == [
         "status", "measures", "internal", "external", "lessons", "ahead"]
 

@@ -11,9 +11,9 @@ from django.core import mail
 from django.utils import timezone
 
 from evaluering import reminders, schedule, selectors, services
-from evaluering.models import Method, Mode
+from evaluering.models import Mode
 from samarbeid.compliance import Status
-from samarbeid.models import Municipality, Participation, SentReminder
+from samarbeid.models import EvaluationMethod, Municipality, Participation, SentReminder
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _completed(world: Any, end: dt.date) -> None:
     e = services.evaluation_create(municipality=world.stavanger, actor=world.leader,
                                    period_start=end - dt.timedelta(days=364), period_end=end,
-                                   method=Method.GLL, mode=Mode.JOINT)
+                                   method=EvaluationMethod.GLL, mode=Mode.JOINT)
     services.evaluation_save_answers(evaluation=e, actor=world.leader,
                                      answers={"done": "a", "learned": "b", "smart": "c"})
     services.evaluation_complete(evaluation=e, actor=world.leader)

@@ -149,8 +149,9 @@ def test_the_home_page_names_the_seat_in_norwegian(world: Any, client: Any) -> N
 
 def test_a_business_seat_gives_nothing_of_the_municipality(world: Any, client: Any) -> None:
     from evaluering import services as evaluering_services
-    from evaluering.models import Method, Mode
+    from evaluering.models import Mode
     from politikontakt import services as politikontakt_services
+    from samarbeid.models import EvaluationMethod
     from tests.avtaler.helpers import draft
     from tests.slt.helpers import slt_model
 
@@ -159,7 +160,7 @@ def test_a_business_seat_gives_nothing_of_the_municipality(world: Any, client: A
     slt_model(world.stavanger)
     evaluation = evaluering_services.evaluation_create(
         municipality=world.stavanger, actor=world.leader, period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), method=Method.GLL, mode=Mode.JOINT)
+        period_end=dt.date(2025, 12, 31), method=EvaluationMethod.GLL, mode=Mode.JOINT)
     assignment = politikontakt_services.assignment_adopt(
         membership=Membership.objects.get(user=world.police, role=Role.POLICE_CONTACT),
         share_of_position=50, mandate="Kan avtale møter.")

@@ -343,7 +343,7 @@ def test_plans_measures_and_knowledge_requests_through_the_pages(world: Any, cli
         "ends_on": "2027-12-31"})
     plan_url = response["Location"]
     response = client.post(plan_url, {
-        "title": "Felles vakthold", "focus_area": "Trygt uteliv", "coordination_step": "4",
+        "title": "Felles vakthold", "focus_area": "public_safety", "coordination_step": "4",
         "responsible": "Politiet og kommunen", "starts_on": "2027-01-01",
         "ends_on": "2027-06-30", "status": "planned"})
     assert response.status_code == 302

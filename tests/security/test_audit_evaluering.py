@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from evaluering import services
-from evaluering.models import Evaluation, Method, Mode
-from samarbeid.models import AuditAction, AuditEvent
+from evaluering.models import Evaluation, Mode
+from samarbeid.models import AuditAction, AuditEvent, EvaluationMethod
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _events(obj: Any) -> list[tuple[str, Any]]:
 
 def _evaluation(world: Any, **kwargs: Any) -> Evaluation:
     args: dict[str, Any] = {"municipality": world.stavanger, "actor": world.leader,
-                            "period_start": START, "period_end": END, "method": Method.GLL,
+                            "period_start": START, "period_end": END, "method": EvaluationMethod.GLL,
                             "mode": Mode.JOINT, "subject_kind": "police_council",
                             "subject_name": SECRET, **kwargs}
     return services.evaluation_create(**args)

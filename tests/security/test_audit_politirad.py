@@ -102,7 +102,8 @@ def test_every_service_write_is_recorded_without_typed_text(world: Any) -> None:
     plan = services.plan_create(council=council, actor=actor, kind="action", title=SECRET,
                                 starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
                                 description=SECRET)
-    measure = services.measure_add(plan=plan, actor=actor, title=SECRET, focus_area="youth",
+    measure = services.measure_add(plan=plan, actor=actor, title=SECRET, focus_area=None,
+                                   focus_area_other="youth",
                                    coordination_step=1, responsible=SECRET,
                                    starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 6, 30))
     request = services.knowledge_request_add(council=council, actor=actor, agency="police",

@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from avtaler.models import FocusArea
 from samarbeid.models import AuditAction, AuditEvent
 from slt import services
 from slt.models import (
     LevelKind,
     LevelMeeting,
     LevelMember,
-    Measure,
     SltActionPlan,
+    SltMeasure,
     SltModel,
     SltStatus,
 )
@@ -55,7 +56,7 @@ def test_every_service_write_is_recorded_with_actor_time_and_object(world: Any) 
     plan = services.action_plan_create(slt_model=model, year=2026, actor=actor, goals="Mål")
     m = services.measure_create(
         slt_model=model, actor=actor, title="Natteravner", level=steering,
-        focus_area="youth_crime", starts_on=timezone.localdate(),
+        focus_area=FocusArea.objects.by_code("youth_crime"), starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + dt.timedelta(days=30), responsible_name="Ola")
     services.measure_update(measure=m, actor=actor, status="active")
     services.measure_add_update(measure=m, actor=actor, text=SECRET_NOTE, status="completed")
@@ -107,7 +108,7 @@ def test_view_posts_are_recorded_for_the_user_who_posted(client: Any, world: Any
 
     mine = AuditEvent.objects.filter(actor=world.leader, object_type__startswith="slt.")
     assert set(mine.values_list("object_type", "action")) == {
-        ("slt.measure", AuditAction.PROGRESS),
+        ("slt.sltmeasure", AuditAction.PROGRESS),
         ("slt.levelmember", AuditAction.CREATE), ("slt.levelmember", AuditAction.DELETE),
         ("slt.sltactionplan", AuditAction.CREATE),
     }
@@ -142,20 +143,20 @@ def test_admin_changes_and_deletions_are_recorded(admin_client: Any, admin_user:
     response = admin_client.post(url, {"slt_model": model.pk, "year": 2026, "title": "Ny",
                                        "goals": SECRET_NOTE})
     assert response.status_code == 302, response.content.decode()[:2000]
-    response = admin_client.post(reverse("admin:slt_measure_delete", args=[m.pk]),
+    response = admin_client.post(reverse("admin:slt_sltmeasure_delete", args=[m.pk]),
                                  {"post": "yes"})
     assert response.status_code == 302
     response = admin_client.post(reverse("admin:slt_levelmeeting_changelist"), {
         "action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"})
     assert response.status_code == 302
-    assert not Measure.objects.filter(pk=m.pk).exists()
+    assert not SltMeasure.objects.filter(pk=m.pk).exists()
     assert not LevelMeeting.objects.filter(pk=meeting.pk).exists()
 
     # The admin's own login is an account event (tests/core/test_audit_accounts.py).
     by_admin = AuditEvent.objects.filter(actor=admin_user).exclude(object_type="auth.user")
     assert set(by_admin.values_list("object_type", "object_id", "action")) == {
         ("slt.sltactionplan", str(plan.pk), AuditAction.CHANGE),
-        ("slt.measure", str(m.pk), AuditAction.DELETE),
+        ("slt.sltmeasure", str(m.pk), AuditAction.DELETE),
         ("slt.levelmeeting", str(meeting.pk), AuditAction.DELETE),
     }
     change = by_admin.get(action=AuditAction.CHANGE)

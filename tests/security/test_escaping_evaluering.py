@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from evaluering import services
-from evaluering.models import Evaluation, Method, Mode
+from evaluering.models import Evaluation, Mode
 from rapporter.exporters.base import spreadsheet_safe
-from samarbeid.models import Municipality
+from samarbeid.models import EvaluationMethod, Municipality
 
 from .conftest import HOSTILE, PAYLOADS, assert_escaped
 
@@ -31,7 +31,7 @@ FORMULAS = ('=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-
 def _hostile_evaluation(world: Any, mode: str = Mode.JOINT) -> Evaluation:
     evaluation = services.evaluation_create(
         municipality=world.stavanger, actor=world.leader, period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), method=Method.GLL, mode=mode,
+        period_end=dt.date(2025, 12, 31), method=EvaluationMethod.GLL, mode=mode,
         subject_kind="police_council", subject_name=HOSTILE)
     answers = {"done": HOSTILE, "learned": HOSTILE, "smart": HOSTILE}
     if mode == Mode.INDIVIDUAL:

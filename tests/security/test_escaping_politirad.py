@@ -213,7 +213,8 @@ def test_council_plan_and_knowledge_request_text_is_escaped(client: Any, world: 
     plan = services.plan_create(council=council, actor=world.police, kind="action",
                                 title=HOSTILE, description=HOSTILE,
                                 starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
-    services.measure_add(plan=plan, actor=world.police, title=HOSTILE, focus_area=HOSTILE,
+    services.measure_add(plan=plan, actor=world.police, title=HOSTILE, focus_area=None,
+                         focus_area_other=HOSTILE,
                          coordination_step=1, responsible=HOSTILE,
                          starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 6, 30))
     services.knowledge_request_add(council=council, actor=world.police, agency="police",

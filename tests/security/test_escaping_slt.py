@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from avtaler.models import FocusArea
 from slt import services
-from slt.models import FocusArea, LevelKind, SltStatus
+from slt.models import LevelKind, SltStatus
 
 from .conftest import HOSTILE, PAYLOADS, assert_escaped
 
@@ -43,7 +44,7 @@ def _hostile_slt(world: Any) -> dict[str, Any]:
     today = timezone.localdate()
     measure = services.measure_create(
         slt_model=model, actor=world.leader, title=HOSTILE, description=HOSTILE,
-        target_group=HOSTILE, focus_area=FocusArea.OTHER, focus_area_other=HOSTILE,
+        target_group=HOSTILE, focus_area=None, focus_area_other=HOSTILE,
         level=steering, responsible=coordinator, responsible_name=HOSTILE, action_plan=plan,
         starts_on=today - dt.timedelta(days=30), ends_on=today - dt.timedelta(days=1),
         status="active")
@@ -90,7 +91,7 @@ def test_forms_and_messages_keep_hostile_input_as_text(client: Any, world: Any) 
     client.force_login(world.leader)
     url = reverse("slt:measure_create", args=[world.stavanger.number])
     data = {"title": HOSTILE, "description": HOSTILE, "level": level.pk,
-            "focus_area": FocusArea.OTHER, "focus_area_other": HOSTILE,
+            "focus_area": "other", "focus_area_other": HOSTILE,
             "target_group": HOSTILE, "responsible_name": HOSTILE, "coordination_step": 1,
             "starts_on": "2026-01-10", "ends_on": "2026-01-01", "status": "planned"}
     refused = client.post(url, data)
@@ -158,7 +159,7 @@ def test_urls_in_the_action_plan_are_printed_not_fetched(client: Any, world: Any
     today = timezone.localdate()
     services.measure_create(
         slt_model=model, actor=world.leader, title='<img src="http://example.com/m.png">',
-        level=model.levels.get(kind=LevelKind.EXECUTING), focus_area=FocusArea.YOUTH_CRIME,
+        level=model.levels.get(kind=LevelKind.EXECUTING), focus_area=FocusArea.objects.by_code("youth_crime"),
         responsible_name="Ola", action_plan=plan, starts_on=today, ends_on=today)
     client.force_login(world.leader)
     response = client.get(reverse("slt:action_plan_pdf", args=[plan.pk]))

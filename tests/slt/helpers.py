@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from avtaler.models import FocusArea
 from slt import services
-from slt.models import FocusArea, LevelKind, Measure, SltModel, SltStatus
+from slt.models import LevelKind, SltMeasure, SltModel, SltStatus
 
 
 def slt_model(municipality: Any, coordinator: Any = None, **kwargs: Any) -> SltModel:
@@ -20,11 +21,11 @@ def slt_model(municipality: Any, coordinator: Any = None, **kwargs: Any) -> SltM
 
 
 def measure(model: SltModel, *, kind: str = LevelKind.EXECUTING, days_left: int = 30,
-            title: str = "Natteravner", **kwargs: Any) -> Measure:
+            title: str = "Natteravner", **kwargs: Any) -> SltMeasure:
     today = timezone.localdate()
     fields: dict[str, Any] = {
         "title": title, "level": model.levels.get(kind=kind),
-        "focus_area": FocusArea.YOUTH_CRIME, "starts_on": today - dt.timedelta(days=10),
+        "focus_area": FocusArea.objects.by_code("youth_crime"), "starts_on": today - dt.timedelta(days=10),
         "ends_on": today + dt.timedelta(days=days_left), "status": "active",
         "responsible_name": "Ola Nordmann",
     }

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from samarbeid import demo, sections
 from slt.demo import build_demo
-from slt.models import Measure, SltModel
+from slt.models import SltMeasure, SltModel
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def test_demo_builds_stavanger_slt_idempotently(db):
     assert model.coordinator == built.users["slt.stavanger"]
     assert model.levels.count() == 3
     assert all(level.members.exists() for level in model.levels.all())
-    assert Measure.objects.filter(slt_model=model).count() == 5
+    assert SltMeasure.objects.filter(slt_model=model).count() == 5
     assert set(model.measures.values_list("level__kind", flat=True)) == {
         "steering", "coordinating", "executing"}
     assert model.measures.overdue().count() == 1
@@ -42,5 +42,5 @@ def test_home_sections_for_coordinator(db, client):
                 if "SLT" in i.title]
     outsider = built.users["ordforer.bergen"]
     assert not [i for i in sections.items_for(outsider, "tasks", limit=50) if "SLT" in i.title]
-    overdue = Measure.objects.overdue().get()
+    overdue = SltMeasure.objects.overdue().get()
     assert f'{reverse("slt:measure_detail", args=[overdue.pk])}' in [i.url for i in mine]

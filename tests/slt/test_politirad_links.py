@@ -17,7 +17,7 @@ from politirad.models import Meeting, PoliceCouncil, Task
 from samarbeid.compliance import Status
 from samarbeid.models import Municipality, Role
 from slt import checks, services
-from slt.models import LevelKind, Measure
+from slt.models import LevelKind, SltMeasure
 from tests.factories import user_with_role
 from tests.politirad.helpers import make_minutes
 
@@ -154,11 +154,11 @@ def test_a_reader_cannot_link_a_task_they_may_not_read_nor_unlink_one_by_saving(
     response = client.post(reverse("slt:measure_create", args=[world.stavanger.number]), data)
     assert response.status_code == 200  # refused: not among the choices
     assert "council_task" in response.context["form"].errors
-    assert not Measure.objects.filter(title="Nytt tiltak").exists()
+    assert not SltMeasure.objects.filter(title="Nytt tiltak").exists()
     # The service holds the same rule for every entry point.
     with pytest.raises(ValidationError) as exc:
         services.measure_create(slt_model=m.slt_model, actor=slt_coordinator,
-                                title="Nytt tiltak", level=m.level, focus_area="youth_crime",
+                                title="Nytt tiltak", level=m.level, focus_area=m.focus_area,
                                 starts_on=today, ends_on=today + dt.timedelta(days=30),
                                 responsible_name="Ola Nordmann", council_task=task)
     assert "council_task" in exc.value.message_dict

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from samarbeid.models import AuditEvent, Role
+from samarbeid.models import AuditEvent, MeasureStatus, Role
 from slt import services
-from slt.models import LevelKind, Measure, MeasureStatus, SltModel, SltStatus
+from slt.models import LevelKind, SltMeasure, SltModel, SltStatus
 from tests.factories import municipality, user_with_role
 
 from .helpers import measure, slt_model
@@ -33,7 +33,7 @@ def test_not_established_is_a_legitimate_state_but_refuses_measures(world):
     assert model.status == SltStatus.NOT_ESTABLISHED
     with pytest.raises(ValidationError, match="ikke etablert"):
         measure(model)
-    assert not Measure.objects.exists()
+    assert not SltMeasure.objects.exists()
 
 
 def test_other_model_may_track_measures(world):
@@ -66,7 +66,7 @@ def test_measure_rules_are_explained(world):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as exc:
         measure(model, age_from=18, age_to=12, starts_on=today, ends_on=today - dt.timedelta(1),
-                focus_area="other", focus_area_other="")
+                focus_area=None, focus_area_other="")
     errors = exc.value.message_dict
     assert "Øvre alder" in errors["age_to"][0]
     assert "etter starten" in errors["ends_on"][0]
@@ -81,7 +81,7 @@ def test_measure_level_must_belong_to_the_same_model_even_from_the_shell(world):
     with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
         m.save()
     with pytest.raises(ValidationError, match="Velg et nivå i SLT-modellen"):
-        services.measure_update(measure=Measure.objects.get(pk=m.pk), actor=None,
+        services.measure_update(measure=SltMeasure.objects.get(pk=m.pk), actor=None,
                                 level=sandnes.levels.get(kind=LevelKind.STEERING))
 
 

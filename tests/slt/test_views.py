@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from samarbeid.models import Role
 from samarbeid.services import membership_create
-from slt.models import LevelKind, LevelMeeting, Measure, SltModel, SltStatus
+from slt.models import LevelKind, LevelMeeting, SltMeasure, SltModel, SltStatus
 from tests.factories import user_with_role
 
 from .helpers import measure, slt_model, warm
@@ -97,7 +97,7 @@ def test_create_measure_keeps_input_and_explains_errors(world, client, coordinat
     assert 'value="Sommerjobb for ungdom"' in html
     data["age_to"] = 18
     response = client.post(url, data)
-    m = Measure.objects.get()
+    m = SltMeasure.objects.get()
     assert response.url == reverse("slt:measure_detail", args=[m.pk])
     assert m.level == executing and m.created_by == coordinator
 
