@@ -270,7 +270,7 @@ def measure_create(request: HttpRequest, number: str) -> HttpResponse:
         redirect_to=_measure_url)
 
 
-def _measure_url(measure: Measure) -> str:
+def _measure_url(measure: SltMeasure) -> str:
     return reverse("slt:measure_detail", args=[measure.pk])
 
 
