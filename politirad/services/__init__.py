@@ -25,6 +25,9 @@ from .councils import (
     council_municipality_decide,
     council_update,
 )
+from .counters import (
+    meeting_counters_refresh,
+)
 from .meetings import (
     meeting_create,
     meeting_update,
@@ -74,6 +77,7 @@ __all__ = [
     "council_update",
     "knowledge_request_add",
     "measure_add",
+    "meeting_counters_refresh",
     "meeting_create",
     "meeting_update",
     "minutes_approve",
