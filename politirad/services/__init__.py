@@ -28,6 +28,9 @@ from .councils import (
 from .counters import (
     meeting_counters_refresh,
 )
+from .documents import (
+    minutes_pdf,
+)
 from .meetings import (
     meeting_create,
     meeting_update,
@@ -84,6 +87,7 @@ __all__ = [
     "minutes_correction_add",
     "minutes_entry_save",
     "minutes_for",
+    "minutes_pdf",
     "minutes_publish",
     "plan_create",
     "scan_agenda_delivery",
