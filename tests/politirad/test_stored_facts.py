@@ -117,3 +117,35 @@ def test_the_council_page_does_not_read_attendance(world: Any, client: Any) -> N
         assert client.get(reverse("politirad:council_detail", args=[council.pk])
                           ).status_code == 200
     assert not [q for q in ctx.captured_queries if "politirad_attendance" in q["sql"]]
+
+
+def _meeting_with(world: Any, name: str, n: int) -> Meeting:
+    council = helpers.make_council(world, name=name)
+    for i in range(n):
+        services.council_member_add(council=council, actor=world.police, name=f"Medlem {i}",
+                                    email=f"m{i}@example.no", role=MemberRole.OTHER)
+    meeting = helpers.make_meeting(world, council, days=-1, items=max(1, n // 10))
+    services.attendance_record(meeting=meeting, actor=world.police, statuses={
+        m.pk: AttendanceStatus.PRESENT for m in council.members.all()})
+    leader = helpers.member(council, world.leader)
+    for i in range(n):
+        services.council_task_create(council=council, actor=world.police, title=f"Oppgave {i}",
+                                     deadline=timezone.localdate() + dt.timedelta(days=30),
+                                     responsible_member=leader)
+    return meeting
+
+
+def test_meeting_page_queries_do_not_grow_with_attendance_and_follow_up(
+        world: Any, client: Any) -> None:
+    small = _meeting_with(world, "Lite råd", 1)
+    big = _meeting_with(world, "Stort råd", 30)
+    client.force_login(world.police)
+    client.get(reverse("home"))
+    counts = []
+    for meeting in (small, big):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("politirad:meeting_detail", args=[meeting.pk]))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    assert len(response.context["follow_up"]) == 30
