@@ -208,7 +208,13 @@ def _generate(scale: float) -> dict[str, int]:
                                  responsible_user=mems[t % 2].user, deadline=deadline,
                                  status="done" if done else "open",
                                  completed_at=mt.starts_at + dt.timedelta(days=20) if done else None))
+    for task in tasks:  # bulk_create skips Task.save, which arms the deadline reminder
+        task.next_reminder_at = task.reminder_due_at(today=today)
     _bulk(pr.Task, tasks)
+    # The meetings' stored facts (attendance, leadership, open tasks) from the bulk rows.
+    from politirad.services import meeting_counters_refresh
+
+    meeting_counters_refresh()
 
     # --- SLT in half the municipalities ------------------------------------------------
     slt_munis = chosen[::2]
@@ -217,13 +223,18 @@ def _generate(scale: float) -> dict[str, int]:
                                         coordinator_title="SLT-koordinator") for m in slt_munis])
     levels = _bulk(SltLevel, [SltLevel(slt_model=sm, kind=k) for sm in models_ for k in LevelKind.values])
     executing = {lv.slt_model_id: lv for lv in levels if lv.kind == "executing"}
+    from slt.reminders import measure_next_reminder
+
     youth_crime = FocusArea.objects.by_code("youth_crime")
-    _bulk(SltMeasure, [SltMeasure(slt_model=sm, title=f"Tiltak {i}", focus_area=youth_crime,
+    slt_measures = [SltMeasure(slt_model=sm, title=f"Tiltak {i}", focus_area=youth_crime,
                                   level=executing[sm.pk], responsible_name="Koordinator",
                                   coordination_step=1 + i % 4, age_from=12, age_to=18,
                                   starts_on=today - dt.timedelta(days=200),
                                   ends_on=today + dt.timedelta(days=i * 10 - 30), status="active")
-                       for sm in models_ for i in range(10)])
+                       for sm in models_ for i in range(10)]
+    for slt_measure in slt_measures:  # the services arm it; bulk_create does not
+        slt_measure.next_reminder_at = measure_next_reminder(slt_measure)
+    _bulk(SltMeasure, slt_measures)
 
     # --- evaluations: one a year per council ----------------------------------------------
     _bulk(Evaluation, [Evaluation(municipality=c.municipality, subject_kind="police_council",

@@ -346,6 +346,13 @@ class Meeting(models.Model):
         help_text=_("When the agenda should go out, from the agreement's lead time."),
     )
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCalendar SEQUENCE
+    # Stored facts the meeting lists show (issue #12): written only by
+    # services.meeting_counters_refresh after every attendance or task write, so a list of
+    # meetings reads its own rows instead of scanning the country's attendance and tasks.
+    attendance_recorded = models.BooleanField(default=False, editable=False)
+    municipal_leadership_present = models.BooleanField(default=False, editable=False)  # §4.1.1
+    police_leadership_present = models.BooleanField(default=False, editable=False)  # §5.2
+    open_task_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -784,6 +791,17 @@ class TaskStatus(models.TextChoices):
 
 
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+# Deadline reminders (politirad.reminders.scan_tasks): a notice this many days before the
+# deadline, one when it has passed, and none for a task overdue longer than the window.
+TASK_DUE_NOTICE_DAYS = 3
+TASK_OVERDUE_WINDOW_DAYS = 60
+REMINDER_DUE = "due"
+REMINDER_OVERDUE = "overdue"
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in the portal's time zone (reminders fall due at day starts)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class TaskQuerySet(RestrictedQuerySet["Task"]):
@@ -829,6 +847,10 @@ class Task(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the next deadline reminder falls due (None: nothing more to send). Set by
+    # reminders.task_next_reminder whenever the deadline or the status changes, claimed by
+    # the scan with a conditional UPDATE (issue #12), so a scan reads only what is due.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TaskQuerySet.as_manager()
 
@@ -837,24 +859,50 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         indexes = [models.Index(fields=["status", "deadline"]),
-                   models.Index(fields=["council", "status"])]
+                   models.Index(fields=["council", "status"]),
+                   models.Index(fields=["next_reminder_at"], name="task_next_reminder",
+                                condition=Q(next_reminder_at__isnull=False))]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args: object, **kwargs: object) -> None:
         """Once the minutes are approved, what they say about a task (title, responsible,
-        deadline) never changes; its status and comments still do."""
-        if self.pk and self.meeting_id:
+        deadline) never changes; its status and comments still do.
+
+        A new task, or a changed deadline or status, re-arms the deadline reminder here,
+        whatever the entry point (service, admin, shell): the scan reads only
+        `next_reminder_at` (issue #12)."""
+        update_fields = kwargs.get("update_fields")
+        rearm = self._state.adding or self.pk is None
+        if self.pk and not self._state.adding:
             frozen = ("title", "description", "deadline", "responsible_member_id",
                       "responsible_organisation_id", "responsible_user_id")
-            stored = Task.objects.filter(pk=self.pk).values(*frozen, "meeting__minutes__status"
-                                                            ).first()
+            stored = Task.objects.filter(pk=self.pk).values(
+                *frozen, "status", "meeting__minutes__status").first()
             status = stored and stored.pop("meeting__minutes__status")
-            if stored and status and status != MinutesStatus.DRAFT and any(
+            if self.meeting_id and stored and status and status != MinutesStatus.DRAFT and any(
                     stored[f] != getattr(self, f) for f in frozen):
                 raise _approved_refusal()
+            rearm = stored is None or (stored["deadline"], stored["status"]) != (
+                self.deadline, self.status)
+        if rearm:
+            self.next_reminder_at = self.reminder_due_at()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "next_reminder_at"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def reminder_due_at(self, *, after: str = "", today: dt.date | None = None
+                        ) -> dt.datetime | None:
+        """When the next deadline reminder falls due, `after` the kind just sent (REMINDER_DUE
+        or REMINDER_OVERDUE), or None when nothing more is to be sent."""
+        today = today or timezone.localdate()
+        if not self.is_open or after == REMINDER_OVERDUE or self.deadline < today - dt.timedelta(
+                days=TASK_OVERDUE_WINDOW_DAYS):
+            return None
+        if after == REMINDER_DUE:
+            return local_midnight(self.deadline + dt.timedelta(days=1))
+        return local_midnight(self.deadline - dt.timedelta(days=TASK_DUE_NOTICE_DAYS))
 
     @property
     def is_open(self) -> bool:

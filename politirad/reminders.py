@@ -24,7 +24,17 @@ from samarbeid import notify
 from samarbeid.policy import VIEW
 
 from . import selectors
-from .models import OPEN_TASK_STATUSES, CouncilMember, Meeting, PoliceCouncil, Task
+from .models import (
+    REMINDER_DUE,
+    REMINDER_OVERDUE,
+    TASK_DUE_NOTICE_DAYS,
+    TASK_OVERDUE_WINDOW_DAYS,
+    CouncilMember,
+    Meeting,
+    PoliceCouncil,
+    Task,
+    local_midnight,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +72,8 @@ def _url(name: str, pk: int) -> str:
 
 
 def _send(*, key: str, members: Iterable[CouncilMember], subject: Callable[..., str],
-          message: Callable[..., str], url: str, kind: str) -> int:
+          message: Callable[..., str], url: str, kind: str,
+          failures: list[str] | None = None) -> int:
     """send_once per recipient; one failing address does not stop the others (the failed
     claim is released, so the next scan retries it). Subject and message are built in each
     recipient's language (issue #14)."""
@@ -78,6 +89,8 @@ def _send(*, key: str, members: Iterable[CouncilMember], subject: Callable[..., 
                 sent += 1
         except Exception as exc:  # SMTP error: the ledger row is FAILED and retried later
             logger.warning("reminder %s failed: %s", key, type(exc).__name__)
+            if failures is not None:
+                failures.append(email)
     return sent
 
 
@@ -167,37 +180,72 @@ def _task_recipients(task: Task, today: dt.date) -> list[CouncilMember]:
     return []
 
 
+def _send_task(task: Task, *, today: dt.date, overdue: bool) -> tuple[int, bool]:
+    """The due or overdue reminder of one task: (e-mails sent, whether one failed)."""
+    kind = KIND_TASK_OVERDUE if overdue else KIND_TASK_DUE
+    # E-mail leaves the portal: the title of a task under an exempt item stays in it
+    # (offl. § 13, guide §4.1.5), like the exempt items of the agenda e-mail.
+    exempt = task.entry is not None and (task.entry.is_exempt
+                                         or task.entry.agenda_item.is_exempt)
+
+    def params() -> dict[str, str]:
+        """In the recipient's language (notify.send_once calls it inside their language)."""
+        title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
+                 if exempt else task.title)
+        return {"title": title, "date": date_format(task.deadline, "SHORT_DATE_FORMAT")}
+
+    failures: list[str] = []
+    sent = _send(
+        key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
+        members=_task_recipients(task, today), kind=kind,
+        subject=lambda: (
+            _("Task overdue: %(title)s") if overdue else _("Task due %(date)s: %(title)s")
+        ) % params(),
+        message=lambda: (
+            _("The task «%(title)s» had its deadline %(date)s and is not done.")
+            if overdue else _("The task «%(title)s» is due %(date)s.")) % params(),
+        url=_url("politirad:task_detail", task.pk), failures=failures)
+    return sent, bool(failures)
+
+
+def _claim_task(task: Task, new: dt.datetime | None) -> bool:
+    """Move the row from the value this scan read to the next one (a conditional UPDATE,
+    like healthchecks' `sendreports`): 1 row means this scan owns the reminder."""
+    return Task.objects.filter(pk=task.pk, next_reminder_at=task.next_reminder_at
+                               ).update(next_reminder_at=new) == 1
+
+
 def scan_tasks(today: dt.date | None = None) -> int:
-    """Task due in three days (optional) and overdue (responsible)."""
+    """Task due in three days (optional) and overdue (responsible).
+
+    Reads only the tasks whose `next_reminder_at` has come (one indexed query), so a
+    steady-state scan costs the same with 4 000 or 400 000 open tasks (issue #12). Each due
+    row is claimed before anything is sent; of two scans at once one gets it, and the
+    ledger (notify.send_once) still refuses a second send. The model re-arms the reminder
+    when a deadline or status changes (Task.save)."""
     today = today or timezone.localdate()
     sent = 0
-    tasks = (Task.objects.filter(status__in=OPEN_TASK_STATUSES,
-                                 deadline__lte=today + dt.timedelta(days=3),
-                                 deadline__gte=today - dt.timedelta(days=60))
-             .select_related("council", "responsible_member__user__profile",
-                             "responsible_user__profile", "entry__agenda_item"))
-    for task in tasks:
+    due = (Task.objects.filter(next_reminder_at__lt=local_midnight(today + dt.timedelta(days=1)))
+           .select_related("council", "responsible_member__user__profile",
+                           "responsible_user__profile", "entry__agenda_item")
+           .order_by("next_reminder_at", "pk"))
+    for task in due:
         overdue = task.deadline < today
-        kind = KIND_TASK_OVERDUE if overdue else KIND_TASK_DUE
-        # E-mail leaves the portal: the title of a task under an exempt item stays in it
-        # (offl. § 13, guide §4.1.5), like the exempt items of the agenda e-mail.
-        exempt = task.entry is not None and (task.entry.is_exempt
-                                             or task.entry.agenda_item.is_exempt)
-
-        def params(task: Task = task, exempt: bool = exempt) -> dict[str, str]:
-            """In the recipient's language (notify.send_once calls it inside their language)."""
-            title = (_("task no. %(number)d, exempt from public access") % {"number": task.pk}
-                     if exempt else task.title)
-            return {"title": title, "date": date_format(task.deadline, "SHORT_DATE_FORMAT")}
-        sent += _send(
-            key=f"politirad:task-{'overdue' if overdue else 'due'}:{task.pk}:{task.deadline:%Y%m%d}",
-            members=_task_recipients(task, today), kind=kind,
-            subject=lambda late=overdue, p=params: (
-                _("Task overdue: %(title)s") if late else _("Task due %(date)s: %(title)s")) % p(),
-            message=lambda late=overdue, p=params: (
-                _("The task «%(title)s» had its deadline %(date)s and is not done.")
-                if late else _("The task «%(title)s» is due %(date)s.")) % p(),
-            url=_url("politirad:task_detail", task.pk))
+        if not task.is_open or task.deadline > today + dt.timedelta(days=TASK_DUE_NOTICE_DAYS):
+            _claim_task(task, task.reminder_due_at(today=today))  # closed, or not yet
+            continue
+        after = REMINDER_OVERDUE if overdue else REMINDER_DUE
+        claimed_at = task.next_reminder_at
+        following = task.reminder_due_at(after=after, today=today)
+        if not _claim_task(task, following):
+            continue  # another scan took it
+        if overdue and task.deadline < today - dt.timedelta(days=TASK_OVERDUE_WINDOW_DAYS):
+            continue  # long past: not nagged about (the claim ends it)
+        n, failed = _send_task(task, today=today, overdue=overdue)
+        sent += n
+        if failed:  # give the row back so the next scan retries, unless it was re-armed
+            Task.objects.filter(pk=task.pk, next_reminder_at=following).update(
+                next_reminder_at=claimed_at)
     return sent
 
 

@@ -297,6 +297,10 @@ class SltMeasure(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # When the next deadline reminder falls due (None: nothing more to send); set by the
+    # services from slt.reminders.measure_next_reminder and claimed by the scan with a
+    # conditional UPDATE, so a scan reads only what is due (issue #12).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SltMeasureQuerySet.as_manager()
 
@@ -304,7 +308,9 @@ class SltMeasure(models.Model):
         ordering = ["ends_on", "title"]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        indexes = [models.Index(fields=["status", "ends_on"])]
+        indexes = [models.Index(fields=["status", "ends_on"]),
+                   models.Index(fields=["next_reminder_at"], name="slt_measure_next_reminder",
+                                condition=models.Q(next_reminder_at__isnull=False))]
 
     def __str__(self) -> str:
         return self.title

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from samarbeid import access, audit
 from samarbeid.models import AuditAction, Municipality
 
+from . import reminders
 from .models import (
     LEVEL_ORDER,
     DashboardVisit,
@@ -240,6 +241,7 @@ def measure_create(*, slt_model: SltModel, actor: Any, **fields: Any) -> SltMeas
     _require_readable_task(fields.get("council_task"), actor)
     measure = SltMeasure(slt_model=slt_model, created_by=actor, **fields)
     measure.full_clean()
+    measure.next_reminder_at = reminders.measure_next_reminder(measure)
     measure.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=measure,
                  summary=_summary(f"status={measure.status}", f"level={measure.level.kind}"))
@@ -257,6 +259,8 @@ def measure_update(*, measure: SltMeasure, actor: Any, **fields: Any) -> SltMeas
     for name, value in fields.items():
         setattr(measure, name, value)
     measure.full_clean()
+    if "ends_on" in changed or "status" in changed:  # a new deadline is reminded again
+        measure.next_reminder_at = reminders.measure_next_reminder(measure)
     measure.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=measure,
                  summary=_summary(changed, [f"status={measure.status}"] if "status" in changed
@@ -278,6 +282,7 @@ def measure_add_update(*, measure: SltMeasure, text: str, actor: Any,
     if status and status != measure.status:
         measure.status = status
         measure.full_clean()
+        measure.next_reminder_at = reminders.measure_next_reminder(measure)
     # Touch updated_at so the dashboard shows the measure as changed.
     measure.save()
     # The progress text is free text that may name children or families: it stays on the

@@ -12,12 +12,15 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    IntegerField,
     Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +35,7 @@ from ..models import (
     CouncilMunicipality,
     Meeting,
     PoliceCouncil,
+    Task,
     council_q,
 )
 
@@ -179,7 +183,11 @@ def council_members(council: PoliceCouncil) -> QuerySet[CouncilMember]:
     return council.members.active().select_related("user", "organisation")
 
 
-def council_list(user: Any, *, q: str = "", kind: str = "") -> QuerySet[PoliceCouncil]:
+def council_list(user: Any, *, q: str = "", kind: str = "",
+                 task_counts: bool = True) -> QuerySet[PoliceCouncil]:
+    """Visible councils with their next meeting and (`task_counts`) open tasks, each one
+    indexed lookup per listed row (council + starts_at, council + status) instead of a
+    GROUP BY over the tasks of every visible council (issue #12)."""
     now = timezone.now()
     qs = councils(user).select_related("municipality")
     if q:
@@ -189,14 +197,17 @@ def council_list(user: Any, *, q: str = "", kind: str = "") -> QuerySet[PoliceCo
         qs = qs.filter(kind=kind)
     next_meeting = Meeting.objects.filter(council=OuterRef("pk"), starts_at__gte=now,
                                           cancelled=False).order_by("starts_at")
-    return qs.annotate(
-        next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
-        open_task_count=Count("tasks", filter=Q(tasks__status__in=OPEN_TASK_STATUSES),
-                              distinct=True),
-    ).order_by("name", "pk")
+    qs = qs.annotate(next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]))
+    if task_counts:
+        open_tasks = (Task.objects.filter(council=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
+                      .order_by().values("council").annotate(n=Count("pk")).values("n")[:1])
+        qs = qs.annotate(open_task_count=Coalesce(
+            Subquery(open_tasks, output_field=IntegerField()), Value(0)))
+    return qs.order_by("name", "pk")
 
 
 def councils_for_municipality(user: Any, municipality: Any) -> QuerySet[PoliceCouncil]:
-    return council_list(user).filter(
+    """The municipality page's panel shows no task counts: none are computed."""
+    return council_list(user, task_counts=False).filter(
         pk__in=CouncilMunicipality.objects.filter(municipality=municipality).values("council_id")
     )

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
 )
@@ -18,9 +16,6 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ..models import (
-    MUNICIPAL_LEADERSHIP_ROLES,
-    POLICE_LEADERSHIP_ROLES,
-    Attendance,
     CouncilMember,
     Meeting,
     MemberRole,
@@ -29,7 +24,6 @@ from ..models import (
     TaskStatus,
 )
 from .councils import terms_for
-from .meetings import _present
 
 
 @dataclass(frozen=True)
@@ -64,9 +58,6 @@ def council_facts(council_ids: Iterable[int], start: dt.date, end: dt.date
     held = (
         Meeting.objects.filter(council_id__in=ids, cancelled=False, starts_at__gte=start_at,
                                starts_at__lt=min(end_at, now))
-        .annotate(attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
-                  municipal=_present(MUNICIPAL_LEADERSHIP_ROLES),
-                  police=_present(POLICE_LEADERSHIP_ROLES))
         .values("council_id")
         .annotate(
             n=Count("pk"),
@@ -74,8 +65,9 @@ def council_facts(council_ids: Iterable[int], start: dt.date, end: dt.date
                           & (Q(agenda_deadline__isnull=True)
                              | Q(agenda_sent_at__lte=F("agenda_deadline")))),
             recorded=Count("pk", filter=Q(attendance_recorded=True)),
-            leadership=Count("pk", filter=Q(attendance_recorded=True, municipal=True,
-                                            police=True)),
+            leadership=Count("pk", filter=Q(attendance_recorded=True,
+                                            municipal_leadership_present=True,
+                                            police_leadership_present=True)),
         )
     )
     held_by = {row["council_id"]: row for row in held}

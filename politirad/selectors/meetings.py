@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -21,29 +19,18 @@ from django.utils import timezone
 from samarbeid import access, policy
 
 from ..models import (
-    MUNICIPAL_LEADERSHIP_ROLES,
-    POLICE_LEADERSHIP_ROLES,
     AgendaItem,
-    Attendance,
-    AttendanceStatus,
     Meeting,
     Minutes,
     PoliceCouncil,
 )
 
 
-def _present(role_list: Iterable[str]) -> Exists:
-    return Exists(Attendance.objects.filter(
-        meeting=OuterRef("pk"), status=AttendanceStatus.PRESENT, member__role__in=list(role_list)
-    ))
-
-
 def with_meeting_flags(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Annotations the meeting lists show, in SQL (no per-row queries)."""
+    """What the meeting lists show. The attendance and leadership flags are stored on the
+    meeting (services.meeting_counters_refresh, issue #12); the item count is one indexed
+    lookup per row (unique meeting + number)."""
     return qs.annotate(
-        attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
-        municipal_leadership_present=_present(MUNICIPAL_LEADERSHIP_ROLES),
-        police_leadership_present=_present(POLICE_LEADERSHIP_ROLES),
         item_count=Coalesce(Subquery(
             AgendaItem.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
             .annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0)),
@@ -51,12 +38,12 @@ def with_meeting_flags(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 
 def meeting_leadership_flags(meeting: Meeting) -> list[str]:
-    """Warnings for §4.1.1 / §5.2 after attendance is recorded (annotated meeting)."""
+    """Warnings for §4.1.1 / §5.2 after attendance is recorded (the meeting's stored flags)."""
     flags = []
-    if getattr(meeting, "attendance_recorded", False):
-        if not meeting.municipal_leadership_present:  # type: ignore[attr-defined]
+    if meeting.attendance_recorded:
+        if not meeting.municipal_leadership_present:
             flags.append("municipal")
-        if not meeting.police_leadership_present:  # type: ignore[attr-defined]
+        if not meeting.police_leadership_present:
             flags.append("police")
     return flags
 

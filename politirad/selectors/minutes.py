@@ -22,7 +22,7 @@ from ..models import (
     Task,
 )
 from .councils import can_work, is_chair
-from .meetings import agenda_items, meeting_leadership_flags, minutes_of, with_meeting_flags
+from .meetings import agenda_items, meeting_leadership_flags, minutes_of
 from .tasks import task_related
 
 MINUTES_DUE_DAYS = 14  # minutes should be approved within 14 days of the meeting
@@ -118,13 +118,12 @@ def minutes_view(meeting: Meeting, user: Any, *, public: bool = False) -> dict[s
         tasks.filter(Q(entry__isnull=True) | Q(entry__access_level=AccessLevel.OPEN,
                                                entry__agenda_item__access_level=AccessLevel.OPEN))
         if public else tasks.restrict(p)).order_by("deadline", "pk")
-    flagged = with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
     return {
-        "meeting": flagged, "council": meeting.council, "minutes": minutes, "rows": rows,
+        "meeting": meeting, "council": meeting.council, "minutes": minutes, "rows": rows,
         "tasks": list(task_qs), "corrections": corrections, "public": public,
         "attendance": meeting.attendances.select_related("member__user", "member__organisation")
         .order_by("member__role"),
-        "flags": meeting_leadership_flags(flagged),
+        "flags": meeting_leadership_flags(meeting),
     }
 
 

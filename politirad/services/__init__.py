@@ -25,6 +25,12 @@ from .councils import (
     council_municipality_decide,
     council_update,
 )
+from .counters import (
+    meeting_counters_refresh,
+)
+from .documents import (
+    minutes_pdf,
+)
 from .meetings import (
     meeting_create,
     meeting_update,
@@ -74,12 +80,14 @@ __all__ = [
     "council_update",
     "knowledge_request_add",
     "measure_add",
+    "meeting_counters_refresh",
     "meeting_create",
     "meeting_update",
     "minutes_approve",
     "minutes_correction_add",
     "minutes_entry_save",
     "minutes_for",
+    "minutes_pdf",
     "minutes_publish",
     "plan_create",
     "scan_agenda_delivery",

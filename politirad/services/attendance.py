@@ -17,6 +17,7 @@ from ..models import (
     AttendanceStatus,
     Meeting,
 )
+from .counters import meeting_counters_refresh
 from .meetings import _refuse_if_minutes_approved
 
 
@@ -30,5 +31,6 @@ def attendance_record(*, meeting: Meeting, actor: Any, statuses: dict[int, str])
             raise ValidationError(_("Unknown member or attendance status."))
         Attendance.objects.update_or_create(meeting=meeting, member_id=member_id,
                                             defaults={"status": status})
+    meeting_counters_refresh(meeting_ids=[meeting.pk])
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=meeting,
                  summary=f"attendance for {len(statuses)} members")

@@ -29,6 +29,7 @@ from ..models import (
     Task,
 )
 from ._trail import _task_summary
+from .counters import meeting_counters_refresh
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ def task_create(*, meeting: Meeting, actor: Any, title: str, deadline: dt.date,
         responsible_user=responsible_member.user if responsible_member else None,
     )
     task.full_clean()
-    task.save()
+    task.save()  # arms its deadline reminder
+    meeting_counters_refresh(meeting_ids=[meeting.pk])
     audit.record(actor=actor, action=AuditAction.CREATE, obj=task, summary=_task_summary(task))
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=minutes,
                  summary=f"task #{task.pk} added")

@@ -22,6 +22,7 @@ from ..models import (
     TaskStatus,
 )
 from ._trail import _task_summary
+from .counters import meeting_counters_refresh
 
 
 @transaction.atomic
@@ -76,7 +77,8 @@ def task_update_status(*, task: Task, actor: Any, status: str, comment: str = ""
     if previous != status:
         task.status = status
         task.completed_at = timezone.now() if status == TaskStatus.DONE else None
-        task.save(update_fields=["status", "completed_at"])
+        task.save(update_fields=["status", "completed_at"])  # re-arms the reminder too
+        meeting_counters_refresh(meeting_ids=[task.meeting_id])
     # The comment may name people: the status change only (issue 7 §3).
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=task,
                  summary=f"status {previous}->{status}" if previous != status else "comment")

@@ -48,4 +48,7 @@ def _frozen(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 
 def _get_meeting(request: HttpRequest, pk: int, level: access.Level = VIEW) -> Meeting:
     return selectors.get_in_council_or_404(
-        Meeting.objects.select_related("council__municipality"), request.user, level, pk=pk)
+        # The minutes and their approver come in the same query: every meeting page shows
+        # the meeting's state, and a frozen one names who approved it (issue #12: budgets).
+        Meeting.objects.select_related("council__municipality", "minutes__approved_by"),
+        request.user, level, pk=pk)

@@ -18,6 +18,7 @@ from samarbeid.models import Municipality
 
 from .. import forms, selectors, services
 from ..models import (
+    CouncilKind,
     CouncilMunicipalityRequest,
 )
 from ._common import WORK, _form_page
@@ -83,8 +84,11 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": selectors.council_members(council),
         "meetings": meetings,
         "open_tasks": selectors.open_tasks(council, request.user)[:100],
+        # Only a regional council asks other municipalities to join (§4.4; the service
+        # drops the requests of any other kind): no query for the others.
         "pending_municipalities": council.municipality_requests.filter(
-            status="pending").select_related("municipality"),
+            status="pending").select_related("municipality")
+        if council.kind == CouncilKind.REGIONAL else [],
         "plans": council.plans.prefetch_related("measures"),
         "knowledge_requests": council.knowledge_requests.all(),
         "terms": terms,

@@ -96,7 +96,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
     council = meeting.council
-    flagged = selectors.with_meeting_flags(Meeting.objects.filter(pk=meeting.pk)).get()
     can_work = selectors.can_work(request.user, council)
     minutes = selectors.minutes_of(meeting)
     can_see_exempt = selectors.can_see_exempt(request.user, council)
@@ -104,7 +103,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     return render(request, "politirad/meeting_detail.html", {
         "delivered": delivered,
-        "meeting": flagged,
+        "meeting": meeting,
         "state": meeting.state,
         "frozen": meeting.is_frozen,
         "may_send_agenda": meeting.may_send_agenda,
@@ -113,7 +112,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_up": selectors.follow_up_tasks(meeting, request.user),
         "attendance": meeting.attendances.select_related("member__user").order_by(
             "member__role"),
-        "flags": selectors.meeting_leadership_flags(flagged),
+        "flags": selectors.meeting_leadership_flags(meeting),
         "can_work": can_work,
         "can_see_exempt": can_see_exempt,
         "minutes": minutes,

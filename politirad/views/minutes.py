@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samarbeid import audit
 from samarbeid.models import AuditAction
-from samarbeid.pdf import render_pdf
 
 from .. import forms, selectors, services
 from ..models import (
@@ -170,13 +169,14 @@ def minutes_correction(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf_response(request: HttpRequest, pk: int, *, public: bool) -> HttpResponse:
     meeting = _get_meeting(request, pk)
-    context = selectors.minutes_view(meeting, request.user, public=public)
-    context["pdf"] = True
-    if context["minutes"] is None or not selectors.may_read_minutes(request.user, meeting):
+    minutes = selectors.minutes_of(meeting)
+    if minutes is None or not selectors.may_read_minutes(request.user, meeting):
         raise PermissionDenied
-    data = render_pdf("politirad/minutes_pdf.html", context,
-                      language=getattr(request, "LANGUAGE_CODE", None))
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=context["minutes"],
+    # Rendered once per version and audience, then served from storage (issue #12).
+    data = services.minutes_pdf(meeting=meeting, user=None if public else request.user,
+                                public=public,
+                                language=getattr(request, "LANGUAGE_CODE", None) or "nb")
+    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=minutes,
                  summary="public pdf" if public else "members pdf", request=request)
     name = f"referat-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
     response = HttpResponse(data, content_type="application/pdf")

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET
 
 from samarbeid import access, audit, pages
 from samarbeid.models import AuditAction
-from samarbeid.pdf import render_pdf
 
-from .. import forms, selectors
+from .. import forms, selectors, services
 
 
 def _innsyn_link(address: str, subject: str, body: str) -> str:
@@ -76,20 +75,11 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def public_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The public version as PDF/A, no login. Rendering costs CPU and the page is public, so
-    the PDF is kept in the cache until the minutes get a correction."""
-    from django.core.cache import cache
-
+    the PDF is rendered once per version and stored (services.minutes_pdf, issue #12): a
+    correction or a task's new status gives a new one."""
     meeting = selectors.public_meeting_or_404(pk)
-    minutes = meeting.minutes
-    language = getattr(request, "LANGUAGE_CODE", None) or "nb"
-    latest = minutes.corrections.order_by("-pk").values_list("pk", flat=True).first() or 0
-    key = f"politirad:public-minutes-pdf:{minutes.pk}:{latest}:{language}"
-    data = cache.get(key)
-    if data is None:
-        context = selectors.minutes_view(meeting, None, public=True)
-        data = render_pdf("politirad/minutes_pdf.html", {**context, "pdf": True},
-                          language=language)
-        cache.set(key, data, 60 * 60)
+    data = services.minutes_pdf(meeting=meeting, user=None, public=True,
+                                language=getattr(request, "LANGUAGE_CODE", None) or "nb")
     name = f"referat-{timezone.localtime(meeting.starts_at):%Y-%m-%d}-offentlig.pdf"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

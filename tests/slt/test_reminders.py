@@ -9,6 +9,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
 
 from samarbeid import notify
 from samarbeid.models import Role, SentReminder
@@ -77,3 +78,41 @@ def test_muted_due_reminder_but_overdue_cannot_be_muted(world, setup):
     measure(model, days_left=-2, responsible=coordinator, title="Forsinket")
     assert reminders.scan_measure_deadlines() == 1
     assert "Forsinket" in mail.outbox[0].subject
+
+
+# --- Reading only what is due (issue #12) ---------------------------------------------------
+
+
+def _scan_queries(today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        sent = reminders.scan_measure_deadlines(today)
+    return sent, len(ctx.captured_queries)
+
+
+def test_a_scan_of_measures_not_yet_due_costs_the_same_for_10_and_200(world, setup):
+    _coordinator, model = setup
+    for i in range(10):
+        measure(model, title=f"Tiltak {i}", days_left=60)
+    assert _scan_queries(None) == (0, 1)
+    for i in range(190):
+        measure(model, title=f"Tiltak {i + 10}", days_left=60)
+    assert _scan_queries(None) == (0, 1)  # one indexed read of what is due
+
+
+def test_a_measure_is_claimed_then_rearmed_by_a_new_deadline(world, setup):
+    coordinator, model = setup
+    m = measure(model, title="Natteravner", days_left=7, responsible=coordinator)
+    assert reminders.scan_measure_deadlines() == 1
+    m.refresh_from_db()
+    # Claimed: the next reminder is the overdue one, the day after the deadline.
+    assert timezone.localtime(m.next_reminder_at).date() == m.ends_on + dt.timedelta(days=1)
+    services.measure_update(measure=m, actor=None, ends_on=m.ends_on + dt.timedelta(days=30))
+    m.refresh_from_db()
+    assert timezone.localtime(m.next_reminder_at).date() == m.ends_on - dt.timedelta(days=7)
+    assert reminders.scan_measure_deadlines() == 0
+    services.measure_add_update(measure=m, actor=coordinator, text="Ferdig", status="completed")
+    m.refresh_from_db()
+    assert m.next_reminder_at is None  # closed: out of every scan
