@@ -136,9 +136,12 @@ def evaluate(municipalities: QuerySet[Municipality],
                           else municipalities, missing, wanted)
         compact = {pk: _compact(row) for pk, row in fresh.items()}
         cache.set_many({keys[pk]: row for pk, row in compact.items()}, seconds)
-        _store_snapshots(compact, language, tokens)
-        if any(_as_lists(compact[pk]) != previous.get(pk) for pk in compact):
-            # The findings changed: pages built from them (the reports) are rebuilt.
+        stored_ok = _store_snapshots(compact, language, tokens)
+        # Findings that differ from the stored ones: the pages built from them (the
+        # reports) are rebuilt. A first computation has nothing to differ from (no page
+        # was built from a stored one); a failed store leaves nothing to compare later.
+        if not stored_ok or any(pk in previous and _as_lists(row) != previous[pk]
+                                for pk, row in compact.items()):
             from . import pagecache
 
             pagecache.bump_reports()
@@ -193,7 +196,7 @@ def _read_snapshots(ids: list[int], language: str, tokens: dict[int, str]
 
 
 def _store_snapshots(fresh: dict[int, Compact], language: str,
-                     tokens: dict[int, str]) -> None:
+                     tokens: dict[int, str]) -> bool:
     from django.db import transaction
 
     from .models import ComplianceSnapshot
@@ -209,10 +212,10 @@ def _store_snapshots(fresh: dict[int, Compact], language: str,
                 unique_fields=["municipality", "language"],
                 update_fields=["token", "findings", "computed_at"])
     except Exception:  # a snapshot is a copy: a failed store costs a later computation
-        import logging
-
         logging.getLogger("samarbeid.compliance").warning("compliance snapshot not stored",
                                                           exc_info=True)
+        return False
+    return True
 
 
 def _evaluate(municipalities: QuerySet[Municipality], ids: list[int],
