@@ -182,8 +182,8 @@ def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
     first = compliance.evaluate(munis)
     assert ComplianceSnapshot.objects.filter(municipality=world.stavanger).exists()
     # The findings expire from the cache; the versions stay: the snapshot answers.
-    cache.delete_many([k for k in cache._cache if ":compliance:c:nb:" in k
-                       or ":compliance:set:" in k])  # type: ignore[attr-defined]
+    cache.delete_many([k for k in cache._cache  # type: ignore[attr-defined]
+                       if ":compliance:c:nb:" in k or ":compliance:set:" in k])
     with django_assert_max_num_queries(2):
         again = compliance.evaluate(munis)
     assert again == first
@@ -194,8 +194,8 @@ def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
     before = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
     with django_capture_on_commit_callbacks(execute=False):
         make_meeting(world)
-    cache.delete_many([k for k in cache._cache if ":compliance:c:nb:" in k
-                       or ":compliance:set:" in k])  # type: ignore[attr-defined]
+    cache.delete_many([k for k in cache._cache  # type: ignore[attr-defined]
+                       if ":compliance:c:nb:" in k or ":compliance:set:" in k])
     with CaptureQueriesContext(connection) as captured:
         compliance.evaluate(munis)
     assert len(captured) > 2
@@ -227,8 +227,13 @@ def test_a_write_in_another_municipality_leaves_the_page_cached(client: Any,
 def council_check(settings: Any) -> Any:
     """One check only: "the municipality has a police council" (a write elsewhere in the
     municipality leaves it as it is; a new council changes it)."""
+    from django.utils.text import format_lazy
+
     from samarbeid import compliance
     from samarbeid.compliance import Check, Finding, Status
+
+    def lazystr(text: str) -> Any:
+        return format_lazy("{}", text)
 
     settings.COMPLIANCE_CACHE_SECONDS = 600
 
@@ -242,8 +247,8 @@ def council_check(settings: Any) -> Any:
 
     saved = dict(compliance._registry)
     compliance._registry.clear()
-    compliance.register(Check("test_council", "Har politiråd (test)", "§4 test", "§4", "tests",
-                              evaluate))
+    compliance.register(Check("test_council", lazystr("Har politiråd (test)"),
+                              lazystr("§4 test"), "§4", "tests", evaluate))
     yield
     compliance._registry.clear()
     compliance._registry.update(saved)
