@@ -341,9 +341,12 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
                      f"{_ok(min(p['cold_ratio'], p['elsewhere_ratio']) >= t['cold_ratio'])} |")
     report = next((p for p in load if p["label"] == "national report"), None)
     if report:
-        worst = max(report["cold_ms"], report["elsewhere_ms"]) / 1000
-        lines.append(f"\nCold national report (the slower of the two cold paths): {worst:.2f} s "
-                     f"(target ≤ {t['cold_report_seconds']} s) — "
+        worst = max(report["cold_ms"], report["elsewhere_ms"],
+                    report.get("rebuilt_ms") or 0) / 1000
+        lines.append(f"\nCold national report (the slowest of the two cold paths and of the "
+                     f"page built again after the findings changed: "
+                     f"{report.get('rebuilt_ms')} ms, {report.get('rebuilt_queries')} "
+                     f"queries): {worst:.2f} s (target ≤ {t['cold_report_seconds']} s) — "
                      f"{_ok(worst <= t['cold_report_seconds'])}.")
     lines += ["", f"## Reminder scan (target ≤ {t['scan_seconds']} s steady state, flat in the "
               "number of open tasks)", "",

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -330,6 +331,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "samarbeid.tasks.run_reminder_scans",
         "schedule": env.int("REMINDER_SCAN_SECONDS", default=15 * 60),
         "options": {"expires": 10 * 60},
+    },
+    # Every finding's version holds the date, so at midnight every municipality's findings
+    # are stale: computed here for the new day, not by the first report a user opens
+    # (issue #12). Five past midnight, Norwegian time (CELERY_TIMEZONE).
+    "compliance-daily": {
+        "task": "samarbeid.compliance.refresh_all",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 6 * 60 * 60},
     },
 }
 

@@ -56,7 +56,7 @@ people_patterns = [
 ]
 
 urlpatterns = [
-    path("", pagecache.cached_page()(views.home), name="home"),
+    path("", pagecache.cached_page(pagecache.principal_scope)(views.home), name="home"),
     path("konto/", include(account_patterns)),
     path("personer/", include(people_patterns)),
     path("kommuner/", views.municipality_list, name="municipality_list"),

@@ -14,11 +14,16 @@ own municipality.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.db.models import QuerySet
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from samarbeid import access, compliance
@@ -29,6 +34,18 @@ from samarbeid.models import County, Municipality, PoliceDistrict
 SEVERITY = [Status.FAIL, Status.WARN, Status.OK, Status.DECLINED, Status.NOT_APPLICABLE]
 STATUSES = [Status.OK, Status.WARN, Status.FAIL, Status.DECLINED, Status.NOT_APPLICABLE]
 OVERALL = "overall"
+_NOT_APPLICABLE = Finding(Status.NOT_APPLICABLE)
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float, digits: int, language: str | None) -> str:
+    """floatformat, as the templates used it, for the language (memoised: a report formats
+    the same few shares hundreds of times)."""
+    return str(floatformat(value, digits))
+
+
+def _pct(value: float, digits: int) -> str:
+    return _number(round(value, 6), digits, get_language())
 
 
 def overall_status(findings: list[Finding]) -> Status:
@@ -55,6 +72,30 @@ class Cell:
     def population_share(self) -> float:
         return 100.0 * self.population / self.total_population if self.total_population else 0.0
 
+    # The cells are built here, not in a sub-template per cell: including a template for
+    # each of the national report's 258 cells was half its rendering time (issue #12). The
+    # markup and the texts are those the templates had.
+
+    @property
+    def html(self) -> SafeString:
+        """The count, linked to what it counts, with both shares (a totals cell)."""
+        link = format_html('<a href="{}">{}</a>', self.url, self.count)
+        if not self.count:
+            return link
+        text = gettext("%(share)s %%, %(pop)s %% pop.") % {
+            "share": _pct(self.share, 1), "pop": _pct(self.population_share, 1)}
+        return format_html('{} <span class="small text-muted text-nowrap">({})</span>',
+                           link, text)
+
+    @property
+    def ok_html(self) -> SafeString:
+        """The count, linked, with the share of the population (a group's cell)."""
+        link = format_html('<a href="{}">{}</a>', self.url, self.count)
+        if not self.count:
+            return link
+        text = gettext("%(pop)s %% pop.") % {"pop": _pct(self.population_share, 0)}
+        return format_html('{} <span class="small text-muted">({})</span>', link, text)
+
 
 @dataclass
 class Row:
@@ -62,6 +103,8 @@ class Row:
     findings: list[Finding]
     overall: Status
     by_code: dict[str, Finding] = field(default_factory=dict)
+    # The status per check and then the overall one, in the order of the report's checks.
+    statuses: tuple[str, ...] = ()
 
     def status_for(self, code: str) -> Status:
         if code == OVERALL:
@@ -120,9 +163,12 @@ def visible_districts(user: Any) -> QuerySet[PoliceDistrict]:
 
 def list_url(filters: dict[str, str], check: str, status: str) -> str:
     """The filtered municipality list a cell counts (each cell links to what it counts)."""
+    return _list_prefix(filters) + urlencode({"check": check, "status": status})
+
+
+def _list_prefix(filters: dict[str, str]) -> str:
     params = {k: v for k, v in filters.items() if v}
-    params.update({"check": check, "status": status})
-    return reverse("rapporter:report_list") + "?" + urlencode(params)
+    return reverse("rapporter:report_list") + "?" + (urlencode(params) + "&" if params else "")
 
 
 def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
@@ -136,34 +182,45 @@ def _rows(qs: QuerySet[Municipality], checks: list[Check]) -> list[Row]:
     rows = []
     for m in municipalities:
         found = results.get(m.pk, {})
-        findings = [found.get(c.code, Finding(Status.NOT_APPLICABLE)) for c in checks]
-        rows.append(Row(m, findings, overall_status(findings),
-                        {c.code: f for c, f in zip(checks, findings, strict=True)}))
+        findings = [found.get(c.code) or _NOT_APPLICABLE for c in checks]
+        overall = overall_status(findings)
+        rows.append(Row(m, findings, overall,
+                        {c.code: f for c, f in zip(checks, findings, strict=True)},
+                        (*(f.status.value for f in findings), overall.value)))
     return rows
 
 
 def _tally(rows: list[Row], codes: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
-    """(check code, status) → (municipalities, population), in one pass over the rows."""
-    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    """(check code, status) → (municipalities, population), in one pass over the rows.
+    `codes` are the report's check codes followed by OVERALL (the order of Row.statuses)."""
+    counts: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         pop = r.municipality.population or 0
-        for code in codes:
-            key = (code, r.overall if code == OVERALL else r.by_code[code].status)
-            n, p = counts.get(key, (0, 0))
-            counts[key] = (n + 1, p + pop)
-    return counts
+        for code, status in zip(codes, r.statuses, strict=True):
+            entry = counts.get((code, status))
+            if entry is None:
+                counts[(code, status)] = [1, pop]
+            else:
+                entry[0] += 1
+                entry[1] += pop
+    return {key: (n, p) for key, (n, p) in counts.items()}
 
 
 def _cells(rows: list[Row], codes: list[str], statuses: list[Status],
-           filters: dict[str, str]) -> dict[str, list[Cell]]:
-    counts = _tally(rows, codes)
+           filters: dict[str, str], wanted: list[str] | None = None,
+           counts: dict[tuple[str, str], tuple[int, int]] | None = None
+           ) -> dict[str, list[Cell]]:
+    if counts is None:
+        counts = _tally(rows, codes)
     total_pop = sum(r.municipality.population or 0 for r in rows)
+    prefix = _list_prefix(filters)
 
     def cell(code: str, status: str) -> Cell:
         count, population = counts.get((code, status), (0, 0))
-        return Cell(count, len(rows), population, total_pop, list_url(filters, code, status))
+        return Cell(count, len(rows), population, total_pop,
+                    f"{prefix}check={quote_plus(code)}&status={quote_plus(str(status))}")
 
-    return {code: [cell(code, s) for s in statuses] for code in codes}
+    return {code: [cell(code, s) for s in statuses] for code in (wanted or codes)}
 
 
 def build(user: Any, *, district: PoliceDistrict | None = None, county: County | None = None,
@@ -208,8 +265,9 @@ def _groups(rows: list[Row], checks: list[Check], filters: dict[str, str],
             if "district" in filters:
                 url += "?" + urlencode({"district": filters["district"]})
             gkey = key.number
-        ok = _cells(members, codes, [Status.OK], gf)
-        overall = _cells(members, [OVERALL], STATUSES, gf)[OVERALL]
+        counts = _tally(members, codes)
+        ok = _cells(members, codes, [Status.OK], gf, counts=counts)
+        overall = _cells(members, codes, STATUSES, gf, [OVERALL], counts=counts)[OVERALL]
         groups.append(Group(
             key=gkey, name=key.name, url=url, municipalities=len(members),
             population=sum(r.municipality.population or 0 for r in members),

@@ -14,15 +14,35 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger("samarbeid.cache")
 
 SKIP_SECONDS = 5.0
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django builds a new redis.Redis object (its response callbacks included) for every
+    cache call; a page makes 5–10 calls, so reuse one per connection pool (a client over a
+    pool is safe across threads, and the pool itself resets after a fork) — issue #12."""
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        this: Any = self  # Django's client has no type stubs for these
+        index = this._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(index)
+        if client is None:
+            client = clients[index] = this._client(
+                connection_pool=this._get_connection_pool(index))
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server: Any, params: Any) -> None:
+        super().__init__(server, params)
+        self._class = _ReusedClient
 
     def _guard(self, operation: str, default: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
         now = time.monotonic()

@@ -7,6 +7,8 @@ whatever their count) and returns a Finding per municipality id.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -105,53 +107,103 @@ def evaluate(municipalities: QuerySet[Municipality],
     stamp = f"{_version()}:{timezone.localdate()}"
     versions = _municipality_versions(ids)
     tokens = {pk: f"{stamp}:{versions[pk]}" for pk in ids}
-    keys = {pk: f"compliance:{language}:{pk}:{tokens[pk]}" for pk in ids}
+    keys = {pk: f"compliance:c:{language}:{pk}:{tokens[pk]}" for pk in ids}
+    # Rows are cached as plain tuples (status, detail, url), not Finding objects: unpickling
+    # 357 × 8 dataclasses with enums cost more than the rest of the national report (#12).
+    # The whole set as one entry too, under all its tokens: one read and one unpickling for
+    # the national report instead of 357 (equal findings are one object in the pickle).
+    whole = "compliance:set:" + hashlib.blake2b(
+        f"{language}|{sorted(tokens.items())}".encode(), digest_size=16).hexdigest()
+    if len(ids) > 1:
+        found = cache.get(whole)
+        if isinstance(found, dict) and set(found) == set(ids):
+            return {pk: found[pk] for pk in ids}
     cached = cache.get_many(list(keys.values()))
+    memo: dict[tuple[str, str, str], Finding] = {}
     missing = [pk for pk in ids if keys[pk] not in cached]
-    result = {pk: cached[keys[pk]] for pk in ids if keys[pk] in cached}
+    result = {pk: _inflate(cached[keys[pk]], memo) for pk in ids if keys[pk] in cached}
+    previous: dict[int, dict[str, list[str]]] = {}
     if missing:
         # The stored snapshot (a worker refreshed it after the last write): what the cache
         # lost to its expiry or to a restart is read back, not computed again.
-        stored = _read_snapshots(missing, language, tokens)
+        stored, previous = _read_snapshots(missing, language, tokens)
         if stored:
             cache.set_many({keys[pk]: row for pk, row in stored.items()}, seconds)
-            result.update(stored)
+            result.update({pk: _inflate(row, memo) for pk, row in stored.items()})
             missing = [pk for pk in missing if pk not in stored]
     if missing:
         fresh = _evaluate(municipalities.filter(pk__in=missing) if len(missing) < len(ids)
                           else municipalities, missing, wanted)
-        cache.set_many({keys[pk]: row for pk, row in fresh.items()}, seconds)
-        _store_snapshots(fresh, language, tokens)
-        result.update(fresh)
-    return {pk: result[pk] for pk in ids}
+        compact = {pk: _compact(row) for pk, row in fresh.items()}
+        cache.set_many({keys[pk]: row for pk, row in compact.items()}, seconds)
+        stored_ok = _store_snapshots(compact, language, tokens)
+        # Findings that differ from the stored ones: the pages built from them (the
+        # reports) are rebuilt. A first computation has nothing to differ from (no page
+        # was built from a stored one); a failed store leaves nothing to compare later.
+        if not stored_ok or any(pk in previous and _as_lists(row) != previous[pk]
+                                for pk, row in compact.items()):
+            from . import pagecache
 
-
-def _read_snapshots(ids: list[int], language: str,
-                    tokens: dict[int, str]) -> dict[int, dict[str, Finding]]:
-    from .models import ComplianceSnapshot
-
-    known = {c.code for c in checks()}
-    out: dict[int, dict[str, Finding]] = {}
-    for pk, token, data in ComplianceSnapshot.objects.filter(
-            municipality_id__in=ids, language=language).values_list(
-            "municipality_id", "token", "findings"):
-        if token != tokens.get(pk) or set(data) != known:
-            continue  # older than the last write, or made with other checks
-        out[pk] = {code: Finding(Status(v[0]), v[1], v[2]) for code, v in data.items()}
+            pagecache.bump_reports()
+        result.update({pk: _inflate(row, memo) for pk, row in compact.items()})
+    out = {pk: result[pk] for pk in ids}
+    if len(ids) > 1:
+        cache.set(whole, out, seconds)
     return out
 
 
-def _store_snapshots(fresh: dict[int, dict[str, Finding]], language: str,
-                     tokens: dict[int, str]) -> None:
+Compact = dict[str, tuple[str, str, str]]
+
+
+def _compact(row: dict[str, Finding]) -> Compact:
+    return {code: (f.status.value, str(f.detail), str(f.url)) for code, f in row.items()}
+
+
+def _as_lists(row: Compact) -> dict[str, list[str]]:
+    return {code: list(v) for code, v in row.items()}
+
+
+def _inflate(row: Compact, memo: dict[tuple[str, str, str], Finding]) -> dict[str, Finding]:
+    """Findings from their compact form; equal findings share one (frozen) object."""
+    out = {}
+    for code, value in row.items():
+        value = tuple(value)  # type: ignore[assignment]
+        finding = memo.get(value)
+        if finding is None:
+            finding = memo[value] = Finding(Status(value[0]), value[1], value[2])
+        out[code] = finding
+    return out
+
+
+def _read_snapshots(ids: list[int], language: str, tokens: dict[int, str]
+                    ) -> tuple[dict[int, Compact], dict[int, dict[str, list[str]]]]:
+    """(valid rows, every stored row): a row is valid while its token is the municipality's
+    current one and it holds the registered checks; the stale ones tell a refresh whether
+    the findings changed."""
+    from .models import ComplianceSnapshot
+
+    known = {c.code for c in checks()}
+    valid: dict[int, Compact] = {}
+    stored: dict[int, dict[str, list[str]]] = {}
+    for pk, token, data in ComplianceSnapshot.objects.filter(
+            municipality_id__in=ids, language=language).values_list(
+            "municipality_id", "token", "findings"):
+        stored[pk] = data
+        if token != tokens.get(pk) or set(data) != known:
+            continue  # older than the last write, or made with other checks
+        valid[pk] = {code: (v[0], v[1], v[2]) for code, v in data.items()}
+    return valid, stored
+
+
+def _store_snapshots(fresh: dict[int, Compact], language: str,
+                     tokens: dict[int, str]) -> bool:
     from django.db import transaction
 
     from .models import ComplianceSnapshot
 
     now = timezone.now()
     rows = [ComplianceSnapshot(municipality_id=pk, language=language, token=tokens[pk],
-                               computed_at=now,
-                               findings={code: [f.status.value, str(f.detail), str(f.url)]
-                                         for code, f in row.items()})
+                               computed_at=now, findings=_as_lists(row))
             for pk, row in fresh.items()]
     try:
         with transaction.atomic():  # a savepoint: a failure must not break the request
@@ -160,10 +212,10 @@ def _store_snapshots(fresh: dict[int, dict[str, Finding]], language: str,
                 unique_fields=["municipality", "language"],
                 update_fields=["token", "findings", "computed_at"])
     except Exception:  # a snapshot is a copy: a failed store costs a later computation
-        import logging
-
         logging.getLogger("samarbeid.compliance").warning("compliance snapshot not stored",
                                                           exc_info=True)
+        return False
+    return True
 
 
 def _evaluate(municipalities: QuerySet[Municipality], ids: list[int],
@@ -330,7 +382,61 @@ def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
             cache.incr(_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
         cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)
+    mark_pending(scope)
     refresh_later(scope)
+
+
+# --- Pending findings ----------------------------------------------------------------------
+# Between a write and the refresh of its municipalities, a page built from the findings (the
+# reports) must not be served from the page cache: the write marks those municipalities
+# pending (now and again after commit), and the refresh clears the marks it has computed.
+# A report's page key holds the marks of its municipalities, so while one is pending the
+# page is built again (computing that one municipality), and once the refresh is done the
+# page built before the write is valid again unless the findings changed — which bumps the
+# reports' own version (pagecache.bump_reports).
+
+_PENDING = "compliance:pending:"
+ALL_PENDING = _PENDING + "all"
+
+
+def _pending_key(pk: int) -> str:
+    return f"{_PENDING}{pk}"
+
+
+def mark_pending(scope: Iterable[int] | None) -> None:
+    from django.db import transaction
+
+    keys = [ALL_PENDING] if scope is None else [_pending_key(pk) for pk in sorted(set(scope))]
+
+    def now() -> None:
+        token = uuid.uuid4().hex[:12]
+        try:
+            cache.set_many(dict.fromkeys(keys, token), None)
+        except Exception:  # without the cache no page is cached either
+            logging.getLogger("samarbeid.compliance").warning("cache unavailable: "
+                                                              "findings not marked pending")
+
+    now()
+    transaction.on_commit(now)
+
+
+def pending_marks(ids: Iterable[int]) -> list[str]:
+    """The pending marks of these municipalities (and of the whole country), as strings for
+    a page key: empty when every finding is as refreshed."""
+    keys = [ALL_PENDING, *(_pending_key(pk) for pk in ids)]
+    found = cache.get_many(keys)
+    return [f"{key}={found[key]}" for key in keys if key in found]
+
+
+def _clear_pending(before: dict[str, Any]) -> None:
+    """Clear the marks that are still those read before the refresh computed (a write since
+    gave a new mark: its own refresh clears that one)."""
+    if not before:
+        return
+    now = cache.get_many(list(before))
+    done = [key for key, value in before.items() if now.get(key) == value]
+    if done:
+        cache.delete_many(done)
 
 
 # --- Background refresh --------------------------------------------------------------------
@@ -374,10 +480,21 @@ def _refresh(ids: list[int] | None) -> int:
     municipalities = Municipality.objects.all()
     if ids is not None:
         municipalities = municipalities.filter(pk__in=ids)
+    marks = ([ALL_PENDING, *(_pending_key(pk) for pk in municipalities.values_list("pk", flat=True))]
+             if ids is None else [_pending_key(pk) for pk in ids])
+    before = cache.get_many(marks)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             evaluate(municipalities)
+    _clear_pending(before)
     return len(ids) if ids is not None else municipalities.count()
+
+
+def refresh_all() -> int:
+    """Every municipality's findings, for the day (the nightly schedule): the date is part
+    of every finding's version, so without it the first report of the day would compute
+    the whole country on a user's request."""
+    return _refresh(None)
 
 
 def _make_task() -> Any:
@@ -387,3 +504,12 @@ def _make_task() -> Any:
 
 
 refresh = _make_task()
+
+
+def _make_daily_task() -> Any:
+    from celery import shared_task
+
+    return shared_task(name="samarbeid.compliance.refresh_all", ignore_result=True)(refresh_all)
+
+
+refresh_all_task = _make_daily_task()

@@ -8,7 +8,12 @@ writes that bypass signals, such as queryset updates). A write bumps
 - `pc:all` always (pages that read the whole country, or whose scope is the reader's),
 - the version of each municipality the written row belongs to (compliance.municipalities_of),
   or `pc:global` when that is unknown (a membership, a regional council's municipalities),
-- the version of the user a row names (their profile, their name in the header).
+- the version of the user a row names (their profile, their name in the header), and of
+  every user a row's foreign keys name (a task assigned to someone shows on their home and
+  "my tasks" at once, whatever municipality it is in),
+- `pc:reports` when reference data shows (a municipality, county or police district); the
+  reports depend on that, on `pc:global` and on the findings' own marks (compliance.py),
+  not on every write: findings change only when a refresh finds them changed.
 
 A page key holds, besides those versions: the user and their session (nothing rendered for
 one person or one login is shown to another), a fingerprint of everything the principal's
@@ -45,6 +50,9 @@ log = logging.getLogger("samarbeid.pagecache")
 
 ALL = "pc:all"
 GLOBAL = "pc:global"
+REPORTS = "pc:reports"
+# Rows the reports show besides the findings: their writes bump the reports' version.
+REFERENCE = {"samarbeid.municipality", "samarbeid.county", "samarbeid.policedistrict"}
 PREFIX = "pc:body:"
 _CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 _CSRF_HOLE = b"\x00csrf\x00"
@@ -75,7 +83,8 @@ def _ukey(pk: int) -> str:
 # --- Bumping -------------------------------------------------------------------------------
 
 
-def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = ()) -> None:
+def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = (),
+         reports: bool = False) -> None:
     """Make every page that reads these municipalities (None: any) or users cold. Now and
     again after commit (a request that read the old rows while the write's transaction was
     open must not leave its body under the new version)."""
@@ -85,6 +94,8 @@ def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = 
     def now() -> None:
         token = uuid.uuid4().hex[:12]
         values = {ALL: token}
+        if reports:
+            values[REPORTS] = token
         if scope is None:
             values[GLOBAL] = token
         else:
@@ -97,6 +108,15 @@ def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = 
 
     now()
     transaction.on_commit(now)
+
+
+def bump_reports() -> None:
+    """The findings changed (compliance.evaluate found them so): rebuild the reports."""
+    token = uuid.uuid4().hex[:12]
+    try:
+        cache.set(REPORTS, token, None)
+    except Exception:
+        log.warning("cache unavailable: report version not bumped")
 
 
 def bump_for(instance: Any, *, scope: set[int] | None = None, known: bool = False,
@@ -112,13 +132,17 @@ def bump_for(instance: Any, *, scope: set[int] | None = None, known: bool = Fals
         return
     if not known:
         scope = compliance.municipalities_of(instance)
-    users: list[int | None] = []
-    if isinstance(instance, get_user_model()):
+    user_model = get_user_model()
+    # Every user the row names (the responsible person of a task, an invited member): the
+    # row shows on their own pages wherever it is.
+    users: list[int | None] = [getattr(instance, f.attname, None) for f in meta.concrete_fields
+                               if f.many_to_one and f.related_model is user_model]
+    if isinstance(instance, user_model):
         users.append(instance.pk)
         # A name shows on other people's pages (a council's members): every page, unless
         # the login only stamped the time of the last login.
         scope = set() if update_fields and set(update_fields) <= {"last_login"} else None
-    bump(scope, users)
+    bump(scope, users, reports=meta.label_lower in REFERENCE)
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -179,7 +203,8 @@ def _versions(keys: list[str]) -> list[str]:
     return values
 
 
-def _key(request: HttpRequest, name: str, scope: set[int] | None) -> str:
+def _key(request: HttpRequest, name: str, scope: set[int] | None,
+         extra: Iterable[str] = ()) -> str:
     from . import policy
 
     user: Any = request.user
@@ -196,7 +221,7 @@ def _key(request: HttpRequest, name: str, scope: set[int] | None) -> str:
     raw = "\x1f".join([name, request.get_full_path(), get_language() or "", hx,
                        str(timezone.localdate()), str(user.pk),
                        hashlib.blake2b(session_key.encode(), digest_size=8).hexdigest(),
-                       fingerprint(principal, user), *versions])
+                       fingerprint(principal, user), *versions, *extra])
     return PREFIX + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
@@ -215,10 +240,13 @@ def _storable(response: HttpResponse, request: HttpRequest) -> bool:
             and not response.cookies and not _pending_messages(request))
 
 
-def cached_page(scope: Scope | None = None) -> Callable[[Any], Any]:
+def cached_page(scope: Scope | None = None,
+                depends: Callable[..., Iterable[str]] | None = None) -> Callable[[Any], Any]:
     """Cache a view's body per reader (see the module). `scope(request, **kwargs)` gives
     the municipality ids the page reads (None or no scope: it reads more, any write makes
-    it cold)."""
+    it cold; an empty set: no municipality's version, only the global one and `depends`).
+    `depends(request, **kwargs)` gives more strings the page's key holds (versions of its
+    own)."""
 
     def decorator(view: Any) -> Any:
         name = f"{view.__module__}.{getattr(view, '__qualname__', view)}"
@@ -231,7 +259,8 @@ def cached_page(scope: Scope | None = None) -> Callable[[Any], Any]:
                 return view(request, *args, **kwargs)
             try:
                 ids = scope(request, *args, **kwargs) if scope is not None else None
-                key = _key(request, name, None if ids is None else set(ids))
+                more = list(depends(request, *args, **kwargs)) if depends is not None else []
+                key = _key(request, name, None if ids is None else set(ids), more)
                 entry = cache.get(key)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
@@ -276,3 +305,73 @@ def of_object(model_path: str) -> Scope:
         return object_scope(apps.get_model(model_path), pk)
 
     return scope
+
+
+def principal_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int] | None:
+    """The municipalities a user's own pages (home, my tasks) read: those their principal
+    reads and those of the councils and levels they sit on (None for a national reader or
+    per-object grants: any). Cached per principal under the global and reference versions
+    (a new municipality in a district, a council's municipalities changing)."""
+    from . import access, policy
+
+    user: Any = request.user
+    principal = policy.for_user(user)
+    if principal.national_admin or principal.grants or user.is_superuser:
+        return None
+    versions = _versions([GLOBAL, REPORTS])
+    key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
+    found = cache.get(key)
+    if found is not None:
+        return None if found == "*" else set(found)
+    ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
+    for kind, seats in principal.seats.items():
+        model = _seat_model(kind)
+        for pk in seats:
+            sub = object_scope(model, pk) if model is not None else None
+            if sub is None or ids is None:
+                ids = None
+                break
+            ids |= sub
+        if ids is None:
+            break
+    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
+    return ids
+
+
+def _seat_model(kind: str) -> Any:
+    """The model a seat of `kind` is on (the council of a council seat), from the seat
+    source the feature app registered (policy.register_seats)."""
+    from . import policy
+
+    entry = policy._SEAT_SOURCES.get(kind)
+    if entry is None:
+        return None
+    source, fields = entry
+    try:
+        model = source(0, timezone.localdate()).model
+        return model._meta.get_field(fields[0].removesuffix("_id")).related_model
+    except Exception:
+        return None
+
+
+def report_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int] | None:
+    """The reports read no municipality's page version: they depend on the findings'
+    marks (report_depends). Without the findings cache, on every write (None)."""
+    return set() if settings.COMPLIANCE_CACHE_SECONDS else None
+
+
+def report_depends(request: HttpRequest, *args: Any, **kwargs: Any) -> list[str]:
+    """The reports' version (bumped when a refresh finds changed findings or reference data
+    is written) and the pending marks of every municipality (a write not yet refreshed)."""
+    from . import compliance
+    from .models import Municipality
+
+    if not settings.COMPLIANCE_CACHE_SECONDS:
+        return []
+    version = _versions([REPORTS])[0]
+    key = f"pc:mids:{version}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+        cache.set(key, ids, _seconds() * 12)
+    return [version, *compliance.pending_marks(ids)]

@@ -182,7 +182,8 @@ def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
     first = compliance.evaluate(munis)
     assert ComplianceSnapshot.objects.filter(municipality=world.stavanger).exists()
     # The findings expire from the cache; the versions stay: the snapshot answers.
-    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    cache.delete_many([k for k in cache._cache  # type: ignore[attr-defined]
+                       if ":compliance:c:nb:" in k or ":compliance:set:" in k])
     with django_assert_max_num_queries(2):
         again = compliance.evaluate(munis)
     assert again == first
@@ -193,7 +194,8 @@ def test_the_report_reads_the_stored_snapshot_when_the_cache_lost_the_findings(
     before = ComplianceSnapshot.objects.get(municipality=world.stavanger, language="nb").token
     with django_capture_on_commit_callbacks(execute=False):
         make_meeting(world)
-    cache.delete_many([k for k in cache._cache if ":compliance:nb:" in k])  # type: ignore[attr-defined]
+    cache.delete_many([k for k in cache._cache  # type: ignore[attr-defined]
+                       if ":compliance:c:nb:" in k or ":compliance:set:" in k])
     with CaptureQueriesContext(connection) as captured:
         compliance.evaluate(munis)
     assert len(captured) > 2
@@ -216,3 +218,169 @@ def test_a_write_in_another_municipality_leaves_the_page_cached(client: Any,
     fresh = client.get(path)
     assert fresh.headers.get("X-Page-Cache") != "hit"
     assert "Sak om skolevei" in fresh.content.decode()
+
+
+# --- The reports: cached under the findings, not under every write (issue #12) -----------
+
+
+@pytest.fixture
+def council_check(settings: Any) -> Any:
+    """One check only: "the municipality has a police council" (a write elsewhere in the
+    municipality leaves it as it is; a new council changes it)."""
+    from django.utils.text import format_lazy
+
+    from samarbeid import compliance
+    from samarbeid.compliance import Check, Finding, Status
+
+    def lazystr(text: str) -> Any:
+        return format_lazy("{}", text)
+
+    settings.COMPLIANCE_CACHE_SECONDS = 600
+
+    def evaluate(qs: Any) -> dict[int, Any]:
+        from politirad.models import PoliceCouncil
+
+        have = set(PoliceCouncil.objects.filter(municipality__in=qs)
+                   .values_list("municipality_id", flat=True))
+        return {pk: Finding(Status.OK if pk in have else Status.FAIL)
+                for pk in qs.values_list("pk", flat=True)}
+
+    saved = dict(compliance._registry)
+    compliance._registry.clear()
+    compliance.register(Check("test_council", lazystr("Har politiråd (test)"),
+                              lazystr("§4 test"), "§4", "tests", evaluate))
+    yield
+    compliance._registry.clear()
+    compliance._registry.update(saved)
+
+
+OK_LIST = "/evaluering/rapporter/kommuner/?check=test_council&status=ok"
+
+
+def _listed(client: Any, path: str = OK_LIST) -> Any:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_write_that_leaves_the_findings_as_they_were_keeps_the_report_cached(
+        client: Any, world: Any, council_check: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # as a worker would, refreshed
+        meeting = make_meeting(world)  # Stavanger has a council: OK
+    client.force_login(world.admin)
+    assert "Stavanger" in _listed(client).content.decode()
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    report = "/evaluering/rapporter/"
+    _listed(client, report)
+    assert _listed(client, report).headers.get("X-Page-Cache") == "hit"
+    with django_capture_on_commit_callbacks(execute=True):  # the refresh runs after commit
+        services.agenda_item_add(meeting=meeting, actor=world.police, title="Ny sak",
+                                 description="", presenter="Paul")
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    assert _listed(client, report).headers.get("X-Page-Cache") == "hit"
+
+
+def test_a_write_that_changes_the_findings_shows_on_the_next_report(
+        client: Any, world: Any, council_check: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from politirad.models import PoliceCouncil
+
+    make_meeting(world)
+    client.force_login(world.admin)
+    _listed(client)
+    assert "Bergen" not in _listed(client).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
+                                     municipality=world.bergen)
+    fresh = _listed(client)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Bergen" in fresh.content.decode()
+
+
+def test_before_the_refresh_has_run_the_report_is_built_again(
+        client: Any, world: Any, council_check: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from politirad.models import PoliceCouncil
+
+    make_meeting(world)
+    client.force_login(world.admin)
+    _listed(client)
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    # No worker has refreshed Bergen yet (the callbacks after commit do not run).
+    with django_capture_on_commit_callbacks(execute=False):
+        PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
+                                     municipality=world.bergen)
+    assert "Bergen" in _listed(client).content.decode()
+
+
+def test_a_renamed_municipality_shows_on_the_cached_report(
+        client: Any, world: Any, council_check: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    make_meeting(world)
+    client.force_login(world.admin)
+    _listed(client)
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        world.stavanger.name = "Stavanger og omegn"
+        world.stavanger.save()
+    assert "Stavanger og omegn" in _listed(client).content.decode()
+
+
+def test_the_daily_refresh_computes_every_municipality_for_the_reports(
+        world: Any, council_check: Any, django_assert_max_num_queries: Any) -> None:
+    from samarbeid import compliance
+    from samarbeid.models import ComplianceSnapshot, Municipality
+
+    count = compliance.refresh_all()
+    assert count == Municipality.objects.count()
+    assert ComplianceSnapshot.objects.filter(language="nb").count() == count
+    with django_assert_max_num_queries(2):  # read back, not computed
+        compliance.evaluate(Municipality.objects.all())
+
+
+def test_the_daily_refresh_is_on_the_beat_schedule(settings: Any) -> None:
+    from samarbeid import compliance
+
+    entry = settings.CELERY_BEAT_SCHEDULE["compliance-daily"]
+    assert entry["task"] == compliance.refresh_all_task.name
+    assert entry["schedule"].hour == {0}
+
+
+# --- Home and my tasks: the user's own municipalities and councils ------------------------
+
+
+def test_a_write_elsewhere_leaves_home_cached_and_one_in_the_users_council_shows(
+        client: Any, world: Any) -> None:
+    from politirad.models import PoliceCouncil
+    from tests.politirad.helpers import make_council, member
+
+    council = make_council(world)
+    member(council, world.leader)
+    client.force_login(world.leader)
+    _get(client, world.leader, "/")
+    assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
+                                 municipality=world.bergen)
+    assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    make_meeting(world, council)
+    fresh = client.get("/")
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Rådhuset" in fresh.content.decode()
+
+
+def test_a_council_task_assigned_to_the_user_shows_on_my_tasks_at_once(
+        client: Any, world: Any) -> None:
+    import datetime as dt
+
+    from tests.politirad.helpers import make_council, member
+
+    council = make_council(world)  # seats Bob, who holds no role: only his seat gives it
+    meeting = make_meeting(world, council, days=-3)
+    path = "/politirad/mine-oppgaver/"
+    _get(client, world.member, path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                         responsible_member=member(council, world.member),
+                         deadline=timezone.localdate() + dt.timedelta(days=14))
+    assert "Kartlegge skoleveier" in client.get(path).content.decode()
