@@ -41,7 +41,14 @@ class FocusAreaField(forms.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Focus area"))
-        super().__init__(choices=lambda: [("", "---------"), *focus_area_choices()], **kwargs)
+        super().__init__(choices=(), **kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Each form gets its own copy of the field: read the rows once per form, in the
+        # reader's language (a callable would be read again at validation and rendering).
+        field = super().__deepcopy__(memo)  # type: ignore[misc]  # ChoiceField has it; stubs do not
+        field.choices = [("", "---------"), *focus_area_choices()]
+        return field
 
     def clean(self, value: Any) -> FocusArea | None:
         code = super().clean(value)

@@ -123,6 +123,10 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.focus_area_id is None:
             self.initial["focus_area"] = FOCUS_AREA_OTHER  # a saved «Other» opens as «Other»
+        elif self.instance.pk:
+            # The field's choices are the rows' codes; the model's initial is the row's id.
+            self.initial["focus_area"] = self.fields["focus_area"].prepare_value(
+                self.instance.focus_area)
         self.instance.slt_model = slt_model
         # The guide's order (styrende, koordinerende, utførende), not the alphabet's.
         levels = slt_model.levels.annotate(level_order=Case(
@@ -166,10 +170,15 @@ class MeasureFilterForm(forms.Form):
                                choices=[("", _("All statuses"))] + list(MeasureStatus.choices))
     level = forms.ChoiceField(label=_("Level"), required=False,
                               choices=[("", _("All levels"))] + list(LevelKind.choices))
-    focus_area = forms.ChoiceField(
-        label=_("Focus area"), required=False,
-        choices=lambda: [("", _("All focus areas")), *focus_area_choices()])
+    focus_area = forms.ChoiceField(label=_("Focus area"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Once per form: a callable would be read again at validation and at rendering.
+        field = self.fields["focus_area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All focus areas")), *focus_area_choices()]
 
 
 class ActionPlanForm(forms.Form):
