@@ -384,3 +384,25 @@ def test_a_council_task_assigned_to_the_user_shows_on_my_tasks_at_once(
                          responsible_member=member(council, world.member),
                          deadline=timezone.localdate() + dt.timedelta(days=14))
     assert "Kartlegge skoleveier" in client.get(path).content.decode()
+
+
+def test_a_task_given_to_someone_else_leaves_the_former_responsibles_page(
+        client: Any, world: Any) -> None:
+    """The row names only its new responsible after the change; the former one's cached
+    "my tasks" must not go on listing it (pre_save bumps the users the row stops naming)."""
+    from politirad.models import Task
+    from tests.politirad.helpers import make_council
+
+    council = make_council(world)
+    task = services.council_task_create(
+        council=council, actor=world.police, title="Kartlegge skoleveier",
+        responsible_user=world.leader, deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = "/politirad/mine-oppgaver/"
+    assert "Kartlegge skoleveier" in _get(client, world.leader, path).content.decode()
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    fresh = Task.objects.get(pk=task.pk)
+    fresh.responsible_user = world.police
+    fresh.save()
+    response = client.get(path)
+    assert response.headers.get("X-Page-Cache") != "hit"
+    assert "Kartlegge skoleveier" not in response.content.decode()
