@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samarbeid import audit
+from samarbeid import audit, pages
 from samarbeid.models import AuditAction
 
 from .. import forms, selectors, services
@@ -115,33 +115,32 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
     if not selectors.is_chair(request.user, meeting.council):
         raise PermissionDenied
-    record = selectors.minutes_of(meeting)
-    if record is None:
-        messages.error(request, _("There are no minutes to approve yet."))
-        return redirect("politirad:minutes", pk=meeting.pk)
-    try:
-        services.minutes_approve(minutes=record, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The minutes are approved. They can no longer be changed."))
-    return redirect("politirad:minutes", pk=meeting.pk)
+    return _minutes_action(request, meeting, services.minutes_approve,
+                           missing=_("There are no minutes to approve yet."),
+                           success=_("The minutes are approved. They can no longer be changed."))
 
 
 @login_required
 @require_POST
 def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk, WORK)
+    return _minutes_action(request, meeting, services.minutes_publish,
+                           missing=_("There are no minutes to publish yet."),
+                           success=_("The minutes are published to the council's members."))
+
+
+def _minutes_action(request: HttpRequest, meeting: Any, service: Any, *, missing: str,
+                    success: str) -> HttpResponse:
+    """Approve or publish: the service's refusal (or no minutes yet) as one error message."""
     record = selectors.minutes_of(meeting)
-    try:
+
+    def act() -> Any:
         if record is None:
-            raise ValidationError(_("There are no minutes to publish yet."))
-        services.minutes_publish(minutes=record, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The minutes are published to the council's members."))
-    return redirect("politirad:minutes", pk=meeting.pk)
+            raise ValidationError(missing)
+        return service(minutes=record, actor=request.user)
+
+    return pages.post_action(request, act=act, success=success,
+                             redirect_to=reverse("politirad:minutes", args=[meeting.pk]))
 
 
 @login_required
