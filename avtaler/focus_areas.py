@@ -7,24 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+# (name as printed in agreements, stable code that SLT and council measures use), §2's order.
 FOCUS_AREAS = [
-    "Samfunnssikkerhet og beredskap",
-    "Ulykker og naturkatastrofer",
-    "Trafikksikkerhet",
-    "Trygghet i det offentlige rom / trygt uteliv",
-    "Kriminalitet begått av barn og unge",
-    "Rus- og psykiatriproblematikk",
-    "Trygge skoler",
-    "Kriminelle nettverk, herunder gjenger",
-    "Arbeidslivskriminalitet og annen økonomisk kriminalitet",
-    "Miljøkriminalitet",
-    "Vold i nære relasjoner, æresrelatert vold",
-    "Seksuelle overgrep (inkl. på nett)",
-    "Kriminalitet på internett og sosiale medier",
-    "Hatkriminalitet",
-    "Trusler mot lokale folkevalgte og deltakere i samfunnsdebatten",
-    "Radikalisering og voldelig ekstremisme",
-    "Pågående livstruende vold (PLIVO)",
+    ("Samfunnssikkerhet og beredskap", "societal_security"),
+    ("Ulykker og naturkatastrofer", "accidents"),
+    ("Trafikksikkerhet", "traffic_safety"),
+    ("Trygghet i det offentlige rom / trygt uteliv", "public_safety"),
+    ("Kriminalitet begått av barn og unge", "youth_crime"),
+    ("Rus- og psykiatriproblematikk", "drugs_psychiatry"),
+    ("Trygge skoler", "safe_schools"),
+    ("Kriminelle nettverk, herunder gjenger", "criminal_networks"),
+    ("Arbeidslivskriminalitet og annen økonomisk kriminalitet", "labour_crime"),
+    ("Miljøkriminalitet", "environmental_crime"),
+    ("Vold i nære relasjoner, æresrelatert vold", "domestic_violence"),
+    ("Seksuelle overgrep (inkl. på nett)", "sexual_abuse"),
+    ("Kriminalitet på internett og sosiale medier", "online_crime"),
+    ("Hatkriminalitet", "hate_crime"),
+    ("Trusler mot lokale folkevalgte og deltakere i samfunnsdebatten", "threats_politicians"),
+    ("Radikalisering og voldelig ekstremisme", "radicalisation"),
+    ("Pågående livstruende vold (PLIVO)", "plivo"),
 ]
 
 
@@ -32,5 +33,6 @@ def seed(apps: Any) -> None:
     """Create or update the standard focus areas, in the guide's order (idempotent).
     `apps` is the app registry (django.apps.apps), as reference_data's loaders receive it."""
     FocusArea = apps.get_model("avtaler", "FocusArea")
-    for order, name in enumerate(FOCUS_AREAS, start=1):
-        FocusArea.objects.update_or_create(name=name, defaults={"is_standard": True, "order": order})
+    for order, (name, code) in enumerate(FOCUS_AREAS, start=1):
+        FocusArea.objects.update_or_create(
+            name=name, defaults={"code": code, "is_standard": True, "order": order})

@@ -18,6 +18,6 @@ def test_loading_reference_data_restores_the_standard_focus_areas_in_the_guides_
     reference_data.load_all()
     reference_data.load_all()  # twice: no duplicates
     standard = list(FocusArea.objects.filter(is_standard=True).order_by("order")
-                    .values_list("name", flat=True))
-    assert standard == focus_areas.FOCUS_AREAS
+                    .values_list("name", "code"))
+    assert standard == focus_areas.FOCUS_AREAS  # with the codes SLT and council measures use
     assert FocusArea.objects.filter(name="Egen satsing", is_standard=False).exists()
