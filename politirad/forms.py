@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from avtaler.forms import FocusAreaField
-from samarbeid import pages
 from samarbeid.models import MeasureStatus, Municipality, Organisation
 from samarbeid.validators import validate_no_identity_number
 
@@ -31,10 +30,6 @@ LEGAL_BASIS_HELP = _("Required when exempt, e.g. «offl. § 13 jf. fvl. § 13».
 # §4.1.5: minutes, agenda items and tasks are about measures, not persons.
 NO_ID = [validate_no_identity_number]
 
-
-# The core's one error helper (issue #15); the name stays here for meetings.py and minutes.py,
-# which call forms.apply_errors (another branch is editing them).
-apply_errors = pages.apply_errors
 
 
 class CouncilFilterForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from samarbeid import audit
+from samarbeid import audit, pages
 from samarbeid.models import AuditAction, UserProfile
 
 from .. import forms, ical, selectors, services
@@ -37,7 +37,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
             meeting = services.meeting_create(council=council, actor=request.user,
                                               **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            pages.apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting is planned. Build the agenda next."))
             if selectors.agenda_overdue(meeting):
@@ -76,7 +76,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            pages.apply_errors(form, exc)
         else:
             messages.success(request, _("The meeting is saved."))
             # Moved closer, the agreement's deadline may now be behind us (§4.1.2).

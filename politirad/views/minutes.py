@@ -62,7 +62,7 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     access_level=data["access_level"], legal_basis=data["legal_basis"],
                     tasks=tasks)
             except ValidationError as exc:
-                forms.apply_errors(form, exc)
+                pages.apply_errors(form, exc)
             else:
                 messages.success(request, _("The minutes for item %(number)s are saved.")
                                  % {"number": item.number})
