@@ -145,30 +145,6 @@ def bump_for(instance: Any, *, scope: set[int] | None = None, known: bool = Fals
     bump(scope, users, reports=meta.label_lower in REFERENCE)
 
 
-def bump_former_users(sender: Any = None, instance: Any = None, raw: bool = False,
-                      **kwargs: Any) -> None:
-    """pre_save: a row that stops naming a user (a task given to someone else) must leave
-    that user's cached pages too, or they would show it until the entry expires. One query,
-    only for an existing row with a user foreign key, and only when one of them changes."""
-    from django.contrib.auth import get_user_model
-
-    meta = getattr(instance, "_meta", None)
-    if raw or meta is None or instance.pk is None or meta.label_lower in IGNORED:
-        return
-    user_model = get_user_model()
-    names = [f.attname for f in meta.concrete_fields
-             if f.many_to_one and f.related_model is user_model]
-    if not names:
-        return
-    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(*names).first()
-    if stored is None:
-        return
-    former = [old for old, name in zip(stored, names, strict=True)
-              if old is not None and old != getattr(instance, name, None)]
-    if former:
-        bump(set(), former)
-
-
 # --- Reading -------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import audit, compliance, pagecache
+from . import audit, compliance
 from .client_ip import client_ip
 from .models import AuditAction, UserProfile
 
@@ -59,7 +59,6 @@ def audit_password_change(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 # Any write to the portal's models invalidates the cached compliance findings.
 post_save.connect(compliance.invalidate, dispatch_uid="compliance_post_save")
-pre_save.connect(pagecache.bump_former_users, dispatch_uid="pagecache_former_users")
 post_delete.connect(compliance.invalidate, dispatch_uid="compliance_post_delete")
 m2m_changed.connect(compliance.invalidate, dispatch_uid="compliance_m2m")
 
