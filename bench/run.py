@@ -326,19 +326,28 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
             f"{p['rps_ratio']:.2f} | {p['p50_ms']:.1f} | {p['queries']} / {p['queries_small']} | "
             f"{p['sql_ms']:.1f} / {p['sql_ms_small']:.1f} | {_ok(good)} |")
     lines += ["", "## Pages, first request after a write (cold, in process)", "",
-              "A service writes in Stavanger (a comment on a task), then the page is requested "
-              "once; median of 4. In process, one request at a time, so wall time is the CPU "
-              f"of Python and PostgreSQL together. Bare page in process: {inproc_bare_ms:.2f} ms.",
-              "Cold (own): after a write in Stavanger, the pages' own municipality. Cold "
-              "(elsewhere): after a write in a municipality of another police district.", "",
-              "| page | warm ms | cold (own) ms | ratio (≥ 0.2) | queries | cold (elsewhere) ms "
-              "| ratio (≥ 0.2) | queries | |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "A service writes, its work after commit has run (the compliance refresh a "
+              "worker does in production; here Celery runs in process), then the page is "
+              "requested once; median of 4. In process, one request at a time, so wall time is "
+              "the CPU of Python and PostgreSQL together. Bare page in process: "
+              f"{inproc_bare_ms:.2f} ms.", "",
+              "- *Not shown (own)*: a comment on a task in Stavanger, the pages' own "
+              "municipality, which none of the pages shows (the task page does).",
+              "- *Not shown (elsewhere)*: the same in a municipality of another police "
+              "district.",
+              "- *Shown (own)*: a task in Stavanger moves between open and in progress, which "
+              "the home pages, my tasks, the council and meeting pages show, and which the "
+              "municipality's findings are computed from.", "",
+              "| page | warm ms | not shown (own) ms | ratio | queries | not shown (elsewhere) "
+              "ms | ratio | queries | shown (own) ms | ratio | queries | ≥ 0.2 |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in load:
+        worst = min(p["cold_ratio"], p["elsewhere_ratio"], p["shown_ratio"])
         lines.append(f"| {p['label']} | {p['warm_ms']:.1f} | {p['cold_ms']:.1f} | "
                      f"{p['cold_ratio']:.2f} | {p['cold_queries']} | {p['elsewhere_ms']:.1f} | "
                      f"{p['elsewhere_ratio']:.2f} | {p['elsewhere_queries']} | "
-                     f"{_ok(min(p['cold_ratio'], p['elsewhere_ratio']) >= t['cold_ratio'])} |")
+                     f"{p['shown_ms']:.1f} | {p['shown_ratio']:.2f} | {p['shown_queries']} | "
+                     f"{_ok(worst >= t['cold_ratio'])} |")
     report = next((p for p in load if p["label"] == "national report"), None)
     if report:
         worst = max(report["cold_ms"], report["elsewhere_ms"],

@@ -10,8 +10,10 @@ class SamarbeidConfig(AppConfig):
     def ready(self) -> None:
         from guardian.models import UserObjectPermission
 
-        from . import people, policy, signals  # noqa: F401
+        from . import pagecache, people, policy, signals  # noqa: F401
         from .models import Membership
+
+        pagecache.watch_bulk_writes()
 
         people.register()
 

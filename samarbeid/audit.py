@@ -53,11 +53,11 @@ def record(*, actor: Any, action: str, obj: Model, summary: str = "",
     )
     logger.info("audit %s %s#%s by %s", action, event.object_type, event.object_id,
                 getattr(actor, "pk", None))
-    # Every service records its write here, also those that bypass signals (an update()):
-    # the pages that show the object are made cold (samarbeid/pagecache.py).
-    from . import pagecache
+    # The object's history shows on its pages: those that show trails of its kind are made
+    # cold where the object is (the write itself bumped its own table: samarbeid/pagecache.py).
+    from . import compliance, pagecache
 
-    pagecache.bump_for(obj)
+    pagecache.bump(compliance.municipalities_of(obj), (), tables=[trail_of(obj)])
     return event
 
 
@@ -74,6 +74,11 @@ def record_account(*, user: Any, action: str, request: HttpRequest | None = None
             summary=summary[:300],
             ip_address=client_ip(request) if request is not None else None)
     return record(actor=user, action=action, obj=user, summary=summary, request=request)
+
+
+def trail_of(obj: Model) -> str:
+    """The page-cache dependency of the trails of `obj`'s kind (samarbeid/pagecache.py)."""
+    return f"audit:{obj._meta.label_lower}"
 
 
 def history(obj: Model) -> QuerySet[AuditEvent]:

@@ -103,6 +103,16 @@ def evaluate(municipalities: QuerySet[Municipality],
     seconds = settings.COMPLIANCE_CACHE_SECONDS
     if not seconds or codes is not None:
         return _evaluate(municipalities, ids, wanted)
+    from . import pagecache
+
+    # A page built from these findings depends on them, not on the tables they are computed
+    # from: their version and pending marks (below) say when they change.
+    with pagecache.reads_cached(pagecache.FINDINGS):
+        return _evaluate_cached(municipalities, ids, wanted, seconds)
+
+
+def _evaluate_cached(municipalities: QuerySet[Municipality], ids: list[int],
+                     wanted: list[Check], seconds: int) -> dict[int, dict[str, Finding]]:
     language = get_language() or settings.LANGUAGE_CODE
     stamp = f"{_version()}:{timezone.localdate()}"
     versions = _municipality_versions(ids)
@@ -220,12 +230,65 @@ def _store_snapshots(fresh: dict[int, Compact], language: str,
 
 def _evaluate(municipalities: QuerySet[Municipality], ids: list[int],
               wanted: list[Check]) -> dict[int, dict[str, Finding]]:
+    from django.db import connection
+
+    from . import pagecache
+
     result: dict[int, dict[str, Finding]] = {pk: {} for pk in ids}
-    for check in wanted:
-        findings = check.evaluate(municipalities)
-        for pk, row in result.items():
-            row[check.code] = findings.get(pk, Finding(Status.NOT_APPLICABLE))
+    skipped = cache.get(_SKIPPED_KEY)
+    reader = pagecache.TableReader()
+    with connection.execute_wrapper(reader):
+        for check in wanted:
+            findings = check.evaluate(municipalities)
+            for pk, row in result.items():
+                row[check.code] = findings.get(pk, Finding(Status.NOT_APPLICABLE))
+    if _learn_tables(reader.read) and cache.get(_SKIPPED_KEY) != skipped:
+        # A write to a table the checks had never read was let through while they read it
+        # for the first time: what was computed may be older than that write. A new version
+        # leaves it under a token nobody reads.
+        _bump_version()
+        mark_pending(None)
     return result
+
+
+# --- What the checks read ------------------------------------------------------------------
+# The findings depend on the tables the checks read (learned while they run, the union over
+# every computation, like the page cache's dependencies): a write to a table no check reads
+# (a comment on a task) leaves the findings, their snapshot and the reports as they were.
+
+_TABLES_KEY = "compliance:tables"
+_SKIPPED_KEY = "compliance:skipped"
+_read_tables: set[str] = set()
+
+
+def _known_tables() -> set[str]:
+    if not _read_tables:
+        _read_tables.update(cache.get(_TABLES_KEY) or ())
+    return _read_tables
+
+
+def _learn_tables(read: set[str]) -> bool:
+    """Add to the tables the checks read; True when some were new."""
+    new = read - _known_tables()
+    if not new:
+        return False
+    merged = set(cache.get(_TABLES_KEY) or ()) | _read_tables | read
+    _read_tables.update(merged)
+    cache.set(_TABLES_KEY, sorted(merged), None)
+    return True
+
+
+def _unread(table: str) -> bool:
+    """A table no check has read (False while nothing is learned: every table counts)."""
+    known = _known_tables()
+    return bool(known) and table not in known
+
+
+def _bump_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates
+        cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)
 
 
 _VERSION_KEY = "compliance:version"
@@ -354,6 +417,24 @@ def municipalities_of(instance: Any) -> set[int] | None:
     return scope
 
 
+def municipalities_of_rows(model: Any, rows: Iterable[Any]) -> set[int] | None:
+    """The municipalities of several rows of one model (a bulk write), their parents read
+    once each."""
+    memo: dict[tuple[str, Any], set[int] | None] = {}
+    fks = _owner_fks(model._meta)
+    result: set[int] = set()
+    for row in rows:
+        if model is Municipality:
+            result.add(int(row.pk))
+            continue
+        values = {f.attname: getattr(row, f.attname) for f in fks}
+        sub = _scope_of(model, ("row", id(row)), values, 0, memo)
+        if sub is None:
+            return None
+        result |= sub
+    return result
+
+
 def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     """The one write hook (post_save, post_delete, m2m_changed of every model): bumps the
     page versions (samarbeid/pagecache.py) and the findings of the municipalities the row
@@ -361,8 +442,9 @@ def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     from . import pagecache
 
     meta = getattr(sender, "_meta", None)
-    watched = not (meta is not None and (meta.app_label not in WATCHED_APPS
-                                         or meta.model_name in IGNORED_MODELS))
+    if pagecache.unshown(kwargs.get("update_fields") or ()):
+        return  # a reminder time moved: no page shows it, no check reads it
+    watched = meta is None or watches(meta)
     pages = (instance is not None and getattr(instance, "_meta", None) is not None
              and instance._meta.label_lower not in pagecache.IGNORED)
     if not watched and not pages:
@@ -371,19 +453,35 @@ def invalidate(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
     if instance is not None and "pk_set" not in kwargs and getattr(instance, "_meta", None):
         scope = municipalities_of(instance)
     if pages:
+        # A many-to-many change writes the join table too (`sender` is its model).
+        through = [meta.db_table] if "pk_set" in kwargs and meta is not None else []
         pagecache.bump_for(instance, scope=scope, known=True,
-                           update_fields=kwargs.get("update_fields"))
-    if not watched:
+                           update_fields=kwargs.get("update_fields"), tables=through)
+    if watched and meta is not None:
+        invalidate_findings(meta.db_table, scope)
+
+
+def invalidate_findings(table: str, scope: set[int] | None) -> None:
+    """A write to `table` in `scope` (None: anywhere): the findings computed from it are
+    stale, their municipalities pending until a worker has computed them again."""
+    if _unread(table):
+        try:
+            if not cache.add(_SKIPPED_KEY, 1, None):
+                cache.incr(_SKIPPED_KEY)
+        except ValueError:
+            cache.set(_SKIPPED_KEY, 1, None)
         return
-    try:
-        if scope is not None:
-            cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)
-        else:
-            cache.incr(_VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.set(_VERSION_KEY, int(timezone.now().timestamp()), None)
+    if scope is not None:
+        cache.set_many({_municipality_key(pk): uuid.uuid4().hex[:12] for pk in scope}, None)
+    else:
+        _bump_version()
     mark_pending(scope)
     refresh_later(scope)
+
+
+def watches(meta: Any) -> bool:
+    """Writes to this model can change a finding (its app is watched)."""
+    return meta.app_label in WATCHED_APPS and meta.model_name not in IGNORED_MODELS
 
 
 # --- Pending findings ----------------------------------------------------------------------

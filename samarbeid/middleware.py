@@ -120,9 +120,9 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     """Django's AuthenticationMiddleware, with the user row read from the cache (issue #12:
     the logged-in layout must not cost a database query per request).
 
-    The cached user is stored under the user's page version (samarbeid/pagecache.py), which
-    every save or delete of the user row bumps (deactivation, a new password, a new name),
-    so a changed account is read from the database on its next request. The session is
+    The cached user is stored under the versions of the user's row and profile
+    (samarbeid/pagecache.py), which every save or delete of them bumps (deactivation, a new
+    password, a new name), so a changed account is read from the database on its next request. The session is
     verified against the cached row exactly as Django does; anything unusual (no hash, a
     hash that does not match, an unknown backend) falls back to Django's own get_user.
     """
@@ -150,7 +150,7 @@ def _cached_user(request: HttpRequest) -> Any:
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
     try:
-        version = pagecache._versions([pagecache._ukey(int(user_id))])[0]
+        version = ":".join(pagecache._versions(pagecache.user_version_keys(int(user_id))))
         key = f"auth:user:{backend_path}:{user_id}:{version}"
         user = cache.get(key)
     except Exception:

@@ -1,19 +1,30 @@
 """Rendered page bodies cached in the shared cache (Redis), guarded by versions that writes
 bump, so a page is never shown stale after a write, in any web worker.
 
-One place bumps: `bump_for(instance)`, called by the single write hook every service's
-writes already pass through (compliance.invalidate on save/delete/m2m, and audit.record for
-writes that bypass signals, such as queryset updates). A write bumps
+Versions are per table and place. A write to a table bumps that table's version
 
-- `pc:all` always (pages that read the whole country, or whose scope is the reader's),
-- the version of each municipality the written row belongs to (compliance.municipalities_of),
-  or `pc:global` when that is unknown (a membership, a regional council's municipalities),
-- the version of the user a row names (their profile, their name in the header), and of
-  every user a row's foreign keys name (a task assigned to someone shows on their home and
-  "my tasks" at once, whatever municipality it is in),
-- `pc:reports` when reference data shows (a municipality, county or police district); the
-  reports depend on that, on `pc:global` and on the findings' own marks (compliance.py),
-  not on every write: findings change only when a refresh finds them changed.
+- everywhere (`T@all`: pages that read the whole country, or whose scope is the reader's),
+- in each municipality the written row belongs to (`T@m<pk>`, compliance.municipalities_of),
+  or `T@global` when that is unknown (a membership, a regional council's municipalities),
+- for the user the row is (their name in the header) and every user its foreign keys name
+  (`T@u<pk>`: a task assigned to someone shows on their home and "my tasks", wherever it is),
+
+and `pc:reports` when reference data shows (a municipality, county or police district).
+
+A page depends on the tables its build read: while a cached view runs, the SQL it sends is
+watched and the tables it names are the page's dependencies, learned per view (the union
+of what its builds read, in the shared cache and in the process). A page key holds the
+versions of those tables only, so a comment on a task leaves a page that shows no comments
+as it was, and a write in another municipality leaves a municipality's pages as they were.
+A body is stored only when its build read nothing outside the dependencies its key was made
+from (the first build of a view learns them, under a key that every write bumps: `*`).
+What a build reads from a cache instead of the database names its own dependency: the
+compliance findings (`findings`: the reports' version and the pending marks, see
+compliance.py), the user's own row and profile (the header reads them from the cache).
+
+One place bumps: `bump_for(instance)`, called by the single write hook (compliance.invalidate
+on save/delete/m2m); writes that send no signal (QuerySet.update, bulk_create) bump their
+table through `bump_table` (installed on QuerySet by samarbeid.apps, see `_watch_bulk`).
 
 A page key holds, besides those versions: the user and their session (nothing rendered for
 one person or one login is shown to another), a fingerprint of everything the principal's
@@ -30,17 +41,19 @@ response that queued messages is not stored. Only 200 HTML responses to GET are 
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -48,9 +61,10 @@ from django.utils.translation import get_language
 
 log = logging.getLogger("samarbeid.pagecache")
 
-ALL = "pc:all"
+ALL = "*"  # the table every write bumps: a view's key before its dependencies are learned
 GLOBAL = "pc:global"
 REPORTS = "pc:reports"
+FINDINGS = "findings"  # a dependency of pages that show compliance findings (compliance.py)
 # Rows the reports show besides the findings: their writes bump the reports' version.
 REFERENCE = {"samarbeid.municipality", "samarbeid.county", "samarbeid.policedistrict"}
 PREFIX = "pc:body:"
@@ -65,6 +79,19 @@ IGNORED = {"samarbeid.auditevent", "samarbeid.sentreminder", "samarbeid.complian
            "admin.logentry", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
            "django_celery_results.taskresult"}
 
+
+def unshown(fields: Iterable[str]) -> bool:
+    """Columns no page shows: when a write changes only these it bumps nothing. The
+    reminder times (`…reminder_at`, by convention) are moved by every scan that claims a row
+    (issue #12 "reminder scans that read only what is due")."""
+    names = list(fields)
+    return bool(names) and all(name.endswith("reminder_at") for name in names)
+
+# A page of more municipalities than this reads the tables' country-wide versions: fewer
+# keys to read, at the price of going cold on a write anywhere in the table.
+_PLACES_MAX = 12
+_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+
 Scope = Callable[..., "Iterable[int] | None"]
 
 
@@ -72,35 +99,51 @@ def _seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 300))
 
 
-def _mkey(pk: int) -> str:
-    return f"pc:m:{pk}"
+def _vkey(table: str, place: str) -> str:
+    return f"pc:v:{table}:{place}"
 
 
-def _ukey(pk: int) -> str:
-    return f"pc:u:{pk}"
+def _user_table() -> str:
+    from django.contrib.auth import get_user_model
+
+    return str(get_user_model()._meta.db_table)
+
+
+def user_version_keys(pk: int) -> list[str]:
+    """The versions of a user's own row and profile: the header shows them, read from the
+    cache (CachedAuthenticationMiddleware), so every page of theirs depends on them."""
+    from .models import UserProfile
+
+    return [_vkey(_user_table(), f"u{pk}"), _vkey(UserProfile._meta.db_table, f"u{pk}")]
 
 
 # --- Bumping -------------------------------------------------------------------------------
 
 
 def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = (),
-         reports: bool = False) -> None:
-    """Make every page that reads these municipalities (None: any) or users cold. Now and
-    again after commit (a request that read the old rows while the write's transaction was
-    open must not leave its body under the new version)."""
+         reports: bool = False, tables: Iterable[str] = ()) -> None:
+    """Make every page that reads these tables (and every not yet learned page) in these
+    municipalities (None: unknown, any) or of these users cold. Now and again after commit
+    (a request that read the old rows while the write's transaction was open must not leave
+    its body under the new version)."""
     scope = None if municipalities is None else sorted(set(municipalities))
     users = sorted({u for u in user_ids if u is not None})
+    names = sorted({ALL, *tables})
 
     def now() -> None:
         token = uuid.uuid4().hex[:12]
-        values = {ALL: token}
+        values: dict[str, str] = {}
         if reports:
             values[REPORTS] = token
         if scope is None:
             values[GLOBAL] = token
-        else:
-            values.update({_mkey(pk): token for pk in scope})
-        values.update({_ukey(pk): token for pk in users})
+        for table in names:
+            values[_vkey(table, "all")] = token
+            if scope is None:
+                values[_vkey(table, "global")] = token
+            else:
+                values.update({_vkey(table, f"m{pk}"): token for pk in scope})
+            values.update({_vkey(table, f"u{pk}"): token for pk in users})
         try:
             cache.set_many(values, None)
         except Exception:  # without the cache nothing is cached, so nothing is stale
@@ -120,15 +163,16 @@ def bump_reports() -> None:
 
 
 def bump_for(instance: Any, *, scope: set[int] | None = None, known: bool = False,
-             update_fields: Iterable[str] | None = None) -> None:
+             update_fields: Iterable[str] | None = None, tables: Iterable[str] = ()) -> None:
     """The write hook: bump what a write to `instance` can change. `scope`: the
-    municipalities the row belongs to when the caller has worked them out (`known`)."""
+    municipalities the row belongs to when the caller has worked them out (`known`);
+    `tables`: more tables the write changed (the join table of a many-to-many change)."""
     from django.contrib.auth import get_user_model
 
     from . import compliance
 
     meta = getattr(instance, "_meta", None)
-    if meta is None or meta.label_lower in IGNORED:
+    if meta is None or meta.label_lower in IGNORED or unshown(update_fields or ()):
         return
     if not known:
         scope = compliance.municipalities_of(instance)
@@ -140,9 +184,176 @@ def bump_for(instance: Any, *, scope: set[int] | None = None, known: bool = Fals
     if isinstance(instance, user_model):
         users.append(instance.pk)
         # A name shows on other people's pages (a council's members): every page, unless
-        # the login only stamped the time of the last login.
+        # the login only stamped the time of the last login (their own row is bumped).
         scope = set() if update_fields and set(update_fields) <= {"last_login"} else None
-    bump(scope, users, reports=meta.label_lower in REFERENCE)
+    bump(scope, users, reports=meta.label_lower in REFERENCE,
+         tables=[meta.db_table, *tables])
+
+
+def bump_table(model: Any, rows: list[Any] | None = None,
+               fields: Iterable[str] | None = None) -> None:
+    """A write that sent no signal (QuerySet.update, bulk_create): bump the model's table,
+    in the municipalities of `rows` when they are given, else everywhere."""
+    from . import compliance
+
+    meta = model._meta
+    if meta.label_lower in IGNORED or (fields is not None and unshown(fields)):
+        return
+    try:
+        scope = compliance.municipalities_of_rows(model, rows) if rows is not None else None
+    except Exception:  # a historical model in a migration, a row gone: everywhere
+        scope = None
+    bump(scope, (), reports=meta.label_lower in REFERENCE, tables=[meta.db_table])
+    if compliance.watches(meta):
+        compliance.invalidate_findings(meta.db_table, scope)
+
+
+_BULK_ROWS = 50
+
+
+def watch_bulk_writes() -> None:
+    """QuerySet.update and bulk_create send no signal: wrap them (once, from the core's
+    AppConfig.ready) so they bump their table like every other write. The rows of a small
+    update are read first (their foreign keys only) for their municipalities; a large one,
+    or one that moves rows (changes a foreign key), bumps the table everywhere."""
+    from django.db.models.query import QuerySet
+
+    if getattr(QuerySet.update, "_pagecache", False):
+        return
+    plain_update, plain_bulk_create = QuerySet.update, QuerySet.bulk_create
+
+    def update(self: Any, **kwargs: Any) -> int:
+        meta = self.model._meta
+        if meta.label_lower in IGNORED or unshown(kwargs):
+            return int(plain_update(self, **kwargs))
+        fks = [f.attname for f in meta.concrete_fields if f.many_to_one]
+        moves = any(meta.get_field(name).many_to_one for name in kwargs
+                    if _is_field(meta, name))
+        # Rows no page reads need no municipalities: everywhere is as cheap and as right.
+        rows = None if moves or not depended_on(meta.db_table) else _rows(self, fks)
+        count = int(plain_update(self, **kwargs))
+        if count:
+            bump_table(self.model, rows if rows is not None and len(rows) <= _BULK_ROWS
+                       else None, fields=kwargs)
+        return count
+
+    def bulk_create(self: Any, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        created = plain_bulk_create(self, objs, *args, **kwargs)
+        if created:
+            bump_table(self.model, list(created) if len(created) <= _BULK_ROWS else None)
+        return created
+
+    update._pagecache = True  # type: ignore[attr-defined]
+    QuerySet.update = update  # type: ignore[method-assign]
+    QuerySet.bulk_create = bulk_create  # type: ignore[method-assign]
+
+
+def _rows(queryset: Any, fks: list[str]) -> list[Any] | None:
+    try:
+        return list(queryset.only(*fks or ["pk"])[:_BULK_ROWS + 1])
+    except Exception:  # a values() queryset, a combined query: everywhere
+        return None
+
+
+def _is_field(meta: Any, name: str) -> bool:
+    try:
+        meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
+# --- Learning what a page reads ------------------------------------------------------------
+
+
+class TableReader:
+    """An execute wrapper that notes the tables the SQL sent through it names."""
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        self.paused = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not self.paused:
+            known = _tables()
+            self.read.update(name for name in _QUOTED.findall(sql) if name in known)
+        return execute(sql, params, many, context)
+
+
+# The builds running in this request, outermost first (a page, the parts it reads).
+_builds: contextvars.ContextVar[tuple[TableReader, ...]] = contextvars.ContextVar(
+    "pc_builds", default=())
+_TABLES: set[str] = set()
+_learned: dict[str, frozenset[str]] = {}
+
+
+def _tables() -> set[str]:
+    if not _TABLES:
+        from django.apps import apps
+
+        _TABLES.update(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+    return _TABLES
+
+
+@contextmanager
+def reads_cached(source: str) -> Iterator[None]:
+    """A part of a page read from a cache of its own (`source`, e.g. FINDINGS): its SQL is
+    not the page's dependency, the source is."""
+    builds = _builds.get()
+    for build in builds:
+        build.read.add(source)
+        build.paused += 1
+    try:
+        yield
+    finally:
+        for build in builds:
+            build.paused -= 1
+
+
+@contextmanager
+def _building(reader: TableReader) -> Iterator[None]:
+    token = _builds.set((*_builds.get(), reader))
+    try:
+        with connection.execute_wrapper(reader):
+            yield
+    finally:
+        _builds.reset(token)
+
+
+def _learned_for(name: str) -> frozenset[str] | None:
+    found = _learned.get(name)
+    if found is None:
+        stored = cache.get(f"pc:deps:{name}")
+        if stored:
+            found = _learned[name] = frozenset(stored)
+    return found
+
+
+def _learn(name: str, read: set[str]) -> None:
+    """Add what a build read to the view's dependencies (a union: every build of the view
+    for any reader; never fewer, so a key never drops a table some body depends on)."""
+    known = _learned_for(name) or frozenset()
+    merged = known | read
+    if merged != known:
+        stored = cache.get(f"pc:deps:{name}") or ()
+        merged |= frozenset(stored)
+        _learned[name] = frozenset(merged)
+        # The union over every view first: a bulk write checks it (depended_on) before it
+        # decides that no page needs its rows' municipalities.
+        cache.set(_ANY_DEPS, sorted(set(cache.get(_ANY_DEPS) or ()) | merged), None)
+        cache.set(f"pc:deps:{name}", sorted(merged), None)
+
+
+_ANY_DEPS = "pc:deps"
+
+
+def depended_on(table: str) -> bool:
+    """Some page or part has read `table` (read from the cache: another worker may have
+    learned it)."""
+    try:
+        return table in set(cache.get(_ANY_DEPS) or ())
+    except Exception:
+        return True
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -203,25 +414,57 @@ def _versions(keys: list[str]) -> list[str]:
     return values
 
 
+def _dependency_keys(deps: Iterable[str], scope: set[int] | None, user_pk: int) -> list[str]:
+    """The version keys of a page that read `deps` in `scope` (None: the whole country)."""
+    keys = user_version_keys(user_pk)
+    wide = scope is None or len(scope) > _PLACES_MAX
+    for table in sorted(deps):
+        if table == FINDINGS:
+            continue
+        keys.append(_vkey(table, f"u{user_pk}"))
+        if wide:
+            keys.append(_vkey(table, "all"))
+        else:
+            assert scope is not None
+            keys.append(_vkey(table, "global"))
+            keys.extend(_vkey(table, f"m{pk}") for pk in sorted(scope))
+    return keys
+
+
+def _findings_parts(scope: set[int] | None) -> list[str]:
+    """A page that shows findings holds their version and the pending marks of its
+    municipalities (between a write and its refresh the findings are not yet known)."""
+    from . import compliance
+    from .models import Municipality
+
+    version = _versions([REPORTS])[0]
+    if scope is None:
+        key = f"pc:mids:{version}"
+        ids = cache.get(key)
+        if ids is None:
+            ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+            cache.set(key, ids, _seconds() * 12)
+    else:
+        ids = sorted(scope)
+    return [version, *compliance.pending_marks(ids)]
+
+
 def _key(request: HttpRequest, name: str, scope: set[int] | None,
-         extra: Iterable[str] = ()) -> str:
+         extra: Iterable[str] = (), deps: Iterable[str] = (ALL,)) -> str:
     from . import policy
 
     user: Any = request.user
     principal = policy.for_user(user)
     session_key = getattr(request.session, "session_key", None) or "-"
-    deps = [_ukey(user.pk)]
-    if scope is None:
-        deps.append(ALL)
-    else:
-        deps.append(GLOBAL)
-        deps.extend(_mkey(pk) for pk in sorted(scope))
-    versions = _versions(deps)
+    deps = set(deps)
+    versions = _versions(_dependency_keys(deps, scope, user.pk))
+    if FINDINGS in deps:
+        versions.extend(_findings_parts(scope))
     hx = "|".join(request.META.get(h, "") for h in _HX_HEADERS)
     raw = "\x1f".join([name, request.get_full_path(), get_language() or "", hx,
                        str(timezone.localdate()), str(user.pk),
                        hashlib.blake2b(session_key.encode(), digest_size=8).hexdigest(),
-                       fingerprint(principal, user), *versions, *extra])
+                       fingerprint(principal, user), *sorted(deps), *versions, *extra])
     return PREFIX + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
@@ -260,25 +503,135 @@ def cached_page(scope: Scope | None = None,
             try:
                 ids = scope(request, *args, **kwargs) if scope is not None else None
                 more = list(depends(request, *args, **kwargs)) if depends is not None else []
-                key = _key(request, name, None if ids is None else set(ids), more)
+                learned = _learned_for(name)
+                key = _key(request, name, None if ids is None else set(ids), more,
+                           learned if learned is not None else (ALL,))
                 entry = cache.get(key)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
                 return view(request, *args, **kwargs)
             if entry is not None:
                 return _serve(request, entry)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if _storable(response, request):
+            ids_set = None if ids is None else set(ids)
+            # Under `*` (which every write bumps): unchanged after the build means no write
+            # happened while it ran, so a key from versions read after it is as safe.
+            guard = _key(request, name, ids_set, more, (ALL,))
+            build = TableReader()
+            with _building(build):
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+            if not _storable(response, request):
+                if build.read:
+                    _learn(name, build.read)
+                return response
+            if learned is not None and build.read <= learned:
+                keys = [key]
+            else:
+                # The build read what the key was not made of (a view's first build, a
+                # branch no earlier build took): store it under the dependencies it has now,
+                # if nothing was written meanwhile.
+                _learn(name, build.read)
+                deps = _learned_for(name) or frozenset(build.read)
+                keys = ([guard, _key(request, name, ids_set, more, deps)]
+                        if _key(request, name, ids_set, more, (ALL,)) == guard else [])
+            if keys:
                 body = _CSRF.sub(rb"\1" + _CSRF_HOLE + rb"\2", response.content)
-                cache.set(key, (response["Content-Type"], body), _seconds())
+                cache.set_many(dict.fromkeys(keys, (response["Content-Type"], body)),
+                               _seconds())
             return response
 
         wrapper.page_cached = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+# --- Parts of pages ------------------------------------------------------------------------
+# A page built again after a write need not build every part again: a part (a home-page
+# section's provider, a municipality panel) is cached on its own, under the versions of the
+# tables it read, so a task's new status rebuilds the tasks of the home page, not its
+# meetings, measures and agreements (issue #12, "page bodies and sections").
+
+
+def _part_key(name: str, user: Any, scope: set[int] | None, deps: Iterable[str],
+              extra: str) -> str:
+    from . import policy
+
+    deps = set(deps)
+    versions = _versions(_dependency_keys(deps, scope, user.pk))
+    if FINDINGS in deps:
+        versions.extend(_findings_parts(scope))
+    raw = "\x1f".join([name, extra, get_language() or "", str(timezone.localdate()),
+                       str(user.pk), fingerprint(policy.for_user(user), user),
+                       *sorted(deps), *versions])
+    return "pc:part:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+
+
+def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[], Any],
+                extra: str = "") -> Any:
+    """`build()`'s value (picklable) for this reader, cached under the versions of what it
+    read in `scope` (None: the whole country); the page around it depends on the same."""
+    if not _seconds() or not getattr(user, "is_authenticated", False):
+        return build()
+    try:
+        learned = _learned_for(name)
+        key = _part_key(name, user, scope, learned if learned is not None else (ALL,), extra)
+        found = cache.get(key)
+    except Exception:
+        log.warning("page cache unavailable: part %s built", name, exc_info=True)
+        return build()
+    if found is not None:
+        deps, value = found
+        for outer in _builds.get():
+            if not outer.paused:
+                outer.read.update(deps)
+        return value
+    guard = _part_key(name, user, scope, (ALL,), extra)
+    reader = TableReader()
+    with _building(reader):
+        value = build()
+    if learned is not None and reader.read <= learned:
+        keys = [key]
+    else:
+        if reader.read:
+            _learn(name, reader.read)
+        deps = _learned_for(name) or frozenset(reader.read)
+        keys = ([_part_key(name, user, scope, deps, extra)]
+                if _part_key(name, user, scope, (ALL,), extra) == guard else [])
+    if keys:
+        try:
+            cache.set_many(dict.fromkeys(keys, (sorted(reader.read), value)), _seconds())
+        except Exception:  # a value that does not pickle: built each time, still right
+            log.warning("part %s not cached", name, exc_info=True)
+    return value
+
+
+def user_scope(user: Any) -> set[int] | None:
+    """The municipalities a user's own pages and parts read (principal_scope)."""
+    from . import access, policy
+
+    principal = policy.for_user(user)
+    if principal.national_admin or principal.grants or user.is_superuser:
+        return None
+    versions = _versions([GLOBAL, REPORTS])
+    key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
+    found = cache.get(key)
+    if found is not None:
+        return None if found == "*" else set(found)
+    ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
+    for kind, seats in principal.seats.items():
+        model = _seat_model(kind)
+        for pk in seats:
+            sub = object_scope(model, pk) if model is not None else None
+            if sub is None or ids is None:
+                ids = None
+                break
+            ids |= sub
+        if ids is None:
+            break
+    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
+    return ids
 
 
 # --- Scopes the apps' urls.py use ----------------------------------------------------------
@@ -312,30 +665,7 @@ def principal_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int]
     reads and those of the councils and levels they sit on (None for a national reader or
     per-object grants: any). Cached per principal under the global and reference versions
     (a new municipality in a district, a council's municipalities changing)."""
-    from . import access, policy
-
-    user: Any = request.user
-    principal = policy.for_user(user)
-    if principal.national_admin or principal.grants or user.is_superuser:
-        return None
-    versions = _versions([GLOBAL, REPORTS])
-    key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
-    found = cache.get(key)
-    if found is not None:
-        return None if found == "*" else set(found)
-    ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
-    for kind, seats in principal.seats.items():
-        model = _seat_model(kind)
-        for pk in seats:
-            sub = object_scope(model, pk) if model is not None else None
-            if sub is None or ids is None:
-                ids = None
-                break
-            ids |= sub
-        if ids is None:
-            break
-    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
-    return ids
+    return user_scope(request.user)
 
 
 def _seat_model(kind: str) -> Any:

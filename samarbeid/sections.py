@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 SECTIONS = ("meetings", "tasks", "reminders")
@@ -36,9 +37,15 @@ def register(section: str, provider: Provider) -> Provider:
 
 
 def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
+    from . import pagecache
+
     items: list[Item] = []
+    scope = pagecache.user_scope(user) if getattr(user, "is_authenticated", False) else None
     for provider in _providers[section]:
-        items.extend(provider(user))
+        # Each provider's items are cached on their own (a task's new status rebuilds the
+        # tasks, not the meetings: samarbeid/pagecache.py cached_part).
+        items.extend(pagecache.cached_part(_name(provider), user, scope,
+                                           partial(provider, user)))
 
     def sort_key(item: Item) -> tuple[int, str]:
         when = item.when
@@ -47,6 +54,20 @@ def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
         return (0 if when else 1, when.isoformat() if when else "")
 
     return sorted(items, key=sort_key)[:limit]
+
+
+def _name(fn: Any) -> str:
+    return f"section:{fn.__module__}.{getattr(fn, '__qualname__', fn)}"
+
+
+def _panel_context(panel: Panel, user: Any, municipality: Any) -> dict[str, Any] | None:
+    """A panel's context with its querysets read (a cached part holds rows, not queries)."""
+    ctx = panel.context(user, municipality)
+    if ctx is None:
+        return None
+    from django.db.models import QuerySet
+
+    return {k: list(v) if isinstance(v, QuerySet) else v for k, v in ctx.items()}
 
 
 # --- Panels on the municipality page ---------------------------------------------------
@@ -74,9 +95,14 @@ def register_panel(panel: Panel) -> Panel:
 
 
 def panels_for(user: Any, municipality: Any) -> list[tuple[Panel, dict[str, Any]]]:
+    from . import pagecache
+
     out = []
     for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        ctx = panel.context(user, municipality)
+        ctx = pagecache.cached_part(
+            f"panel:{panel.key}:{_name(panel.context)}", user, {municipality.pk},
+            partial(_panel_context, panel, user, municipality),
+            extra=str(municipality.pk))
         if ctx is not None:
             out.append((panel, ctx))
     return out

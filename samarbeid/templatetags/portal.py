@@ -35,9 +35,15 @@ def object_history(obj: Model, label: str = "", limit: int = 50) -> dict[str, An
 
     Downloads are counted, not listed, so they cannot push signings and approvals out of view.
     """
+    from samarbeid import pagecache
+
     events = audit.history(obj)
-    return {
-        "events": list(events.exclude(action="export")[:limit]),
-        "exports": events.filter(action="export").count(),
-        "label": label,
-    }
+    # A cached page holding this trail depends on the trails of this kind of object, not
+    # on every audit record (audit.record bumps that: a comment on a task leaves the
+    # meeting's page as it was).
+    with pagecache.reads_cached(audit.trail_of(obj)):
+        return {
+            "events": list(events.exclude(action="export")[:limit]),
+            "exports": events.filter(action="export").count(),
+            "label": label,
+        }

@@ -260,6 +260,7 @@ def council_check(settings: Any) -> Any:
                 for pk in qs.values_list("pk", flat=True)}
 
     saved = dict(compliance._registry)
+    compliance._read_tables.clear()  # what the real checks read, learned by earlier tests
     compliance._registry.clear()
     compliance.register(Check("test_council", lazystr("Har politiråd (test)"),
                               lazystr("§4 test"), "§4", "tests", evaluate))
@@ -325,6 +326,31 @@ def test_before_the_refresh_has_run_the_report_is_built_again(
     with django_capture_on_commit_callbacks(execute=False):
         PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
                                      municipality=world.bergen)
+    assert "Bergen" in _listed(client).content.decode()
+
+
+def test_a_write_to_a_table_no_check_reads_leaves_the_findings_and_the_report(
+        client: Any, world: Any, council_check: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """The findings depend on the tables the checks read: an agenda item (which the one
+    check here does not read) marks nothing pending, even before any refresh has run."""
+    from politirad.models import PoliceCouncil
+    from samarbeid import compliance
+
+    meeting = make_meeting(world)
+    client.force_login(world.admin)
+    _listed(client)
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    marks = compliance.pending_marks([world.stavanger.pk, world.bergen.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agenda_item_add(meeting=meeting, actor=world.police, title="Sak om skolevei",
+                                 description="", presenter="Paul")
+    assert compliance.pending_marks([world.stavanger.pk, world.bergen.pk]) == marks
+    assert _listed(client).headers.get("X-Page-Cache") == "hit"
+    with django_capture_on_commit_callbacks(execute=False):
+        PoliceCouncil.objects.create(name="Politirådet i Bergen", kind="local",
+                                     municipality=world.bergen)
+    assert compliance.pending_marks([world.stavanger.pk, world.bergen.pk]) != marks
     assert "Bergen" in _listed(client).content.decode()
 
 
@@ -421,3 +447,106 @@ def test_a_task_given_to_someone_else_leaves_the_former_responsibles_page(
     response = client.get(path)
     assert response.headers.get("X-Page-Cache") != "hit"
     assert "Kartlegge skoleveier" not in response.content.decode()
+
+
+# --- Versions per table: a page goes cold on a write to what it read (issue #12) ---------
+
+
+def test_a_comment_on_a_task_leaves_the_meeting_page_cached_and_a_new_status_shows(
+        client: Any, world: Any) -> None:
+    """The next meeting's page lists the open tasks of earlier ones, not their comments: a
+    comment leaves its body as it was, a task done leaves the list on the next request."""
+    from politirad.models import TaskStatus
+    from tests.politirad.helpers import member
+
+    earlier = make_meeting(world, days=-30)
+    task = services.task_create(meeting=earlier, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(earlier.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    meeting = make_meeting(world, earlier.council, days=10)
+    path = f"/politirad/moter/{meeting.pk}/"
+    assert "Kartlegge skoleveier" in _get(client, world.leader, path).content.decode()
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    services.task_update_status(task=task, actor=world.leader, status=task.status,
+                                comment="Vi har startet")
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE,
+                                comment="Ferdig")
+    fresh = client.get(path)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Kartlegge skoleveier" not in fresh.content.decode()
+
+
+def test_the_comment_shows_at_once_on_the_task_page(client: Any, world: Any) -> None:
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-3)
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(meeting.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = f"/politirad/oppgaver/{task.pk}/"
+    _get(client, world.leader, path)
+    client.get(path)
+    services.task_update_status(task=task, actor=world.leader, status=task.status,
+                                comment="Vi har startet på kartleggingen")
+    assert "Vi har startet på kartleggingen" in client.get(path).content.decode()
+
+
+def test_a_bulk_update_and_a_bulk_create_show_on_the_next_request(client: Any,
+                                                                  world: Any) -> None:
+    """QuerySet.update and bulk_create send no signal; they bump their table all the same."""
+    from politirad.models import AgendaItem, Meeting
+
+    meeting = make_meeting(world)
+    path = f"/politirad/moter/{meeting.pk}/"
+    _get(client, world.leader, path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    Meeting.objects.filter(pk=meeting.pk).update(place="Kulturhuset")
+    assert "Kulturhuset" in client.get(path).content.decode()
+    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, number=9, title="Sak om bading")])
+    assert "Sak om bading" in client.get(path).content.decode()
+
+
+def test_moving_a_reminder_leaves_the_pages_cached(client: Any, world: Any) -> None:
+    """A reminder scan claims rows by moving their next reminder, which no page shows."""
+    from politirad.models import Task
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-3)
+    services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                         responsible_member=member(meeting.council, world.leader),
+                         deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = f"/politirad/moter/{meeting.pk}/"
+    _get(client, world.leader, path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    Task.objects.filter(meeting=meeting).update(next_reminder_at=timezone.now())
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+
+
+def test_a_new_task_rebuilds_the_tasks_of_home_not_the_whole_page(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """Home's sections are cached parts: after a task is given to the user the page is
+    built again with the tasks read again and the upcoming meetings from the cache."""
+    from politirad import selectors
+    from tests.politirad.helpers import make_council, member
+
+    council = make_council(world)
+    member(council, world.leader)
+    make_meeting(world, council, days=5)
+    assert "Rådhuset" in _get(client, world.leader, "/").content.decode()
+    calls = []
+    upcoming = selectors.upcoming_meetings_for
+    monkeypatch.setattr(selectors, "upcoming_meetings_for",
+                        lambda user: calls.append(user) or upcoming(user))
+    services.council_task_create(council=council, actor=world.police,
+                                 title="Kartlegge skoleveier", responsible_user=world.leader,
+                                 deadline=timezone.localdate() + dt.timedelta(days=14))
+    fresh = client.get("/")
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Kartlegge skoleveier" in fresh.content.decode()
+    assert "Rådhuset" in fresh.content.decode()  # the upcoming meeting, from its part
+    assert calls == []
+    services.meeting_create(council=council, actor=world.police, place="Kulturhuset",
+                            starts_at=timezone.now() + dt.timedelta(days=3))
+    assert "Kulturhuset" in client.get("/").content.decode()
+    assert len(calls) == 1
