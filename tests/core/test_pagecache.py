@@ -534,10 +534,14 @@ def test_a_new_task_rebuilds_the_tasks_of_home_not_the_whole_page(
     member(council, world.leader)
     make_meeting(world, council, days=5)
     assert "Rådhuset" in _get(client, world.leader, "/").content.decode()
-    calls = []
+    calls: list[Any] = []
     upcoming = selectors.upcoming_meetings_for
-    monkeypatch.setattr(selectors, "upcoming_meetings_for",
-                        lambda user: calls.append(user) or upcoming(user))
+
+    def counted(user: Any) -> Any:
+        calls.append(user)
+        return upcoming(user)
+
+    monkeypatch.setattr(selectors, "upcoming_meetings_for", counted)
     services.council_task_create(council=council, actor=world.police,
                                  title="Kartlegge skoleveier", responsible_user=world.leader,
                                  deadline=timezone.localdate() + dt.timedelta(days=14))
