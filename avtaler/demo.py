@@ -100,6 +100,9 @@ def build_national(country: demo_national.Country) -> None:
                          if status in ("in_force", "sent_for_signing") else ""),
             in_force_from=(now - dt.timedelta(days=signed_days_ago)
                            if status == "in_force" else None)))
+    for v in versions:  # bulk_create skips save, which arms the reminders
+        v.revision_reminder_at = v.revision_reminder_due()
+        v.signature_reminder_at = v.signature_reminder_due()
     versions = demo_national.bulk(AgreementVersion, versions)
     for a, v in zip(agreements, versions, strict=True):
         a.latest_version = v

@@ -61,6 +61,18 @@ class VersionStatus(models.TextChoices):
 LOCKED_STATUSES = {VersionStatus.SENT_FOR_SIGNING, VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED,
                    VersionStatus.WITHDRAWN}
 SIGNED_STATUSES = {VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED}
+# Reminders (avtaler.reminders): the revision is due in 90 and 30 days and on the day (§3:
+# plan for revision); a version has waited more than 14 days for a signature.
+REVISION_STAGES = (90, 30, 0)
+SIGNATURE_WAIT_DAYS = 14
+# The fields the reminder times are computed from (AgreementVersion.save re-arms on them).
+REMINDER_SOURCE_FIELDS = ("status", "revision_due", "sent_for_signing_at")
+REMINDER_FIELDS = ("revision_reminder_at", "signature_reminder_at")
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in the portal's time zone (day reminders fall due then)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class CooperationForm(models.TextChoices):
@@ -396,6 +408,12 @@ class AgreementVersion(models.Model):
     pdf_sha256 = models.CharField(_("SHA-256 of the sealed PDF"), max_length=64, blank=True,
                                   db_index=True)
     sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True)
+    # When the next revision and signature reminders fall due (None: nothing to send):
+    # computed by the methods below when the status, the revision date or the sending
+    # changes (save) and claimed by avtaler.reminders with a conditional UPDATE, so a scan
+    # reads only the versions whose time has come (issue #12).
+    revision_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signature_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = VersionQuerySet.as_manager()
 
@@ -406,6 +424,9 @@ class AgreementVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="unique_version_number"),
         ]
+        indexes = [models.Index(fields=[f], name=f"version_{f}",
+                                condition=models.Q(**{f"{f}__isnull": False}))
+                   for f in REMINDER_FIELDS]
 
     def __str__(self) -> str:
         return _("Version %(number)s") % {"number": self.number}
@@ -413,9 +434,10 @@ class AgreementVersion(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Signed text never changes (§3: a revision is a new version). Only lifecycle and
         # rendering fields may be written on a locked version.
+        stored = None
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).values(
-                *CONTENT_FIELDS, *SEALED_FIELDS, "status").first()
+                *CONTENT_FIELDS, *SEALED_FIELDS, *REMINDER_SOURCE_FIELDS).first()
             if stored and stored["status"] in LOCKED_STATUSES:
                 changed = [f for f in CONTENT_FIELDS if stored[f] != getattr(self, f)]
                 went_back = self.status == VersionStatus.DRAFT
@@ -426,7 +448,29 @@ class AgreementVersion(models.Model):
                     stored[f] != (getattr(self, f).name if f == "pdf" else getattr(self, f))
                     for f in SEALED_FIELDS):
                 raise SignedVersionError()
+        if stored is None or any(stored[f] != getattr(self, f) for f in REMINDER_SOURCE_FIELDS):
+            self.revision_reminder_at = self.revision_reminder_due()
+            self.signature_reminder_at = self.signature_reminder_due()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *REMINDER_FIELDS}
         super().save(*args, **kwargs)
+
+    def revision_reminder_due(self, *, after: int | None = None) -> dt.datetime | None:
+        """When the next revision reminder falls due, `after` the stage just sent (days
+        before the revision), or None when nothing more is to be sent."""
+        if self.status != VersionStatus.IN_FORCE or self.revision_due is None:
+            return None
+        stages = [s for s in REVISION_STAGES if after is None or s < after]
+        if not stages:
+            return None
+        return local_midnight(self.revision_due - dt.timedelta(days=stages[0]))
+
+    def signature_reminder_due(self) -> dt.datetime | None:
+        """When the "waiting for your signature" reminder falls due, or None."""
+        if self.status != VersionStatus.SENT_FOR_SIGNING or self.sent_for_signing_at is None:
+            return None
+        return self.sent_for_signing_at + dt.timedelta(days=SIGNATURE_WAIT_DAYS)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.pk and type(self).objects.filter(pk=self.pk, status__in=LOCKED_STATUSES).exists():
@@ -570,6 +614,13 @@ class Signature(models.Model):
         if self.pk and type(self).objects.filter(pk=self.pk).exists():
             raise ValidationError(_("A signature cannot be changed."), code="locked")
         super().save(*args, **kwargs)
+        # Who is still to sign has changed: the waiting reminder is re-armed (the ledger
+        # keeps those already reminded from a second e-mail).
+        version = self.version
+        if version.status == VersionStatus.SENT_FOR_SIGNING:
+            version.signature_reminder_at = version.signature_reminder_due()
+            AgreementVersion.objects.filter(pk=version.pk).update(
+                signature_reminder_at=version.signature_reminder_at)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("A signature cannot be deleted."), code="locked")

@@ -51,7 +51,8 @@ def generate(scale: float = 1.0) -> dict[str, int]:
 
 @transaction.atomic
 def _generate(scale: float) -> dict[str, int]:
-    from avtaler.models import Agreement, AgreementVersion, FocusArea, Signature
+    from avtaler.models import Agreement, AgreementVersion, FocusArea, Signature, local_midnight
+    from evaluering import reminders as evaluation_reminders
     from evaluering.models import Evaluation
     from politikontakt.models import Assignment
     from politirad import models as pr
@@ -120,7 +121,9 @@ def _generate(scale: float) -> dict[str, int]:
                          evaluation_method="gll", revision_interval_months=24,
                          revision_due=today + dt.timedelta(days=400),
                          fingerprint=hashlib.sha256(str(a.pk).encode()).hexdigest(),
-                         in_force_from=now - dt.timedelta(days=300)) for a in agreements])
+                         in_force_from=now - dt.timedelta(days=300),
+                         revision_reminder_at=local_midnight(today + dt.timedelta(days=400 - 90)))
+        for a in agreements])
     for a, v in zip(agreements, versions, strict=True):
         a.in_force_version = v
         a.latest_version = v
@@ -134,7 +137,10 @@ def _generate(scale: float) -> dict[str, int]:
                                  "Politimester"))])
 
     # --- councils, meetings, minutes, tasks ---------------------------------------------
-    councils = [pr.PoliceCouncil(name=f"Politirådet i {m.name}", kind="local", municipality=m)
+    # bulk_create skips save, which arms the reminders: the rows here are armed by hand.
+    check_at = pr.few_meetings_check_at(today.year)
+    councils = [pr.PoliceCouncil(name=f"Politirådet i {m.name}", kind="local", municipality=m,
+                                 few_meetings_reminder_at=check_at)
                 for m in chosen]
     by_district: dict[int, list[Municipality]] = {}
     for m in chosen:
@@ -143,7 +149,8 @@ def _generate(scale: float) -> dict[str, int]:
     for munis in by_district.values():
         if len(munis) > 1:
             councils.append(pr.PoliceCouncil(name=f"Regionalt politiråd {munis[0].police_district}",
-                                             kind="regional", municipality=munis[0]))
+                                             kind="regional", municipality=munis[0],
+                                             few_meetings_reminder_at=check_at))
             regional_members.append(munis)
     councils = _bulk(pr.PoliceCouncil, councils)
     regional = [c for c in councils if c.kind == "regional"]
@@ -177,6 +184,8 @@ def _generate(scale: float) -> dict[str, int]:
             meetings.append(pr.Meeting(council=c, title=f"Møte {k}", starts_at=when, place="Rådhuset",
                                        agenda_sent_at=when - dt.timedelta(days=10) if when < now else None,
                                        agenda_deadline=when - dt.timedelta(days=7)))
+    for mt in meetings:  # every past meeting gets published minutes below
+        mt.arm_reminders("published" if mt.starts_at < now else None)
     meetings = _bulk(pr.Meeting, meetings)
     past = [mt for mt in meetings if mt.starts_at < now]
     items = _bulk(pr.AgendaItem, [pr.AgendaItem(meeting=mt, number=i + 1, title=f"Sak {i + 1}",
@@ -246,6 +255,7 @@ def _generate(scale: float) -> dict[str, int]:
                                   summary="Godt samarbeid.", status="completed",
                                   completed_at=now - dt.timedelta(days=365 * y))
                        for c in councils for y in range(YEARS)])
+    evaluation_reminders.arm({c.municipality_id for c in councils})  # bulk_create skips it
     # The PDF benchmark's long agreement and meeting are part of the dataset, so measuring
     # PDFs never changes what the page benchmark reads in a later run.
     from bench import pdfbench

@@ -13,6 +13,7 @@ from politirad.models import PoliceCouncil
 from samarbeid import demo_national
 from samarbeid.models import EvaluationMethod
 
+from . import reminders
 from .models import Evaluation, EvaluationStatus, Mode, SubjectKind
 
 FORUM = "Politirådet i Stavanger"
@@ -68,3 +69,4 @@ def build_national(country: demo_national.Country) -> None:
                    summary="Godt samarbeid, tettere oppfølging av tiltakene neste år.",
                    status="completed", completed_at=now - dt.timedelta(days=100))
         for c in country.shared["councils"] if rnd.random() < 0.6])
+    reminders.arm({c.municipality_id for c in country.shared["councils"]})  # bulk skips it

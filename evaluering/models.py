@@ -112,6 +112,11 @@ class Evaluation(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # When the municipality's next "evaluation due" reminder falls due, kept on its latest
+    # completed evaluation only (None on the others): set by reminders.arm when an
+    # evaluation is completed or the agreement's interval changes, claimed by the scan
+    # with a conditional UPDATE, so a scan reads only what is due (issue #12).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -119,7 +124,9 @@ class Evaluation(models.Model):
         ordering = ["-period_end", "-pk"]
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
-        indexes = [models.Index(fields=["municipality", "status", "period_end"])]
+        indexes = [models.Index(fields=["municipality", "status", "period_end"]),
+                   models.Index(fields=["next_reminder_at"], name="evaluation_next_reminder",
+                                condition=models.Q(next_reminder_at__isnull=False))]
 
     def __str__(self) -> str:
         start, end = (date_format(d, "SHORT_DATE_FORMAT") for d in (self.period_start, self.period_end))
@@ -133,6 +140,12 @@ class Evaluation(models.Model):
             raise ValidationError(_("A completed evaluation cannot be changed. "
                                     "Start a new evaluation for the next period."))
         super().save(*args, **kwargs)
+        if self.status == EvaluationStatus.COMPLETED:
+            # Completed now (a completed row never reaches here twice): the clock of the
+            # next evaluation starts again (§7), whatever the entry point.
+            from . import reminders
+
+            reminders.arm([self.municipality_id])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if type(self).objects.filter(pk=self.pk, status=EvaluationStatus.COMPLETED).exists():

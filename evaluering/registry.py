@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
+from avtaler.models import AgreementVersion, VersionStatus
 from samarbeid import access, compliance, demo, demo_national, notify, sections
 
 from . import demo as evaluering_demo
@@ -55,6 +57,21 @@ sections.register_panel(sections.Panel("evaluering", 800, "evaluering/panel.html
 notify.register_kind(reminders.KIND_DUE, _("Evaluation due soon"), optional=True)
 notify.register_kind(reminders.KIND_OVERDUE, _("Evaluation overdue"), optional=False)
 notify.register_scan("evaluering.evaluation_due", reminders.scan)
+
+
+def _agreement_in_force(sender: Any, instance: Any, update_fields: Any = None,
+                        **kwargs: Any) -> None:
+    """An agreement coming into force may change the interval (§7): re-arm the reminder
+    of its municipality, which the scan would otherwise read only at the old date."""
+    if instance.status == VersionStatus.IN_FORCE and (update_fields is None
+                                                      or "status" in update_fields):
+        municipality_id = instance.agreement.municipality_id
+        if municipality_id:
+            reminders.arm([municipality_id])
+
+
+post_save.connect(_agreement_in_force, sender=AgreementVersion,
+                  dispatch_uid="evaluering_agreement_in_force")
 
 
 demo.register_builder(evaluering_demo.build, order=800)

@@ -106,8 +106,10 @@ def build_national(country: demo_national.Country) -> None:
     council_munis = [m for m in country.municipalities
                      if state[m.pk] == "in_force"
                      or (state[m.pk] in ("draft", "sent_for_signing") and rnd.random() < 0.5)]
+    # bulk_create skips save, which arms the reminders: these rows are armed by hand.
     councils = demo_national.bulk(pr.PoliceCouncil, [
-        pr.PoliceCouncil(name=f"Politirådet i {m.name}", kind="local", municipality=m)
+        pr.PoliceCouncil(name=f"Politirådet i {m.name}", kind="local", municipality=m,
+                         few_meetings_reminder_at=pr.few_meetings_check_at(country.today.year))
         for m in council_munis])
     country.shared["councils"] = councils
     demo_national.bulk(pr.CouncilMunicipality, [
@@ -145,6 +147,8 @@ def build_national(country: demo_national.Country) -> None:
         meetings.append(pr.Meeting(council=c, title="Møte i politirådet", starts_at=upcoming,
                                    place="Rådhuset",
                                    agenda_deadline=upcoming - dt.timedelta(days=14)))
+    for mt in meetings:
+        mt.arm_reminders()
     meetings = demo_national.bulk(pr.Meeting, meetings)
     topics = ["Situasjonsbilde fra politiet", "Kriminalitet blant barn og unge",
               "Trygt uteliv", "Rus og psykisk helse", "Oppfølging av handlingsplanen"]
@@ -159,6 +163,7 @@ def build_national(country: demo_national.Country) -> None:
         pr.Minutes(meeting=mt, status="published", approved_by=chair[mt.council_id],
                    approved_at=mt.starts_at + dt.timedelta(days=7),
                    published_at=mt.starts_at + dt.timedelta(days=7)) for mt in approved])
+    pr.Meeting.objects.filter(pk__in=[mt.pk for mt in approved]).update(minutes_reminder_at=None)
     minutes_of = {mi.meeting_id: mi for mi in minutes}
     demo_national.bulk(pr.MinutesEntry, [
         pr.MinutesEntry(minutes=minutes_of[it.meeting_id], agenda_item=it, notes="Drøftet.",

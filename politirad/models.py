@@ -167,6 +167,10 @@ class PoliceCouncil(models.Model):
                     "without logging in (offentleglova)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the "too few meetings" check (§4.1.2, from 1 September) next falls due: claimed
+    # by reminders.scan_few_meetings, re-armed by every meeting written (Meeting.save) and
+    # by an agreement coming into force (registry), so a scan reads only what is due (#12).
+    few_meetings_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PoliceCouncilQuerySet.as_manager()
 
@@ -174,11 +178,15 @@ class PoliceCouncil(models.Model):
         ordering = ["name"]
         verbose_name = _("police council")
         verbose_name_plural = _("police councils")
+        indexes = [models.Index(fields=["few_meetings_reminder_at"], name="council_few_meetings",
+                                condition=Q(few_meetings_reminder_at__isnull=False))]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        if self._state.adding and self.few_meetings_reminder_at is None:
+            self.few_meetings_reminder_at = few_meetings_check_at(timezone.localdate().year)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         # Access and compliance read the links: the primary municipality is always one of
         # them, however the council was made (service, admin, shell, fixture).
@@ -327,6 +335,27 @@ FROZEN_STATES = (MeetingState.APPROVED, MeetingState.PUBLISHED)
 # What the approved minutes show of the meeting itself; it never changes after approval.
 FROZEN_MEETING_FIELDS = ("starts_at", "ends_at", "place", "video_url", "title", "cancelled",
                          "agenda_sent_at")
+# Meeting reminders (politirad.reminders): "meeting in two days", "agenda not sent" from the
+# agenda deadline, "minutes not approved" 14 days after and not for meetings long past.
+MEETING_SOON_DAYS = 2
+MINUTES_REMINDER_DAYS = 14
+MINUTES_REMINDER_WINDOW_DAYS = 120
+MEETING_REMINDER_FIELDS = ("soon_reminder_at", "agenda_reminder_at", "minutes_reminder_at")
+REARMING_FIELDS = ("starts_at", "cancelled", "agenda_deadline", "agenda_sent_at")
+
+
+def few_meetings_check_at(year: int) -> dt.datetime:
+    """1 September of `year` (§4.1.2: the check of the year's meetings starts then)."""
+    return local_midnight(dt.date(year, 9, 1))
+
+
+def rearm_few_meetings(councils: Q, year: int) -> None:
+    """Bring the councils' "too few meetings" check forward to 1 September of `year` (a
+    meeting of that year was written): after that date the next scan counts them again."""
+    when = few_meetings_check_at(year)
+    PoliceCouncil.objects.filter(councils).filter(
+        Q(few_meetings_reminder_at__isnull=True) | Q(few_meetings_reminder_at__gt=when)
+    ).update(few_meetings_reminder_at=when)
 
 
 class Meeting(models.Model):
@@ -353,6 +382,13 @@ class Meeting(models.Model):
     municipal_leadership_present = models.BooleanField(default=False, editable=False)  # §4.1.1
     police_leadership_present = models.BooleanField(default=False, editable=False)  # §5.2
     open_task_count = models.PositiveIntegerField(default=0, editable=False)
+    # When each reminder about the meeting next falls due (None: nothing to send), computed
+    # by `reminder_times` whenever the start, cancellation, agenda or minutes change
+    # (Meeting.save, Minutes.save) and claimed by the scans with a conditional UPDATE, so a
+    # scan reads only the meetings whose time has come (issue #12).
+    soon_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    agenda_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -363,21 +399,63 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        indexes = [models.Index(fields=["council", "starts_at"])]
+        indexes = [models.Index(fields=["council", "starts_at"]),
+                   *(models.Index(fields=[f], name=f"meeting_{f}",
+                                  condition=Q(**{f"{f}__isnull": False}))
+                     for f in MEETING_REMINDER_FIELDS)]
 
     def __str__(self) -> str:
         when = date_format(timezone.localtime(self.starts_at), "SHORT_DATE_FORMAT")
         return f"{self.title or self.council.name} {when}"
 
     def save(self, *args: object, **kwargs: object) -> None:
+        """Approved minutes freeze the meeting. A new meeting, or a changed start,
+        cancellation, agenda deadline or agenda sent, re-arms its reminders here, whatever
+        the entry point (service, admin, shell), and the council's "too few meetings" check."""
+        stored = None
+        minutes_status = None
         if self.pk:
             stored = Meeting.objects.filter(pk=self.pk).values(
-                *FROZEN_MEETING_FIELDS, "minutes__status").first()
-            if stored and stored.pop("minutes__status") in (MinutesStatus.APPROVED,
-                                                            MinutesStatus.PUBLISHED) \
+                *FROZEN_MEETING_FIELDS, "agenda_deadline", "minutes__status").first()
+            minutes_status = stored.pop("minutes__status") if stored else None
+            if stored and minutes_status in (MinutesStatus.APPROVED, MinutesStatus.PUBLISHED) \
                     and any(stored[f] != getattr(self, f) for f in FROZEN_MEETING_FIELDS):
                 raise _approved_refusal()
+        rearm = stored is None or any(stored[f] != getattr(self, f) for f in REARMING_FIELDS)
+        if rearm:
+            self.arm_reminders(minutes_status)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *MEETING_REMINDER_FIELDS}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if rearm:
+            years = {self.starts_at.year} | ({stored["starts_at"].year} if stored else set())
+            rearm_few_meetings(Q(pk=self.council_id), min(years))
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)  # type: ignore[arg-type]
+        rearm_few_meetings(Q(pk=self.council_id), self.starts_at.year)  # one fewer to count
+        return result
+
+    def arm_reminders(self, minutes_status: str | None = None) -> None:
+        """Set the reminder fields from `reminder_times` (save does; a bulk_create, which
+        skips save, calls it on each row)."""
+        for field, value in self.reminder_times(minutes_status).items():
+            setattr(self, field, value)
+
+    def reminder_times(self, minutes_status: str | None = None) -> dict[str, dt.datetime | None]:
+        """When each reminder falls due (`minutes_status`: None when there are no minutes).
+        A time already past stays armed: the scan that reads it decides whether it is still
+        to be sent (the meeting may be over) and claims it."""
+        live = not self.cancelled
+        return {
+            "soon_reminder_at": self.starts_at - dt.timedelta(days=MEETING_SOON_DAYS)
+            if live else None,
+            "agenda_reminder_at": self.agenda_deadline
+            if live and self.agenda_sent_at is None else None,
+            "minutes_reminder_at": self.starts_at + dt.timedelta(days=MINUTES_REMINDER_DAYS)
+            if live and minutes_status in (None, MinutesStatus.DRAFT) else None,
+        }
 
     @property
     def display_title(self) -> str:
@@ -636,7 +714,13 @@ class Minutes(models.Model):
                 )
                 if frozen_changed:
                     raise _approved_refusal()
+            approved_now = (stored is None or stored["status"] == MinutesStatus.DRAFT) \
+                and self.status != MinutesStatus.DRAFT
+        else:
+            approved_now = self.status != MinutesStatus.DRAFT
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if approved_now:  # approved: the "minutes not approved" reminder is off (issue #12)
+            Meeting.objects.filter(pk=self.meeting_id).update(minutes_reminder_at=None)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         if not self.is_draft:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from avtaler.models import AgreementVersion, VersionStatus
 from samarbeid import access, compliance, demo, demo_national, facts, notify, sections
 
 from . import checks, reminders, selectors
@@ -108,6 +111,24 @@ notify.register_scan("politirad.minutes_not_approved", reminders.scan_minutes_no
 notify.register_scan("politirad.tasks", reminders.scan_tasks)
 notify.register_scan("politirad.few_meetings", reminders.scan_few_meetings)
 notify.register_scan("politirad.agenda_delivery", _agenda_delivery)
+
+
+def _agreement_in_force(sender: Any, instance: Any, update_fields: Any = None,
+                        **kwargs: Any) -> None:
+    """An agreement coming into force may raise the number of meetings a year (§4.1.2):
+    the councils of its municipality are counted again at the next scan from 1 September."""
+    from .models import rearm_few_meetings
+
+    if instance.status == VersionStatus.IN_FORCE and (update_fields is None
+                                                      or "status" in update_fields):
+        municipality_id = instance.agreement.municipality_id
+        if municipality_id:
+            rearm_few_meetings(Q(municipality_id=municipality_id), timezone.localdate().year)
+
+
+post_save.connect(_agreement_in_force, sender=AgreementVersion,
+                  dispatch_uid="politirad_agreement_in_force")
+
 
 def _seat_lines(user: Any) -> list[str]:
     from .models import CouncilMember

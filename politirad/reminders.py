@@ -25,14 +25,19 @@ from samarbeid.policy import VIEW
 
 from . import selectors
 from .models import (
+    MEETING_SOON_DAYS,
+    MINUTES_REMINDER_DAYS,
+    MINUTES_REMINDER_WINDOW_DAYS,
     REMINDER_DUE,
     REMINDER_OVERDUE,
     TASK_DUE_NOTICE_DAYS,
     TASK_OVERDUE_WINDOW_DAYS,
     CouncilMember,
     Meeting,
+    MinutesStatus,
     PoliceCouncil,
     Task,
+    few_meetings_check_at,
     local_midnight,
 )
 
@@ -104,54 +109,119 @@ def _meetings(qs: Any) -> list[Meeting]:
                  .select_related("user__profile"), to_attr="active_members")))
 
 
+def _claim(model: Any, row: Any, field: str, new: dt.datetime | None) -> bool:
+    """Move the row's `field` from the value this scan read to the next one (a conditional
+    UPDATE, like healthchecks' `sendreports`): 1 row means this scan owns the reminder."""
+    return model.objects.filter(pk=row.pk, **{field: getattr(row, field)}
+                                ).update(**{field: new}) == 1
+
+
+def _give_back(model: Any, row: Any, field: str, claimed: dt.datetime | None) -> None:
+    """A send failed: put the row's reminder back so the next scan retries it (the ledger
+    released the claim), unless a change re-armed it meanwhile."""
+    model.objects.filter(pk=row.pk, **{field: claimed}).update(**{field: getattr(row, field)})
+
+
+def _due_meetings(field: str, now: dt.datetime, *related: str) -> list[Meeting]:
+    """The meetings whose `field` has come: one indexed read, whatever the number of
+    meetings (issue #12), and the ledger rows of their reminders in one more."""
+    return _meetings(Meeting.objects.filter(**{f"{field}__lte": now}).select_related(*related)
+                     .order_by(field, "pk"))
+
+
 def scan_meeting_soon(now: dt.datetime | None = None) -> int:
-    """Meeting in two days: every member (optional)."""
+    """Meeting in two days: every member (optional). Reads only the meetings whose
+    `soon_reminder_at` has come; Meeting.save re-arms it when the meeting moves."""
     now = now or timezone.now()
     sent = 0
-    for meeting in _meetings(Meeting.objects.filter(cancelled=False, starts_at__gt=now,
-                                                    starts_at__lte=now + dt.timedelta(days=2))):
+    due = _due_meetings("soon_reminder_at", now)
+    keys = {m.pk: f"politirad:meeting-soon:{m.pk}:{timezone.localtime(m.starts_at):%Y%m%d%H%M}"
+            for m in due}
+    notify.preload(keys.values())
+    for meeting in due:
+        if meeting.cancelled or meeting.starts_at <= now:  # over: nothing to send
+            _claim(Meeting, meeting, "soon_reminder_at", None)
+            continue
+        if meeting.starts_at - dt.timedelta(days=MEETING_SOON_DAYS) > now:  # not yet
+            _claim(Meeting, meeting, "soon_reminder_at", meeting.reminder_times()["soon_reminder_at"])
+            continue
+        if not _claim(Meeting, meeting, "soon_reminder_at", None):
+            continue  # another scan took it
         when = timezone.localtime(meeting.starts_at)
+        failures: list[str] = []
         sent += _send(
-            key=f"politirad:meeting-soon:{meeting.pk}:{when:%Y%m%d%H%M}",
+            key=keys[meeting.pk],
             members=_members(meeting.council), kind=KIND_MEETING_SOON,
             subject=lambda m=meeting, w=when: _("Meeting %(date)s: %(council)s") % {
                 "date": date_format(w, "SHORT_DATETIME_FORMAT"), "council": m.council.name},
             message=lambda m=meeting, w=when: _("Reminder: %(council)s meets %(date)s.") % {
                 "council": m.council.name, "date": date_format(w, "SHORT_DATETIME_FORMAT")},
-            url=_url("politirad:meeting_detail", meeting.pk))
+            url=_url("politirad:meeting_detail", meeting.pk), failures=failures)
+        if failures:
+            _give_back(Meeting, meeting, "soon_reminder_at", None)
     return sent
 
 
 def scan_agenda_not_sent(now: dt.datetime | None = None) -> int:
-    """The lead time has started and no agenda has gone out: secretary and police contact."""
+    """The lead time has started and no agenda has gone out: secretary and police contact.
+    Reads only the meetings whose `agenda_reminder_at` (the agenda deadline) has come."""
     now = now or timezone.now()
     sent = 0
-    for meeting in _meetings(Meeting.objects.filter(cancelled=False, agenda_sent_at__isnull=True,
-                                                    starts_at__gt=now, agenda_deadline__lte=now)):
+    due = _due_meetings("agenda_reminder_at", now)
+    keys = {m.pk: f"politirad:agenda-not-sent:{m.pk}:"
+                  f"{timezone.localtime(m.starts_at):%Y%m%d%H%M}" for m in due}
+    notify.preload(keys.values())
+    for meeting in due:
+        if meeting.cancelled or meeting.agenda_sent_at is not None or meeting.starts_at <= now:
+            _claim(Meeting, meeting, "agenda_reminder_at", None)
+            continue
+        if meeting.agenda_deadline is None or meeting.agenda_deadline > now:  # not yet
+            _claim(Meeting, meeting, "agenda_reminder_at", meeting.agenda_deadline)
+            continue
+        if not _claim(Meeting, meeting, "agenda_reminder_at", None):
+            continue
         when = timezone.localtime(meeting.starts_at)
         recipients = [m for m in _members(meeting.council)
                       if m.is_secretary or m.role in ("secretary", "police_contact")]
+        failures: list[str] = []
         sent += _send(
-            key=f"politirad:agenda-not-sent:{meeting.pk}:{when:%Y%m%d%H%M}",
+            key=keys[meeting.pk],
             members=recipients, kind=KIND_AGENDA_NOT_SENT,
             subject=lambda m=meeting, w=when: _("Send the agenda: %(council)s %(date)s") % {
                 "council": m.council.name, "date": date_format(w, "SHORT_DATE_FORMAT")},
             message=lambda w=when: _("The agenda for the meeting %(date)s has not been sent, and "
                                      "the agreed lead time has started (guide §4.1.2).") % {
                 "date": date_format(w, "SHORT_DATE_FORMAT")},
-            url=_url("politirad:meeting_detail", meeting.pk))
+            url=_url("politirad:meeting_detail", meeting.pk), failures=failures)
+        if failures:
+            _give_back(Meeting, meeting, "agenda_reminder_at", None)
     return sent
 
 
 def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
-    """Minutes not approved 14 days after the meeting: the chair."""
+    """Minutes not approved 14 days after the meeting: the chair. Reads only the meetings
+    whose `minutes_reminder_at` has come; approving the minutes disarms it (Minutes.save)."""
     now = now or timezone.now()
     sent = 0
-    since = now - dt.timedelta(days=120)  # do not nag about meetings long past
-    qs = Meeting.objects.filter(selectors.minutes_overdue_q(now), starts_at__gte=since)
-    for meeting in _meetings(qs):
+    due = _due_meetings("minutes_reminder_at", now, "minutes")
+    notify.preload(f"politirad:minutes-not-approved:{m.pk}" for m in due)
+    for meeting in due:
+        minutes = getattr(meeting, "minutes", None)
+        approved = minutes is not None and minutes.status != MinutesStatus.DRAFT
+        # Do not nag about meetings long past.
+        long_past = meeting.starts_at < now - dt.timedelta(days=MINUTES_REMINDER_WINDOW_DAYS)
+        if meeting.cancelled or approved or long_past:
+            _claim(Meeting, meeting, "minutes_reminder_at", None)
+            continue
+        if meeting.starts_at + dt.timedelta(days=MINUTES_REMINDER_DAYS) > now:  # not yet
+            _claim(Meeting, meeting, "minutes_reminder_at",
+                   meeting.reminder_times()["minutes_reminder_at"])
+            continue
+        if not _claim(Meeting, meeting, "minutes_reminder_at", None):
+            continue
         chairs = [m for m in _members(meeting.council) if m.is_chair]
         when = timezone.localtime(meeting.starts_at)
+        failures: list[str] = []
         sent += _send(
             key=f"politirad:minutes-not-approved:{meeting.pk}",
             members=chairs, kind=KIND_MINUTES_NOT_APPROVED,
@@ -160,7 +230,9 @@ def scan_minutes_not_approved(now: dt.datetime | None = None) -> int:
             message=lambda w=when: _("The minutes of the meeting %(date)s are not approved 14 days "
                                      "after the meeting. As chair, please approve them.") % {
                 "date": date_format(w, "SHORT_DATE_FORMAT")},
-            url=_url("politirad:minutes", meeting.pk))
+            url=_url("politirad:minutes", meeting.pk), failures=failures)
+        if failures:
+            _give_back(Meeting, meeting, "minutes_reminder_at", None)
     return sent
 
 
@@ -251,7 +323,11 @@ def scan_tasks(today: dt.date | None = None) -> int:
 
 def scan_few_meetings(today: dt.date | None = None) -> int:
     """From 1 September: fewer than two meetings (or the agreement's number) held or planned
-    this year (§4.1.2) — chair and police contact."""
+    this year (§4.1.2) — chair and police contact.
+
+    Reads only the councils whose `few_meetings_reminder_at` has come: 1 September, or
+    later when a meeting of the year was written (Meeting.save) or an agreement came into
+    force; each is claimed to next 1 September before it is counted."""
     today = today or timezone.localdate()
     if (today.month, today.day) < (9, 1):
         return 0
@@ -259,26 +335,38 @@ def scan_few_meetings(today: dt.date | None = None) -> int:
     start = dt.datetime(today.year, 1, 1, tzinfo=tz)
     end = dt.datetime(today.year + 1, 1, 1, tzinfo=tz)
     council_list = list(
-        PoliceCouncil.objects.annotate(n=Count("meetings", filter=Q(
+        PoliceCouncil.objects.filter(
+            few_meetings_reminder_at__lt=local_midnight(today + dt.timedelta(days=1)))
+        .annotate(n=Count("meetings", filter=Q(
             meetings__cancelled=False, meetings__starts_at__gte=start,
             meetings__starts_at__lt=end)))
         .prefetch_related(Prefetch("members", queryset=CouncilMember.objects.active()
                                    .select_related("user__profile"), to_attr="active_members"))
+        .order_by("pk")
     )
+    if not council_list:
+        return 0
     terms = selectors.terms_for(council_list)
+    notify.preload(f"politirad:few-meetings:{c.pk}:{today.year}" for c in council_list)
+    following = few_meetings_check_at(today.year + 1)
     sent = 0
     for council in council_list:
+        if not _claim(PoliceCouncil, council, "few_meetings_reminder_at", following):
+            continue  # another scan took it, or a meeting was written meanwhile
         target = max(2, terms[council.pk].meetings_per_year)
         if council.n >= target:  # type: ignore[attr-defined]
             continue
         recipients = [m for m in _members(council) if m.is_chair or m.role == "police_contact"]
+        failures: list[str] = []
         sent += _send(
             key=f"politirad:few-meetings:{council.pk}:{today.year}",
             members=recipients, kind=KIND_FEW_MEETINGS,
             subject=lambda c=council: _("%(council)s: too few meetings in %(year)d") % {
                 "council": c.name, "year": today.year},
             message=lambda c=council: _few_meetings_message(c, today.year, terms[c.pk]),
-            url=_url("politirad:council_detail", council.pk))
+            url=_url("politirad:council_detail", council.pk), failures=failures)
+        if failures:
+            _give_back(PoliceCouncil, council, "few_meetings_reminder_at", following)
     return sent
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,17 +92,28 @@ def is_muted(user: Any, kind: str) -> bool:
     return bool(profile and kind in (profile.muted_reminders or []))
 
 
-# During a scan run: the (key, recipient) pairs already sent, read in one query, so a
-# steady-state scan costs no query per reminder it has sent before.
+# During a scan run: the (key, recipient) pairs already sent among the keys the scans said
+# they are about to send (`preload`), so a due row whose reminder went out before (a
+# re-armed meeting, a retried row) costs no claim per recipient. It reads only those keys,
+# never the ledger as a whole: the lookup does not grow with the ledger (issue #12).
 _sent_snapshot: contextvars.ContextVar[set[tuple[str, str]] | None] = contextvars.ContextVar(
     "sent_snapshot", default=None)
-SNAPSHOT_WINDOW = dt.timedelta(days=400)
+PRELOAD_CHUNK = 500
 
 
-def _load_snapshot() -> set[tuple[str, str]]:
-    since = timezone.now() - SNAPSHOT_WINDOW
-    return set(SentReminder.objects.filter(status=SentReminder.Status.SENT, claimed_at__gte=since)
-               .values_list("key", "recipient"))
+def preload(keys: Iterable[str]) -> None:
+    """Read the ledger rows already sent for `keys` (one query per 500 keys) into the scan
+    run's snapshot; `send_once` then skips them without a claim. Outside `run_all_scans`
+    it does nothing: the claim (unique key + conditional UPDATE) refuses a second send
+    anyway, the snapshot only saves its queries."""
+    snapshot = _sent_snapshot.get()
+    wanted = sorted(set(keys))
+    if snapshot is None or not wanted:
+        return
+    for i in range(0, len(wanted), PRELOAD_CHUNK):
+        snapshot.update(SentReminder.objects.filter(
+            status=SentReminder.Status.SENT, key__in=wanted[i:i + PRELOAD_CHUNK]
+        ).values_list("key", "recipient"))
 
 
 def _claim(key: str, recipient: str, user: Any, subject: str) -> SentReminder | None:
@@ -234,7 +245,7 @@ def run_all_scans(names: Sequence[str] | None = None) -> dict[str, int]:
     from django.db import connection
 
     results: dict[str, int] = {}
-    token = _sent_snapshot.set(_load_snapshot())
+    token = _sent_snapshot.set(set())
     try:
         _run(names, results, connection)
     finally:

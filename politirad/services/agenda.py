@@ -199,6 +199,7 @@ def agenda_deliver(*, meeting_id: int) -> int:
     }
     # A late agenda says whose deadline it missed: the agreement's or the portal's default.
     in_force = selectors.terms_for([meeting.council])[meeting.council_id].in_force
+    notify.preload([agenda_key(meeting)])  # in a scan run: those who got it cost no claim
     sent = 0
     for member in members:
         try:
