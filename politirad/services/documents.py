@@ -49,6 +49,11 @@ def _stamp(context: dict[str, Any], *, public: bool, language: str) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def stored_folder(minutes: Any) -> str:
+    """Where the stored PDFs of these minutes are, every audience and stamp."""
+    return f"politirad/referat/{minutes.pk}"
+
+
 def minutes_pdf(*, meeting: Meeting, user: Any, public: bool, language: str) -> bytes:
     """The minutes PDF as `user` reads it (None: the public), rendered on the first download
     of this version and served from storage afterwards."""
@@ -59,7 +64,7 @@ def minutes_pdf(*, meeting: Meeting, user: Any, public: bool, language: str) -> 
         return render_pdf(TEMPLATE, context, language=language)
     context["attendance"] = list(context["attendance"])  # read once: stamp and template
     stamp = _stamp(context, public=public, language=language)
-    path = f"politirad/referat/{minutes.pk}/{'public' if public else 'members'}-{stamp}.pdf"
+    path = f"{stored_folder(minutes)}/{'public' if public else 'members'}-{stamp}.pdf"
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as stored:
             return bytes(stored.read())
