@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -355,7 +355,12 @@ def approval_expiry_scan() -> int:
     from . import selectors
 
     today = timezone.localdate()
-    expired = list(DirectorateApproval.objects.expired(today)
+    # A contact's latest approval only: the approvals they had before it are history, and
+    # reading them would make every scan grow with the years (issue #12).
+    later = DirectorateApproval.objects.filter(
+        contact=OuterRef("contact"), status=ApprovalStatus.APPROVED,
+        expires_on__gt=OuterRef("expires_on"))
+    expired = list(DirectorateApproval.objects.expired(today).exclude(Exists(later))
                    .select_related("contact", "police_district").order_by("expires_on", "pk"))
     if not expired:
         return 0

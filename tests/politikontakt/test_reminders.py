@@ -93,3 +93,22 @@ def test_one_email_per_recipient_for_every_expired_approval(
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert officer.get_full_name() in body and "Per Andre" in body
+
+
+def test_the_scan_reads_a_contacts_latest_approval_not_their_history(
+        expired: Any, officer: Any, sorvest: Any, national_admin: Any,
+        django_assert_max_num_queries: Any) -> None:
+    """Approvals renewed year after year: the scan names the latest expired one and costs
+    the same however many came before it (issue #12, scans that do not grow)."""
+    latest = DirectorateApproval.objects.get(contact=officer)
+    for years in range(1, 21):
+        old = services.approval_request(contact=officer, police_district=sorvest, reason="r",
+                                        max_municipalities=4)
+        services.approval_decide(approval=old, approve=True, actor=national_admin)
+        DirectorateApproval.objects.filter(pk=old.pk).update(
+            expires_on=timezone.localdate() - dt.timedelta(days=365 * years))
+    with django_assert_max_num_queries(10):  # the same with 1 or 21 approvals
+        assert services.approval_expiry_scan() == 1
+    assert len(mail.outbox) == 1
+    assert f"politikontakt:approvals-expired:{latest.pk}" in set(
+        notify.SentReminder.objects.values_list("key", flat=True))
