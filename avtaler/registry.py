@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Case, F, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,10 +44,30 @@ sections.register_panel(sections.Panel(key="avtaler", order=10, template="avtale
 
 
 def _home_reminders(user: Any) -> list[sections.Item]:
+    """Versions waiting for the user's signature and agreements whose revision falls due
+    within 90 days, five of each, in one query (a window numbers the rows of each kind)."""
+    today = timezone.localdate()
+    awaiting = selectors.awaiting_signature_q(user)
+    principal = access.principal(user)
+    due = Q(status=VersionStatus.IN_FORCE, revision_due__lte=today + dt.timedelta(days=90))
+    if not principal.national_admin:
+        due &= access.municipality_q(principal, access.Level.WORK,
+                                     prefix="agreement__municipality")
+    signing = Q(status=VersionStatus.SENT_FOR_SIGNING)
+    rows = list(
+        AgreementVersion.objects.filter(due if awaiting is None else awaiting | due)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("status")], order_by=[
+            Case(When(signing, then=F("sent_for_signing_at"))).asc(nulls_last=True),
+            F("revision_due").asc(nulls_last=True), F("pk").asc()]))
+        .filter(rank__lte=5)
+        .select_related("agreement__municipality", "agreement__county", "agreement__organisation",
+                        "agreement__police_district"))
+    to_sign = sorted((v for v in rows if v.status == VersionStatus.SENT_FOR_SIGNING),
+                     key=lambda v: (v.sent_for_signing_at is None, v.sent_for_signing_at, v.pk))
+    revise = sorted((v for v in rows if v.status == VersionStatus.IN_FORCE),
+                    key=lambda v: (v.revision_due, v.pk))
     items = []
-    r = access.roles(user)
-    may_sign = bool(r.signs_for_municipalities or r.signs_for_police_districts)
-    for v in (selectors.awaiting_signature_of(user)[:5] if may_sign else []):
+    for v in to_sign:
         items.append(sections.Item(
             title=_("Sign the cooperation agreement with %(name)s") % {
                 "name": v.agreement.first_party_name},
@@ -53,14 +75,7 @@ def _home_reminders(user: Any) -> list[sections.Item]:
             when=v.sent_for_signing_at.date() if v.sent_for_signing_at else None,
             detail=_("Waiting for your signature"),
         ))
-    today = timezone.localdate()
-    due = access.scope(
-        AgreementVersion.objects.filter(status=VersionStatus.IN_FORCE,
-                                        revision_due__lte=today + dt.timedelta(days=90)),
-        user, access.Level.WORK, path="agreement__municipality",
-    ).select_related("agreement__municipality", "agreement__county", "agreement__organisation",
-                     "agreement__police_district").order_by("revision_due")[:5]
-    for v in due:
+    for v in revise:
         items.append(sections.Item(
             title=_("Revise the cooperation agreement with %(name)s") % {
                 "name": v.agreement.first_party_name},

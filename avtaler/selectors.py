@@ -246,19 +246,26 @@ def verify_document(*, user: Any, content: bytes) -> DocumentCheck:
 
 def awaiting_signature_of(user: Any) -> QuerySet[AgreementVersion]:
     """Versions sent for signing where this user may sign for a party that has not signed."""
+
+    q = awaiting_signature_q(user)
+    if q is None:
+        return AgreementVersion.objects.none()
+    return (
+        AgreementVersion.objects.filter(q)
+        .select_related("agreement__municipality", "agreement__police_district")
+        .order_by("sent_for_signing_at")
+    )
+
+
+def awaiting_signature_q(user: Any) -> Q | None:
+    """The condition of `awaiting_signature_of` (None: the user signs for no one)."""
     from samarbeid import access
 
     r = access.roles(user)
     if not (r.signs_for_municipalities or r.signs_for_police_districts):
-        return AgreementVersion.objects.none()
+        return None
     muni_unsigned = ~Exists(Signature.objects.filter(version=OuterRef("pk"), party="municipality"))
     police_unsigned = ~Exists(Signature.objects.filter(version=OuterRef("pk"), party="police"))
-    return (
-        AgreementVersion.objects.filter(status=VersionStatus.SENT_FOR_SIGNING)
-        .filter(
-            (Q(agreement__municipality_id__in=r.signs_for_municipalities) & muni_unsigned)
-            | (Q(agreement__police_district_id__in=r.signs_for_police_districts) & police_unsigned)
-        )
-        .select_related("agreement__municipality", "agreement__police_district")
-        .order_by("sent_for_signing_at")
-    )
+    return Q(status=VersionStatus.SENT_FOR_SIGNING) & (
+        (Q(agreement__municipality_id__in=r.signs_for_municipalities) & muni_unsigned)
+        | (Q(agreement__police_district_id__in=r.signs_for_police_districts) & police_unsigned))

@@ -12,7 +12,7 @@ from avtaler.models import AgreementVersion, VersionStatus
 from samarbeid import access, compliance, demo, demo_national, notify, sections
 
 from . import demo as evaluering_demo
-from . import reminders, selectors
+from . import reminders, schedule, selectors
 
 # Writes to evaluering's models can change a compliance finding (the core names no feature app).
 compliance.watch_app("evaluering")
@@ -36,9 +36,15 @@ sections.register_nav(sections.NavLink("evaluering-evaluations", _("Evaluations"
 
 
 def _panel(user: Any, municipality: Any) -> dict[str, Any] | None:
+    latest = selectors.latest_completed(municipality)
+    # The latest completed evaluation ends the last period: no second query for it, and
+    # none for the terms when nothing is evaluated (the panel shows no interval).
+    plan = schedule.schedules_from([municipality.pk], {
+        municipality.pk: latest.period_end if latest is not None else None},
+        evaluated_only=True)[municipality.pk]
     return {
-        "latest": selectors.latest_completed(municipality),
-        "plan": selectors.schedule_for(municipality),
+        "latest": latest,
+        "plan": plan,
         "can_work": access.can(user, access.Level.WORK, municipality),
     }
 

@@ -131,11 +131,14 @@ def schedule_for(municipality: Municipality, today: dt.date | None = None) -> sc
 def due_items(user: Any, limit: int = 20) -> list[Any]:
     """Home-page reminders: evaluations due soon or overdue where the user works (§7)."""
     municipalities = list(access.municipalities(user, access.Level.WORK)
-                          .order_by("name").values_list("pk", "number", "name")[:limit])
-    plans = schedule.schedules([pk for pk, _n, _name in municipalities])
+                          .order_by("name").annotate(last=schedule.last_completed_q())
+                          .values_list("pk", "number", "name", "last")[:limit])
+    plans = schedule.schedules_from([pk for pk, _n, _name, _last in municipalities],
+                                    {pk: last for pk, _n, _name, last in municipalities},
+                                    evaluated_only=True)
     base = reverse("evaluering:municipality_history", args=["0000"])[:-5]
     items = []
-    for pk, number, name in municipalities:
+    for pk, number, name, _last in municipalities:
         plan = plans[pk]
         if plan.state not in (schedule.State.DUE_SOON, schedule.State.OVERDUE):
             continue

@@ -92,11 +92,16 @@ def council_q(principal: Principal, action: str, prefix: str = "") -> Q | None:
         seats = principal.seat_ids("council", chair_or_secretary=action == CHANGE)
         municipal = access.municipality_q(principal, access.Level.WORK, prefix="municipality",
                                           roles=access.PARTY_ROLES)
-    parts = [policy.ids_q(field, seats)]
-    if municipal is not policy.NOTHING:
-        parts.append(Q(**{f"{field}__in": CouncilMunicipality.objects.filter(municipal)
-                          .values("council_id")}))
-    return policy.any_of(*parts)
+    if municipal is policy.NOTHING:
+        return policy.ids_q(field, seats)
+    linked = CouncilMunicipality.objects.filter(municipal).order_by().values("council_id")
+    if seats:
+        # One IN over a UNION ALL, not "IN (seats) OR IN (subquery)": PostgreSQL runs such an
+        # OR as a filter over every row of the table (the country's meetings and tasks, issue
+        # #12), the single IN as index lookups per council.
+        linked = linked.union(PoliceCouncil.objects.filter(pk__in=sorted(seats)).order_by()
+                              .values("pk"), all=True)
+    return Q(**{f"{field}__in": linked})
 
 
 def _and(*parts: Q | None) -> Q | None:
@@ -399,7 +404,10 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        # starts_at alone: the upcoming meetings of a reader who sees every council (the
+        # national home page) are read from now on, not from a scan of the country's.
         indexes = [models.Index(fields=["council", "starts_at"]),
+                   models.Index(fields=["starts_at"], name="meeting_starts_at"),
                    *(models.Index(fields=[f], name=f"meeting_{f}",
                                   condition=Q(**{f"{f}__isnull": False}))
                      for f in MEETING_REMINDER_FIELDS)]

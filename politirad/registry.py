@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from avtaler.models import AgreementVersion, VersionStatus
-from samarbeid import access, compliance, demo, demo_national, facts, notify, sections
+from samarbeid import access, compliance, demo, demo_national, facts, notify, pages, sections
 
 from . import checks, reminders, selectors
 from . import demo as politirad_demo
@@ -24,20 +24,26 @@ compliance.watch_app("politirad")
 
 
 def _meetings(user: Any) -> list[sections.Item]:
+    # Only the columns the item shows (a cold home page builds this on the first request
+    # after a write, issue #12).
+    url = pages.url_template("politirad:meeting_detail")
     return [
-        sections.Item(title=f"{m.council.name}: {m.display_title}",
-                      url=reverse("politirad:meeting_detail", args=[m.pk]), when=m.starts_at,
-                      detail=m.place)
-        for m in selectors.upcoming_meetings_for(user)
+        sections.Item(title=f"{m.council.name}: {m.display_title}", url=url(m.pk),
+                      when=m.starts_at, detail=m.place)
+        for m in selectors.upcoming_meetings_for(user).only(
+            "pk", "title", "starts_at", "place", "council__name")
     ]
 
 
 def _tasks(user: Any) -> list[sections.Item]:
     today = timezone.localdate()
+    url = pages.url_template("politirad:task_detail")
+    rows = (selectors.my_tasks(user, related=False).select_related("council")
+            .only("pk", "title", "deadline", "council__name")[:8])
     return [
-        sections.Item(title=t.title, url=reverse("politirad:task_detail", args=[t.pk]),
-                      when=t.deadline, detail=t.council.name, overdue=t.deadline < today)
-        for t in selectors.my_tasks(user)[:8]
+        sections.Item(title=t.title, url=url(t.pk), when=t.deadline, detail=t.council.name,
+                      overdue=t.deadline < today)
+        for t in rows
     ]
 
 
@@ -50,10 +56,12 @@ def _agendas_to_send(user: Any) -> list[sections.Item]:
     qs = (Meeting.objects.filter(
         council__in=selectors.councils(user, access.Level.WORK).values("pk"), cancelled=False,
         agenda_sent_at__isnull=True, starts_at__gt=now, agenda_deadline__lte=soon)
-        .select_related("council").order_by("starts_at")[:8])
+        .select_related("council").only("pk", "agenda_deadline", "council__name")
+        .order_by("starts_at")[:8])
+    url = pages.url_template("politirad:meeting_detail")
     return [
         sections.Item(title=_("Send the agenda: %(council)s") % {"council": m.council.name},
-                      url=reverse("politirad:meeting_detail", args=[m.pk]),
+                      url=url(m.pk),
                       when=m.agenda_deadline, overdue=bool(m.agenda_deadline
                                                             and m.agenda_deadline < now))
         for m in qs

@@ -90,16 +90,19 @@ def get(code: str) -> Check:
 
 
 def evaluate(municipalities: QuerySet[Municipality],
-             codes: Iterable[str] | None = None) -> dict[int, dict[str, Finding]]:
+             codes: Iterable[str] | None = None, *,
+             ids: list[int] | None = None) -> dict[int, dict[str, Finding]]:
     """{municipality id: {check code: Finding}} for every registered check (or `codes`).
 
     Findings of the full set of checks are cached per municipality (settings.
     COMPLIANCE_CACHE_SECONDS) under a version that every write to the portal's models bumps
     and that changes with the date, so reports and municipality pages read a snapshot that
-    is never older than the last change.
+    is never older than the last change. `ids`: the ids of `municipalities`, when the
+    caller has them (a page of one municipality it has read: no query to list them).
     """
     wanted = [c for c in checks() if codes is None or c.code in set(codes)]
-    ids = list(municipalities.values_list("pk", flat=True))
+    if ids is None:
+        ids = list(municipalities.values_list("pk", flat=True))
     seconds = settings.COMPLIANCE_CACHE_SECONDS
     if not seconds or codes is not None:
         return _evaluate(municipalities, ids, wanted)

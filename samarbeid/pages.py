@@ -49,6 +49,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 PAGE_SIZE = 25
 
@@ -75,6 +76,16 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+_SENTINEL = 918273645
+
+
+def url_template(name: str) -> Callable[[Any], str]:
+    """`url(pk)` for a URL named `name` that takes one integer: reversed once, not once per
+    row of a list (a reverse costs about 10 µs; a list of 100 rows pays it 100 times)."""
+    head, _, tail = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE,

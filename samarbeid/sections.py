@@ -25,7 +25,11 @@ class Item:
 
 
 Provider = Callable[[Any], list[Item]]
-_providers: dict[str, list[Provider]] = {s: [] for s in SECTIONS}
+# A provider for several sections at once: {section: items}. One query can then fill two
+# places (an app's own tasks and its overdue reminders), issue #12.
+GroupProvider = Callable[[Any], dict[str, list[Item]]]
+_providers: dict[str, list[Any]] = {s: [] for s in SECTIONS}
+_groups: set[Any] = set()
 
 
 def register(section: str, provider: Provider) -> Provider:
@@ -36,24 +40,54 @@ def register(section: str, provider: Provider) -> Provider:
     return provider
 
 
-def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
+def register_group(sections: tuple[str, ...], provider: GroupProvider) -> GroupProvider:
+    """`provider(user)` gives the items of each of `sections`; it is called once per page."""
+    for section in sections:
+        if section not in _providers:
+            raise ValueError(f"unknown home section {section!r}")
+    _groups.add(provider)
+    for section in sections:
+        if provider not in _providers[section]:
+            _providers[section].append(provider)
+    return provider
+
+
+def _sort_key(item: Item) -> tuple[int, str]:
+    when = item.when
+    if isinstance(when, dt.datetime):
+        return (0, when.date().isoformat() + when.time().isoformat())
+    return (0 if when else 1, when.isoformat() if when else "")
+
+
+def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
+               limit: int = 8) -> dict[str, list[Item]]:
+    """The items of each section in `wanted` (each group provider called once)."""
     from . import pagecache
 
-    items: list[Item] = []
+    # Each provider's items are cached on their own (a task's new status rebuilds the
+    # tasks, not the meetings: samarbeid/pagecache.py cached_part).
     scope = pagecache.user_scope(user) if getattr(user, "is_authenticated", False) else None
-    for provider in _providers[section]:
-        # Each provider's items are cached on their own (a task's new status rebuilds the
-        # tasks, not the meetings: samarbeid/pagecache.py cached_part).
-        items.extend(pagecache.cached_part(_name(provider), user, scope,
-                                           partial(provider, user)))
 
-    def sort_key(item: Item) -> tuple[int, str]:
-        when = item.when
-        if isinstance(when, dt.datetime):
-            return (0, when.date().isoformat() + when.time().isoformat())
-        return (0 if when else 1, when.isoformat() if when else "")
+    def part(provider: Any) -> Any:
+        return pagecache.cached_part(_name(provider), user, scope, partial(provider, user))
 
-    return sorted(items, key=sort_key)[:limit]
+    memo: dict[Any, dict[str, list[Item]]] = {}
+    out: dict[str, list[Item]] = {}
+    for section in wanted:
+        items: list[Item] = []
+        for provider in _providers[section]:
+            if provider in _groups:
+                if provider not in memo:
+                    memo[provider] = part(provider)
+                items.extend(memo[provider].get(section, []))
+            else:
+                items.extend(part(provider))
+        out[section] = sorted(items, key=_sort_key)[:limit]
+    return out
+
+
+def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
+    return home_items(user, (section,), limit)[section]
 
 
 def _name(fn: Any) -> str:

@@ -37,14 +37,15 @@ def home(request: HttpRequest) -> HttpResponse:
         access.municipalities(request.user).select_related("county", "police_district")
         .order_by("name")[:PAGE_SIZE + 1]
     ) if not r.national_admin else []
+    items = sections.home_items(request.user)
     context = {
         "roles": r,
         "seat_lines": sections.seat_lines_for(request.user) if r.seats else [],
         "my_municipalities": my_municipalities[:PAGE_SIZE],
         "more_municipalities": len(my_municipalities) > PAGE_SIZE,
-        "upcoming_meetings": sections.items_for(request.user, "meetings"),
-        "open_tasks": sections.items_for(request.user, "tasks"),
-        "reminders": sections.items_for(request.user, "reminders"),
+        "upcoming_meetings": items["meetings"],
+        "open_tasks": items["tasks"],
+        "reminders": items["reminders"],
     }
     return render(request, "samarbeid/home.html", context)
 
@@ -66,7 +67,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 def municipality_detail(request: HttpRequest, number: str) -> HttpResponse:
     municipality = access.get_municipality_or_404(request.user, number)
     findings = compliance.evaluate(
-        Municipality.objects.filter(pk=municipality.pk)
+        Municipality.objects.filter(pk=municipality.pk), ids=[municipality.pk]
     ).get(municipality.pk, {})
     status_rows = [(check, findings[check.code]) for check in compliance.checks()]
     return render(request, "samarbeid/municipality_detail.html", {

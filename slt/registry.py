@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samarbeid import access, compliance, demo, demo_national, facts, notify, sections
+from samarbeid import access, compliance, demo, demo_national, facts, notify, pages, sections
 
 from . import checks, reminders, selectors
 from .demo import build_demo, build_national
-from .models import OPEN_STATUSES, SltModel
+from .models import OPEN_STATUSES, SltMeasure, SltModel
 
 # Writes to slt's models can change a compliance finding (the core names no feature app).
 compliance.watch_app("slt")
@@ -40,42 +41,56 @@ notify.register_kind(reminders.KIND_OVERDUE, _("SLT measure overdue"), optional=
 notify.register_scan("slt_measure_deadlines", reminders.scan_measure_deadlines)
 
 
-def _my_measures(user: Any) -> list[sections.Item]:
-    """Open measures the user is responsible for (one query)."""
+def _home_measures(user: Any) -> dict[str, list[sections.Item]]:
+    """The home page's SLT items in one query: open measures the user is responsible for
+    (tasks; overdue first) and overdue measures of the SLT models the user coordinates,
+    held by others (reminders); eight of each (a window numbers the rows of each kind)."""
     if not user.is_authenticated:
-        return []
-    rows = (selectors.with_overdue_flag(selectors.measures_for(user).open().filter(
-        responsible=user)).select_related("slt_model__municipality").order_by(
-        "-overdue", "ends_on")[:8])
-    return [sections.Item(title=str(_("SLT measure: %(title)s") % {"title": m.title}),
-                          url=reverse("slt:measure_detail", args=[m.pk]), when=m.ends_on,
-                          detail=m.slt_model.municipality.name, overdue=m.is_overdue)
-            for m in rows]
+        return {}
+    principal = access.principal(user)
+    today = timezone.localdate()
+
+    def scope(level: access.Level) -> Q:
+        if principal.national_admin:
+            return Q()
+        return access.municipality_q(principal, level, prefix=selectors.MEASURE_PATH)
+
+    mine = Q(responsible=user, status__in=OPEN_STATUSES) & scope(access.Level.VIEW)
+    coordinated = (Q(slt_model__coordinator=user, status__in=OPEN_STATUSES, ends_on__lt=today)
+                   & ~Q(responsible=user) & scope(access.Level.WORK))
+    rows = list(
+        selectors.with_overdue_flag(SltMeasure.objects.filter(mine | coordinated), today)
+        .annotate(own=Case(When(responsible=user, then=Value(1)), default=Value(0),
+                           output_field=IntegerField()))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("own")],
+                              order_by=[F("overdue").desc(), F("ends_on").asc(), F("pk").asc()]))
+        .filter(rank__lte=8).select_related("slt_model__municipality"))
+    rows.sort(key=lambda m: (-m.overdue, m.ends_on, m.pk))  # type: ignore[attr-defined]
+    url = pages.url_template("slt:measure_detail")
+    return {
+        "tasks": [sections.Item(title=str(_("SLT measure: %(title)s") % {"title": m.title}),
+                                url=url(m.pk), when=m.ends_on,
+                                detail=m.slt_model.municipality.name, overdue=m.is_overdue)
+                  for m in rows if m.own],  # type: ignore[attr-defined]
+        "reminders": [sections.Item(
+            title=str(_("Overdue SLT measure: %(title)s") % {"title": m.title}),
+            url=url(m.pk), when=m.ends_on, detail=m.slt_model.municipality.name, overdue=True)
+            for m in rows if not m.own],  # type: ignore[attr-defined]
+    }
 
 
-def _overdue_for_coordinator(user: Any) -> list[sections.Item]:
-    """Overdue measures in the SLT models the user coordinates (one query)."""
-    if not user.is_authenticated:
-        return []
-    rows = (selectors.measures_for(user, access.Level.WORK).overdue()
-            .filter(slt_model__coordinator=user).exclude(responsible=user)
-            .select_related("slt_model__municipality").order_by("ends_on")[:8])
-    return [sections.Item(title=str(_("Overdue SLT measure: %(title)s") % {"title": m.title}),
-                          url=reverse("slt:measure_detail", args=[m.pk]), when=m.ends_on,
-                          detail=m.slt_model.municipality.name, overdue=True)
-            for m in rows]
-
-
-sections.register("tasks", _my_measures)
-sections.register("reminders", _overdue_for_coordinator)
+sections.register_group(("tasks", "reminders"), _home_measures)
 
 
 def _panel(user: Any, municipality: Any) -> dict[str, Any] | None:
+    today = timezone.localdate()
     model = (SltModel.objects.filter(municipality=municipality).select_related("coordinator")
-             .annotate(open_count=Count("measures", filter=Q(measures__status__in=OPEN_STATUSES)))
+             .annotate(open_count=Count("measures", filter=Q(measures__status__in=OPEN_STATUSES)),
+                       overdue_count=Count("measures", filter=Q(
+                           measures__status__in=OPEN_STATUSES, measures__ends_on__lt=today)))
              .first())
     hosts = list(selectors.host_models(municipality=municipality)) if model is None else []
-    overdue = model.measures.overdue().count() if model is not None else 0
+    overdue = model.overdue_count if model is not None else 0  # type: ignore[attr-defined]
     return {"slt_model": model, "hosts": hosts, "overdue": overdue,
             "can_work": access.can(user, access.Level.WORK, municipality)}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.db.models import Model
+from django.db.models import Case, Count, IntegerField, Model, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from samarbeid import audit
 
@@ -38,12 +39,21 @@ def object_history(obj: Model, label: str = "", limit: int = 50) -> dict[str, An
     from samarbeid import pagecache
 
     events = audit.history(obj)
+    exports = events.filter(action="export").order_by().values("object_id").annotate(
+        n=Count("pk")).values("n")
+    # One query: the changes first, then (to fill up to `limit`) downloads, each row with the
+    # count of downloads (a subquery run once). No row at all: no history, no downloads.
     # A cached page holding this trail depends on the trails of this kind of object, not
     # on every audit record (audit.record bumps that: a comment on a task leaves the
     # meeting's page as it was).
     with pagecache.reads_cached(audit.trail_of(obj)):
-        return {
-            "events": list(events.exclude(action="export")[:limit]),
-            "exports": events.filter(action="export").count(),
-            "label": label,
-        }
+        rows = list(events.annotate(
+            is_export=Case(When(action="export", then=Value(1)), default=Value(0),
+                           output_field=IntegerField()),
+            exports=Coalesce(Subquery(exports, output_field=IntegerField()), Value(0)),
+        ).order_by("is_export", "-at", "-pk")[:limit])
+    return {
+        "events": [e for e in rows if not e.is_export],  # type: ignore[attr-defined]
+        "exports": rows[0].exports if rows else 0,  # type: ignore[attr-defined]
+        "label": label,
+    }

@@ -60,7 +60,7 @@ def test_with_debug_a_database_outage_shows_the_portal_page(world: Any, settings
     def down(*args: Any, **kwargs: Any) -> Any:
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views.sections, "items_for", down)
+    monkeypatch.setattr(views.sections, "home_items", down)
     client = Client(raise_request_exception=False)
     client.force_login(world.leader)
     response = client.get(reverse("home"))

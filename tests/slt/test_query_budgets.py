@@ -74,9 +74,9 @@ def test_measure_detail_query_budget(world, client, django_assert_num_queries):
     services.measure_add_update(measure=m, text="Startet", actor=world.leader)
     client.force_login(world.leader)
     warm(client)
-    # User, the measure, its updates; 2 for its audit history: events and the count of
-    # exports (issue 7 §3). The principal and the session come from the cache.
-    with django_assert_num_queries(4):
+    # User, the measure, its updates; its audit history with the count of exports on its
+    # rows (issue 7 §3, issue #12). The principal and the session come from the cache.
+    with django_assert_num_queries(3):
         client.get(reverse("slt:measure_detail", args=[m.pk]))
 
 
