@@ -99,6 +99,11 @@ def _seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 300))
 
 
+def enabled() -> bool:
+    """Pages and parts are cached (PAGE_CACHE_SECONDS > 0)."""
+    return _seconds() > 0
+
+
 def _vkey(table: str, place: str) -> str:
     return f"pc:v:{table}:{place}"
 

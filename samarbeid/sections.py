@@ -66,7 +66,8 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
 
     # Each provider's items are cached on their own (a task's new status rebuilds the
     # tasks, not the meetings: samarbeid/pagecache.py cached_part).
-    scope = pagecache.user_scope(user) if getattr(user, "is_authenticated", False) else None
+    scope = (pagecache.user_scope(user)
+             if pagecache.enabled() and getattr(user, "is_authenticated", False) else None)
 
     def part(provider: Any) -> Any:
         return pagecache.cached_part(_name(provider), user, scope, partial(provider, user))
