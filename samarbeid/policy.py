@@ -50,6 +50,12 @@ READ_EXEMPT = "read_exempt"
 ACTIONS = (VIEW, CHANGE, ADMIN, READ_EXEMPT)
 
 CACHE_SECONDS = 6 * 3600
+# Principals read from the cache, kept in the process too under the same versioned key: a
+# key names one principal for good (a write bumps a version, so a new key), and the shared
+# cache's copy costs a round trip per request (issue #12). Principals are never changed
+# after build(). Bounded: cleared when full.
+_memo: dict[str, Principal] = {}
+_MEMO_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -276,18 +282,29 @@ def _cached(user_id: int, stamp: str, today: dt.date) -> Principal:
     try:
         version, global_version = _versions(user_id)
         key = _principal_key(user_id, stamp, version, global_version, today)
-        principal = cache.get(key)
+        principal = _memo.get(key)
+        if principal is None:
+            principal = cache.get(key)
     except Exception:  # the cache is an optimisation: an outage must not stop a page
         log.warning("cache unavailable: principal built from the database")
         return build(user_id, today)
     if isinstance(principal, Principal):
+        _remember(key, principal)
         return principal
     principal = build(user_id, today)
     try:
         cache.set(key, principal, CACHE_SECONDS)
     except Exception:
         log.warning("cache unavailable: principal not stored")
+        return principal  # no version to trust either: nothing kept in the process
+    _remember(key, principal)
     return principal
+
+
+def _remember(key: str, principal: Principal) -> None:
+    if len(_memo) >= _MEMO_MAX:
+        _memo.clear()
+    _memo[key] = principal
 
 
 def forget(user: Any) -> None:
