@@ -148,7 +148,7 @@ def _cached_user(request: HttpRequest) -> Any:
     from django.core.cache import cache
     from django.utils.crypto import constant_time_compare
 
-    from . import pagecache
+    from . import pagecache, policy
 
     try:
         user_id = auth._get_user_session_key(request)  # type: ignore[attr-defined]
@@ -159,7 +159,10 @@ def _cached_user(request: HttpRequest) -> Any:
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
     try:
-        version = pagecache._versions([pagecache._ukey(int(user_id))])[0]
+        # The principal's versions in the same round trip: every logged-in page needs them.
+        version_key = pagecache._ukey(int(user_id))
+        found = cache.get_many([version_key, *policy.version_keys(int(user_id))])
+        version = found.get(version_key) or pagecache._versions([version_key])[0]
         key = f"auth:user:{backend_path}:{user_id}:{version}"
         kept = _users.get(key)
         user = copy.copy(kept) if kept is not None else cache.get(key)
@@ -178,4 +181,7 @@ def _cached_user(request: HttpRequest) -> Any:
                                                        user.get_session_auth_hash()):
         return auth.get_user(request)  # Django decides: fallback keys, or log out
     user.backend = backend_path
+    if request.method in ("GET", "HEAD"):
+        # A read: no write of its own can come between this look-up and the principal's.
+        policy.remember_versions(user, found)
     return user
