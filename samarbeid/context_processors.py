@@ -47,12 +47,6 @@ def _nav_links(user: Any) -> list[dict[str, str]]:
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    def nav() -> list[dict[str, Any]]:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return []
-        return [{**link, "active": request.path.startswith(link["url"]) and link["url"] != "/"}
-                for link in _nav_links(user)]
-
+    # The menu is part of the cached header (samarbeid/layout.py), which reads _nav_links.
     return {"PORTAL_NAME": "Samarbeidsportalen", "LANGUAGES": settings.LANGUAGES,
-            "nav_links": nav, "idle_minutes": settings.SESSION_IDLE_SECONDS // 60}
+            "idle_minutes": settings.SESSION_IDLE_SECONDS // 60}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -134,12 +135,20 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
         request.user = SimpleLazyObject(lambda: _cached_user(request))  # type: ignore[assignment]
 
 
+# The user rows read from the cache, kept in the process too under the same versioned key
+# (a save bumps the version: a new key), which saves the shared cache's round trip on every
+# request. Each request gets a copy of its own: the request sets attributes on its user
+# (the backend, the OTP device, the principal) that must never reach another request.
+_users: dict[str, Any] = {}
+_USERS_MAX = 2000
+
+
 def _cached_user(request: HttpRequest) -> Any:
     from django.contrib import auth
     from django.core.cache import cache
     from django.utils.crypto import constant_time_compare
 
-    from . import pagecache
+    from . import pagecache, policy
 
     try:
         user_id = auth._get_user_session_key(request)  # type: ignore[attr-defined]
@@ -150,9 +159,15 @@ def _cached_user(request: HttpRequest) -> Any:
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
     try:
-        version = ":".join(pagecache._versions(pagecache.user_version_keys(int(user_id))))
+        # The principal's versions in the same round trip: every logged-in page needs them.
+        version_keys = pagecache.user_version_keys(int(user_id))
+        found = cache.get_many([*version_keys, *policy.version_keys(int(user_id))])
+        version = (":".join(str(found[k]) for k in version_keys)
+                   if all(k in found for k in version_keys)
+                   else ":".join(pagecache._versions(version_keys)))
         key = f"auth:user:{backend_path}:{user_id}:{version}"
-        user = cache.get(key)
+        kept = _users.get(key)
+        user = copy.copy(kept) if kept is not None else cache.get(key)
     except Exception:
         return auth.get_user(request)
     if user is None:
@@ -160,8 +175,15 @@ def _cached_user(request: HttpRequest) -> Any:
         if user is None:
             return auth.get_user(request)
         cache.set(key, user, 3600)
+    if kept is None:
+        if len(_users) >= _USERS_MAX:
+            _users.clear()
+        _users[key] = copy.copy(user)  # before this request sets anything on its own copy
     if not user.is_active or not constant_time_compare(session_hash,
                                                        user.get_session_auth_hash()):
         return auth.get_user(request)  # Django decides: fallback keys, or log out
     user.backend = backend_path
+    if request.method in ("GET", "HEAD"):
+        # A read: no write of its own can come between this look-up and the principal's.
+        policy.remember_versions(user, found)
     return user

@@ -50,6 +50,12 @@ READ_EXEMPT = "read_exempt"
 ACTIONS = (VIEW, CHANGE, ADMIN, READ_EXEMPT)
 
 CACHE_SECONDS = 6 * 3600
+# Principals read from the cache, kept in the process too under the same versioned key: a
+# key names one principal for good (a write bumps a version, so a new key), and the shared
+# cache's copy costs a round trip per request (issue #12). Principals are never changed
+# after build(). Bounded: cleared when full.
+_memo: dict[str, Principal] = {}
+_MEMO_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -242,8 +248,22 @@ def _stamp(user: Any) -> str:
     return f"{joined.timestamp():.6f}" if joined is not None else "-"
 
 
+def version_keys(user_id: int) -> list[str]:
+    """The cache keys the principal's key holds (samarbeid/middleware.py reads them in the
+    same round trip as the user row's version)."""
+    return [_version_key(user_id), _global_key()]
+
+
+def remember_versions(user: Any, found: dict[str, Any]) -> None:
+    """Versions read for this request's user: its first principal look-up uses them instead
+    of asking the cache again (a later one, after a write in the request, asks anew)."""
+    values = [found.get(key) for key in version_keys(user.pk)]
+    if all(v is not None for v in values):
+        user._samarbeid_policy_versions = (str(values[0]), str(values[1]))
+
+
 def _versions(user_id: int) -> tuple[str, str]:
-    keys = [_version_key(user_id), _global_key()]
+    keys = version_keys(user_id)
     found = cache.get_many(keys)
     values = []
     for key in keys:
@@ -267,33 +287,50 @@ def for_user(user: Any) -> Principal:
     memo: Principal | None = getattr(user, "_samarbeid_principal", None)
     if memo is not None and memo.on == today:
         return memo
-    principal = _cached(user.pk, _stamp(user), today)
+    known = getattr(user, "_samarbeid_policy_versions", None)
+    if known is not None:
+        del user._samarbeid_policy_versions  # once: a later look-up reads them anew
+    principal = _cached(user.pk, _stamp(user), today, known)
     user._samarbeid_principal = principal
     return principal
 
 
-def _cached(user_id: int, stamp: str, today: dt.date) -> Principal:
+def _cached(user_id: int, stamp: str, today: dt.date,
+            known: tuple[str, str] | None = None) -> Principal:
     try:
-        version, global_version = _versions(user_id)
+        version, global_version = known or _versions(user_id)
         key = _principal_key(user_id, stamp, version, global_version, today)
-        principal = cache.get(key)
+        principal = _memo.get(key)
+        if principal is None:
+            principal = cache.get(key)
     except Exception:  # the cache is an optimisation: an outage must not stop a page
         log.warning("cache unavailable: principal built from the database")
         return build(user_id, today)
     if isinstance(principal, Principal):
+        _remember(key, principal)
         return principal
     principal = build(user_id, today)
     try:
         cache.set(key, principal, CACHE_SECONDS)
     except Exception:
         log.warning("cache unavailable: principal not stored")
+        return principal  # no version to trust either: nothing kept in the process
+    _remember(key, principal)
     return principal
+
+
+def _remember(key: str, principal: Principal) -> None:
+    if len(_memo) >= _MEMO_MAX:
+        _memo.clear()
+    _memo[key] = principal
 
 
 def forget(user: Any) -> None:
     """Drop the memoised principal of this user object (after a change in the same request)."""
     if user is not None and hasattr(user, "_samarbeid_principal"):
         del user._samarbeid_principal
+    if user is not None and hasattr(user, "_samarbeid_policy_versions"):
+        del user._samarbeid_policy_versions
 
 
 def bump(user_id: int | None) -> None:

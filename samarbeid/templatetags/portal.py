@@ -57,3 +57,11 @@ def object_history(obj: Model, label: str = "", limit: int = 50) -> dict[str, An
         "exports": rows[0].exports if rows else 0,  # type: ignore[attr-defined]
         "label": label,
     }
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context: Any) -> str:
+    """The header of every page, from a cached fragment (samarbeid/layout.py, issue #12)."""
+    from samarbeid import layout
+
+    return layout.header(context)

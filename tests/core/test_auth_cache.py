@@ -1,0 +1,50 @@
+"""The user row read from the cache (samarbeid/middleware.py): every request has a user
+object of its own, and a change to the account is seen on the next request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from samarbeid.middleware import CachedAuthenticationMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def _request_user(client: Any) -> Any:
+    """The user a request sees, behind the same session as the test client's."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    CachedAuthenticationMiddleware(lambda r: HttpResponse()).process_request(request)
+    user = request.user
+    assert user.is_authenticated
+    return user
+
+
+def test_each_request_has_a_user_object_of_its_own(client: Any, world: Any) -> None:
+    client.force_login(world.leader)
+    first = _request_user(client)
+    first.otp_device = "a device of the first request"
+    for _ in range(2):
+        later = _request_user(client)
+        assert later.pk == world.leader.pk
+        assert not hasattr(later, "otp_device")
+        later._samarbeid_principal = "set by a later request"
+    assert not hasattr(_request_user(client), "_samarbeid_principal")
+
+
+def test_an_account_change_is_seen_on_the_next_request(client: Any, world: Any) -> None:
+    client.force_login(world.leader)
+    assert _request_user(client).is_active
+    world.leader.first_name = "Endret"
+    world.leader.save()
+    assert _request_user(client).first_name == "Endret"
+    world.leader.is_active = False
+    world.leader.save()
+    request = HttpRequest()
+    request.session = client.session
+    CachedAuthenticationMiddleware(lambda r: HttpResponse()).process_request(request)
+    assert not request.user.is_authenticated
