@@ -65,3 +65,37 @@ def site_header(context: Any) -> str:
     from samarbeid import layout
 
     return layout.header(context)
+
+
+# A filter form's field as crispy renders it, per what its HTML depends on. Crispy renders
+# a field through four templates (~2 ms a field; the agreement register's four filters were
+# half its build, issue #12) although a filter form's field looks the same for every reader
+# who sent the same value: its choices (reference data, read on every request, so a
+# changed list is a new key at once), value, language and id are the key. Bounded: a
+# search box's typed text makes new keys.
+_FILTER_FIELDS: dict[tuple[Any, ...], Any] = {}
+_FILTER_FIELDS_MAX = 2000
+
+
+@register.filter
+def as_filter_field(field: Any) -> Any:
+    """`field|as_crispy_field` for a field of a GET filter form (no errors: rendered as is)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.utils.translation import get_language
+
+    if field.errors:
+        return as_crispy_field(field)
+    form, widget = field.form, field.field.widget
+    choices = getattr(field.field, "choices", None)
+    key = (get_language(), type(form).__module__, type(form).__qualname__, field.html_name,
+           field.auto_id, form.is_bound, repr(field.value()), str(field.label),
+           str(field.help_text), field.field.required, field.field.disabled,
+           tuple(sorted((k, str(v)) for k, v in widget.attrs.items())),
+           None if choices is None else tuple((str(k), str(v)) for k, v in choices))
+    found = _FILTER_FIELDS.get(key)
+    if found is None:
+        found = as_crispy_field(field)
+        if len(_FILTER_FIELDS) >= _FILTER_FIELDS_MAX:
+            _FILTER_FIELDS.clear()
+        _FILTER_FIELDS[key] = found
+    return found
