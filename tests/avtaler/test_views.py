@@ -252,3 +252,18 @@ def test_withdraw_view_leads_to_the_new_draft(client: Any, world: Any) -> None:
     assert response.url == reverse("avtaler:edit", args=[version.agreement_id, 2])
     page = client.get(response.url).content.decode()
     assert "Versjon 1 er trukket tilbake fra signering" in page
+
+
+def test_register_filter_shows_a_renamed_police_district_at_once(client: Any, world: Any) -> None:
+    # The filter's fields are rendered once and kept (samarbeid/templatetags/portal.py,
+    # as_filter_field): a changed choice list must still show on the next request.
+    client.force_login(world.admin)
+    district = world.stavanger.police_district
+    first = client.get(reverse("avtaler:register"), {"police_district": district.code})
+    assert f'<option value="{district.code}" selected>{district.name}</option>' in first.content.decode()
+    district.name = "Renamed police district"
+    district.save()
+    again = client.get(reverse("avtaler:register"), {"police_district": district.code}).content.decode()
+    assert f'<option value="{district.code}" selected>Renamed police district</option>' in again
+    other = client.get(reverse("avtaler:register")).content.decode()
+    assert f'<option value="{district.code}">Renamed police district</option>' in other
