@@ -22,6 +22,10 @@ What a build reads from a cache instead of the database names its own dependency
 compliance findings (`findings`: the reports' version and the pending marks, see
 compliance.py), the user's own row and profile (the header reads them from the cache).
 
+Parts of a page (home sections, municipality panels) are cached the same way on their own
+(`cached_part`); a page built again after a write reads the parts that did not change from
+the cache, and depends on what they read.
+
 One place bumps: `bump_for(instance)`, called by the single write hook (compliance.invalidate
 on save/delete/m2m); writes that send no signal (QuerySet.update, bulk_create) bump their
 table through `bump_table` (installed on QuerySet by samarbeid.apps, see `_watch_bulk`).
@@ -72,8 +76,9 @@ _CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")'
 _CSRF_HOLE = b"\x00csrf\x00"
 _HX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER", "HTTP_HX_BOOSTED",
                "HTTP_HX_HISTORY_RESTORE_REQUEST")
-# Rows no page shows (the reminder ledger, the audit trail, sessions): writing them bumps
-# nothing, or every audit record would make every page cold.
+# Rows whose writes bump no table version: the reminder ledger, sessions, snapshots, which no
+# page shows, and the audit trail, whose records bump the trails of their object's kind
+# instead (audit.record), or every audit record would make every page with a history cold.
 IGNORED = {"samarbeid.auditevent", "samarbeid.sentreminder", "samarbeid.compliancesnapshot",
            "sessions.session",
            "admin.logentry", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
@@ -86,6 +91,7 @@ def unshown(fields: Iterable[str]) -> bool:
     (issue #12 "reminder scans that read only what is due")."""
     names = list(fields)
     return bool(names) and all(name.endswith("reminder_at") for name in names)
+
 
 # A page of more municipalities than this reads the tables' country-wide versions: fewer
 # keys to read, at the price of going cold on a write anywhere in the table.
@@ -454,6 +460,33 @@ def _findings_parts(scope: set[int] | None) -> list[str]:
     return [version, *compliance.pending_marks(ids)]
 
 
+def _dependency_versions(deps: set[str], scope: set[int] | None, user_pk: int) -> list[str]:
+    versions = _versions(_dependency_keys(deps, scope, user_pk))
+    if FINDINGS in deps:
+        versions.extend(_findings_parts(scope))
+    return versions
+
+
+def _built(name: str, learned: frozenset[str] | None, key: str,
+           key_for: Callable[[Iterable[str]], str], run: Callable[[], Any]
+           ) -> tuple[Any, set[str], list[str]]:
+    """Run a page's or a part's build watching what it reads: its value, the tables it read
+    and the keys it may be stored under. Under the key made before it when that key holds
+    all it read; else (a first build, a branch no earlier build took) under the
+    dependencies learned now, if the `*` versions (which every write bumps) show that
+    nothing was written while it ran; else under none."""
+    guard = key_for((ALL,))
+    reader = TableReader()
+    with _building(reader):
+        value = run()
+    if learned is not None and reader.read <= learned:
+        return value, reader.read, [key]
+    if reader.read:
+        _learn(name, reader.read)
+    deps = _learned_for(name) or frozenset(reader.read)
+    return value, reader.read, ([key_for(deps)] if key_for((ALL,)) == guard else [])
+
+
 def _key(request: HttpRequest, name: str, scope: set[int] | None,
          extra: Iterable[str] = (), deps: Iterable[str] = (ALL,)) -> str:
     from . import policy
@@ -462,9 +495,7 @@ def _key(request: HttpRequest, name: str, scope: set[int] | None,
     principal = policy.for_user(user)
     session_key = getattr(request.session, "session_key", None) or "-"
     deps = set(deps)
-    versions = _versions(_dependency_keys(deps, scope, user.pk))
-    if FINDINGS in deps:
-        versions.extend(_findings_parts(scope))
+    versions = _dependency_versions(deps, scope, user.pk)
     hx = "|".join(request.META.get(h, "") for h in _HX_HEADERS)
     raw = "\x1f".join([name, request.get_full_path(), get_language() or "", hx,
                        str(timezone.localdate()), str(user.pk),
@@ -518,29 +549,17 @@ def cached_page(scope: Scope | None = None,
             if entry is not None:
                 return _serve(request, entry)
             ids_set = None if ids is None else set(ids)
-            # Under `*` (which every write bumps): unchanged after the build means no write
-            # happened while it ran, so a key from versions read after it is as safe.
-            guard = _key(request, name, ids_set, more, (ALL,))
-            build = TableReader()
-            with _building(build):
+
+            def render() -> Any:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
-            if not _storable(response, request):
-                if build.read:
-                    _learn(name, build.read)
                 return response
-            if learned is not None and build.read <= learned:
-                keys = [key]
-            else:
-                # The build read what the key was not made of (a view's first build, a
-                # branch no earlier build took): store it under the dependencies it has now,
-                # if nothing was written meanwhile.
-                _learn(name, build.read)
-                deps = _learned_for(name) or frozenset(build.read)
-                keys = ([guard, _key(request, name, ids_set, more, deps)]
-                        if _key(request, name, ids_set, more, (ALL,)) == guard else [])
-            if keys:
+
+            response, _read, keys = _built(
+                name, learned, key, lambda deps: _key(request, name, ids_set, more, deps),
+                render)
+            if keys and _storable(response, request):
                 body = _CSRF.sub(rb"\1" + _CSRF_HOLE + rb"\2", response.content)
                 cache.set_many(dict.fromkeys(keys, (response["Content-Type"], body)),
                                _seconds())
@@ -564,9 +583,7 @@ def _part_key(name: str, user: Any, scope: set[int] | None, deps: Iterable[str],
     from . import policy
 
     deps = set(deps)
-    versions = _versions(_dependency_keys(deps, scope, user.pk))
-    if FINDINGS in deps:
-        versions.extend(_findings_parts(scope))
+    versions = _dependency_versions(deps, scope, user.pk)
     raw = "\x1f".join([name, extra, get_language() or "", str(timezone.localdate()),
                        str(user.pk), fingerprint(policy.for_user(user), user),
                        *sorted(deps), *versions])
@@ -592,51 +609,14 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
             if not outer.paused:
                 outer.read.update(deps)
         return value
-    guard = _part_key(name, user, scope, (ALL,), extra)
-    reader = TableReader()
-    with _building(reader):
-        value = build()
-    if learned is not None and reader.read <= learned:
-        keys = [key]
-    else:
-        if reader.read:
-            _learn(name, reader.read)
-        deps = _learned_for(name) or frozenset(reader.read)
-        keys = ([_part_key(name, user, scope, deps, extra)]
-                if _part_key(name, user, scope, (ALL,), extra) == guard else [])
+    value, read, keys = _built(name, learned, key,
+                               lambda deps: _part_key(name, user, scope, deps, extra), build)
     if keys:
         try:
-            cache.set_many(dict.fromkeys(keys, (sorted(reader.read), value)), _seconds())
+            cache.set_many(dict.fromkeys(keys, (sorted(read), value)), _seconds())
         except Exception:  # a value that does not pickle: built each time, still right
             log.warning("part %s not cached", name, exc_info=True)
     return value
-
-
-def user_scope(user: Any) -> set[int] | None:
-    """The municipalities a user's own pages and parts read (principal_scope)."""
-    from . import access, policy
-
-    principal = policy.for_user(user)
-    if principal.national_admin or principal.grants or user.is_superuser:
-        return None
-    versions = _versions([GLOBAL, REPORTS])
-    key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
-    found = cache.get(key)
-    if found is not None:
-        return None if found == "*" else set(found)
-    ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
-    for kind, seats in principal.seats.items():
-        model = _seat_model(kind)
-        for pk in seats:
-            sub = object_scope(model, pk) if model is not None else None
-            if sub is None or ids is None:
-                ids = None
-                break
-            ids |= sub
-        if ids is None:
-            break
-    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
-    return ids
 
 
 # --- Scopes the apps' urls.py use ----------------------------------------------------------
@@ -673,6 +653,33 @@ def principal_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int]
     return user_scope(request.user)
 
 
+def user_scope(user: Any) -> set[int] | None:
+    """The municipalities a user's own pages and parts read (principal_scope)."""
+    from . import access, policy
+
+    principal = policy.for_user(user)
+    if principal.national_admin or principal.grants or user.is_superuser:
+        return None
+    versions = _versions([GLOBAL, REPORTS])
+    key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
+    found = cache.get(key)
+    if found is not None:
+        return None if found == "*" else set(found)
+    ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
+    for kind, seats in principal.seats.items():
+        model = _seat_model(kind)
+        for pk in seats:
+            sub = object_scope(model, pk) if model is not None else None
+            if sub is None or ids is None:
+                ids = None
+                break
+            ids |= sub
+        if ids is None:
+            break
+    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
+    return ids
+
+
 def _seat_model(kind: str) -> Any:
     """The model a seat of `kind` is on (the council of a council seat), from the seat
     source the feature app registered (policy.register_seats)."""
@@ -698,15 +705,6 @@ def report_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int] | 
 def report_depends(request: HttpRequest, *args: Any, **kwargs: Any) -> list[str]:
     """The reports' version (bumped when a refresh finds changed findings or reference data
     is written) and the pending marks of every municipality (a write not yet refreshed)."""
-    from . import compliance
-    from .models import Municipality
-
     if not settings.COMPLIANCE_CACHE_SECONDS:
         return []
-    version = _versions([REPORTS])[0]
-    key = f"pc:mids:{version}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
-        cache.set(key, ids, _seconds() * 12)
-    return [version, *compliance.pending_marks(ids)]
+    return _findings_parts(None)
