@@ -123,9 +123,10 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
 
     The cached user is stored under the versions of the user's row and profile
     (samarbeid/pagecache.py), which every save or delete of them bumps (deactivation, a new
-    password, a new name), so a changed account is read from the database on its next request. The session is
-    verified against the cached row exactly as Django does; anything unusual (no hash, a
-    hash that does not match, an unknown backend) falls back to Django's own get_user.
+    password, a new name), so a changed account is read from the database on its next
+    request. The session is verified against the cached row exactly as Django does;
+    anything unusual (no hash, a hash that does not match, an unknown backend) falls back to
+    Django's own get_user.
     """
 
     def process_request(self, request: HttpRequest) -> None:
