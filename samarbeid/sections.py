@@ -70,7 +70,8 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
              if pagecache.enabled() and getattr(user, "is_authenticated", False) else None)
 
     def part(provider: Any) -> Any:
-        return pagecache.cached_part(_name(provider), user, scope, partial(provider, user))
+        return pagecache.cached_part(f"section:{_name(provider)}", user, scope,
+                                     partial(provider, user))
 
     memo: dict[Any, dict[str, list[Item]]] = {}
     out: dict[str, list[Item]] = {}
@@ -92,7 +93,8 @@ def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:
 
 
 def _name(fn: Any) -> str:
-    return f"section:{fn.__module__}.{getattr(fn, '__qualname__', fn)}"
+    """A provider's name, for its cached part's key and learned dependencies."""
+    return f"{fn.__module__}.{getattr(fn, '__qualname__', fn)}"
 
 
 def _panel_context(panel: Panel, user: Any, municipality: Any) -> dict[str, Any] | None:
