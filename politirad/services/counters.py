@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ..models import (
@@ -28,7 +28,7 @@ def _present(roles: Iterable[str]) -> Exists:
 
 def meeting_counters_refresh(*, meeting_ids: Iterable[int | None] | None = None) -> int:
     """Recompute the stored facts of these meetings (None: every meeting, e.g. after a bulk
-    load) in one UPDATE; returns the number of meetings written."""
+    load) in one UPDATE of those that changed; returns the number of meetings written."""
     qs = Meeting.objects.all()
     if meeting_ids is not None:
         ids = {pk for pk in meeting_ids if pk is not None}
@@ -37,12 +37,15 @@ def meeting_counters_refresh(*, meeting_ids: Iterable[int | None] | None = None)
         qs = qs.filter(pk__in=ids)
     open_tasks = (Task.objects.filter(meeting=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
                   .order_by().values("meeting").annotate(n=Count("pk")).values("n")[:1])
-    return qs.update(
-        attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
-        municipal_leadership_present=_present(MUNICIPAL_LEADERSHIP_ROLES),
-        police_leadership_present=_present(POLICE_LEADERSHIP_ROLES),
-        open_task_count=Coalesce(Subquery(open_tasks, output_field=IntegerField()), Value(0)),
-    )
+    values = {
+        "attendance_recorded": Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
+        "municipal_leadership_present": _present(MUNICIPAL_LEADERSHIP_ROLES),
+        "police_leadership_present": _present(POLICE_LEADERSHIP_ROLES),
+        "open_task_count": Coalesce(Subquery(open_tasks, output_field=IntegerField()), Value(0)),
+    }
+    # Only meetings whose facts change are written: a task moving between two open statuses
+    # leaves its meeting as it was, and so every page listing the meeting stays cached.
+    return qs.exclude(Q(**values)).update(**values)
 
 
 __all__ = ["meeting_counters_refresh"]
