@@ -74,6 +74,7 @@ REFERENCE = {"samarbeid.municipality", "samarbeid.county", "samarbeid.policedist
 PREFIX = "pc:body:"
 _CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
 _CSRF_HOLE = b"\x00csrf\x00"
+_CSRF_TEXT = re.compile(_CSRF.pattern.decode())
 _HX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER", "HTTP_HX_BOOSTED",
                "HTTP_HX_HISTORY_RESTORE_REQUEST")
 # Rows whose writes bump no table version: the reminder ledger, sessions, snapshots, which no
@@ -159,6 +160,9 @@ def bump(municipalities: Iterable[int] | None, user_ids: Iterable[int | None] = 
             cache.set_many(values, None)
         except Exception:  # without the cache nothing is cached, so nothing is stale
             log.warning("cache unavailable: page versions not bumped")
+        memo = _memo.get()
+        if memo is not None:
+            memo.clear()
 
     now()
     transaction.on_commit(now)
@@ -282,18 +286,28 @@ class TableReader:
 
     def __init__(self) -> None:
         self.read: set[str] = set()
+        # What the build read itself, outside the parts inside it: a fragment of the page
+        # depends on it too (the objects in the fragment's context came from it).
+        self.direct: set[str] = set()
         self.paused = 0
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not self.paused:
             known = _tables()
-            self.read.update(name for name in _QUOTED.findall(sql) if name in known)
+            names = {name for name in _QUOTED.findall(sql) if name in known}
+            self.read.update(names)
+            builds = _builds.get()
+            if builds and builds[-1] is self:
+                self.direct.update(names)
         return execute(sql, params, many, context)
 
 
 # The builds running in this request, outermost first (a page, the parts it reads).
 _builds: contextvars.ContextVar[tuple[TableReader, ...]] = contextvars.ContextVar(
     "pc_builds", default=())
+# The scope of the cached page being built (a 1-tuple; unset outside one): its fragments
+# are cached in the same municipalities.
+_page: contextvars.ContextVar[tuple[set[int] | None]] = contextvars.ContextVar("pc_page")
 _TABLES: set[str] = set()
 _learned: dict[str, frozenset[str]] = {}
 
@@ -314,6 +328,8 @@ def reads_cached(source: str) -> Iterator[None]:
     for build in builds:
         build.read.add(source)
         build.paused += 1
+    if builds:
+        builds[-1].direct.add(source)
     try:
         yield
     finally:
@@ -370,8 +386,25 @@ def depended_on(table: str) -> bool:
 # --- Reading -------------------------------------------------------------------------------
 
 
+_fingerprints: dict[tuple[int, Any, bool, bool], tuple[Any, str]] = {}
+_FINGERPRINTS_MAX = 2000
+
+
 def fingerprint(principal: Any, user: Any) -> str:
-    """Everything the principal's reading depends on, as a short hash."""
+    """Everything the principal's reading depends on, as a short hash (kept per principal
+    object: a page and its parts ask for it a dozen times)."""
+    memo_key = (id(principal), principal.on, bool(user.is_staff), bool(user.is_superuser))
+    kept = _fingerprints.get(memo_key)
+    if kept is not None and kept[0] is principal:
+        return kept[1]
+    value = _fingerprint(principal, user)
+    if len(_fingerprints) >= _FINGERPRINTS_MAX:
+        _fingerprints.clear()
+    _fingerprints[memo_key] = (principal, value)
+    return value
+
+
+def _fingerprint(principal: Any, user: Any) -> str:
     parts = (principal.user_id, principal.on, principal.national_admin,
              sorted(principal.admin_districts), sorted(principal.leadership_units),
              sorted(principal.police_districts), sorted(principal.signs_for_municipalities),
@@ -411,18 +444,32 @@ def _pending_messages(request: HttpRequest) -> bool:
         return True
 
 
+# The versions a page's request has read (None outside a cached page): a page and its parts
+# share most keys (the same tables in the same municipalities), read once per request. A
+# write in the request clears it (bump); the guard that checks for writes during a build
+# reads past it (_fresh).
+_memo: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "pc_memo", default=None)
+_fresh: contextvars.ContextVar[bool] = contextvars.ContextVar("pc_fresh", default=False)
+
+
 def _versions(keys: list[str]) -> list[str]:
-    found = cache.get_many(keys)
-    values = []
-    for key in keys:
+    memo = None if _fresh.get() else _memo.get()
+    wanted = keys if memo is None else [k for k in dict.fromkeys(keys) if k not in memo]
+    found = cache.get_many(wanted) if wanted else {}
+    values: dict[str, str] = {}
+    for key in wanted:
         value = found.get(key)
         if value is None:
             # A random start, so a body stored under an evicted version is never found.
             value = uuid.uuid4().hex[:12]
             if not cache.add(key, value, None):
                 value = cache.get(key) or value
-        values.append(str(value))
-    return values
+        values[key] = str(value)
+    if memo is None:
+        return [values[key] for key in keys]
+    memo.update(values)
+    return [memo[key] for key in keys]
 
 
 def _dependency_keys(deps: Iterable[str], scope: set[int] | None, user_pk: int) -> list[str]:
@@ -449,6 +496,10 @@ def _findings_parts(scope: set[int] | None) -> list[str]:
     from .models import Municipality
 
     version = _versions([REPORTS])[0]
+    memo = None if _fresh.get() else _memo.get()
+    marks_key = ("marks", None if scope is None else tuple(sorted(scope)))
+    if memo is not None and marks_key in memo:
+        return [version, *memo[marks_key]]
     if scope is None:
         key = f"pc:mids:{version}"
         ids = cache.get(key)
@@ -457,7 +508,10 @@ def _findings_parts(scope: set[int] | None) -> list[str]:
             cache.set(key, ids, _seconds() * 12)
     else:
         ids = sorted(scope)
-    return [version, *compliance.pending_marks(ids)]
+    marks = compliance.pending_marks(ids)
+    if memo is not None:
+        memo[marks_key] = marks
+    return [version, *marks]
 
 
 def _dependency_versions(deps: set[str], scope: set[int] | None, user_pk: int) -> list[str]:
@@ -484,7 +538,12 @@ def _built(name: str, learned: frozenset[str] | None, key: str,
     if reader.read:
         _learn(name, reader.read)
     deps = _learned_for(name) or frozenset(reader.read)
-    return value, reader.read, ([key_for(deps)] if key_for((ALL,)) == guard else [])
+    token = _fresh.set(True)
+    try:
+        unchanged = key_for((ALL,)) == guard
+    finally:
+        _fresh.reset(token)
+    return value, reader.read, ([key_for(deps)] if unchanged else [])
 
 
 def _key(request: HttpRequest, name: str, scope: set[int] | None,
@@ -536,6 +595,13 @@ def cached_page(scope: Scope | None = None,
             if (not _seconds() or request.method not in ("GET", "HEAD") or user is None
                     or not user.is_authenticated or _pending_messages(request)):
                 return view(request, *args, **kwargs)
+            token = _memo.set({})
+            try:
+                return cached(request, *args, **kwargs)
+            finally:
+                _memo.reset(token)
+
+        def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             try:
                 ids = scope(request, *args, **kwargs) if scope is not None else None
                 more = list(depends(request, *args, **kwargs)) if depends is not None else []
@@ -551,9 +617,13 @@ def cached_page(scope: Scope | None = None,
             ids_set = None if ids is None else set(ids)
 
             def render() -> Any:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
+                token = _page.set((ids_set,))
+                try:
+                    response = view(request, *args, **kwargs)
+                    if hasattr(response, "render") and callable(response.render):
+                        response = response.render()
+                finally:
+                    _page.reset(token)
                 return response
 
             response, _read, keys = _built(
@@ -599,7 +669,8 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
     try:
         learned = _learned_for(name)
         key = _part_key(name, user, scope, learned if learned is not None else (ALL,), extra)
-        found = cache.get(key)
+        memo = _memo.get()
+        found = memo.pop(("part", key)) if memo and ("part", key) in memo else cache.get(key)
     except Exception:
         log.warning("page cache unavailable: part %s built", name, exc_info=True)
         return build()
@@ -617,6 +688,54 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
         except Exception:  # a value that does not pickle: built each time, still right
             log.warning("part %s not cached", name, exc_info=True)
     return value
+
+
+def prefetch_parts(user: Any, scope: set[int] | None, parts: Iterable[tuple[str, str]]) -> None:
+    """Read the versions and stored values of these parts ((name, extra), as `cached_part`
+    will be asked for them) in two round trips instead of two per part; only inside a
+    cached page (its request holds what was read)."""
+    memo = _memo.get()
+    if memo is None or not _seconds() or not getattr(user, "is_authenticated", False):
+        return
+    try:
+        wanted = [(name, extra, _learned_for(name)) for name, extra in parts]
+        _versions([key for _name, _extra, learned in wanted
+                   for key in _dependency_keys(learned or (ALL,), scope, user.pk)])
+        keys = [key for key in (_part_key(name, user, scope, learned or (ALL,), extra)
+                                for name, extra, learned in wanted)
+                if ("part", key) not in memo]
+        found = cache.get_many(keys) if keys else {}
+    except Exception:
+        log.warning("page cache unavailable: parts not prefetched", exc_info=True)
+        return
+    memo.update({("part", key): found.get(key) for key in keys})
+
+
+def cached_fragment(name: str, request: HttpRequest, render: Callable[[], str],
+                    extra: Iterable[str] = ()) -> str:
+    """A fragment of a cached page's template (`{% cached_fragment %}`), cached on its own
+    like a part: under the versions of what it read and of what the page read before it
+    (its context came from that), for this reader, path and query. Outside the build of a
+    cached page (or a request with messages) it is simply rendered."""
+    page = _page.get(None)
+    user = getattr(request, "user", None)
+    if page is None or user is None or _pending_messages(request):
+        return render()
+    # What the page (and any fragment around this one) read outside its fragments.
+    before = set().union(*(build.direct for build in _builds.get()))
+    hx = "|".join(request.META.get(h, "") for h in _HX_HEADERS)
+
+    def build() -> str:
+        inner = _builds.get()
+        if inner:
+            inner[-1].read.update(before)
+        return _CSRF_TEXT.sub(r"\1" + _CSRF_HOLE.decode() + r"\2", render())
+
+    html = cached_part(f"fragment:{name}", user, page[0], build,
+                       extra="\x1f".join([request.get_full_path(), hx, *extra]))
+    if _CSRF_HOLE.decode() in html:
+        html = html.replace(_CSRF_HOLE.decode(), get_token(request))
+    return html
 
 
 # --- Scopes the apps' urls.py use ----------------------------------------------------------

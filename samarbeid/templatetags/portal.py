@@ -99,3 +99,38 @@ def as_filter_field(field: Any) -> Any:
             _FILTER_FIELDS.clear()
         _FILTER_FIELDS[key] = found
     return found
+
+
+class _FragmentNode(template.Node):
+    def __init__(self, name: str, vary: list[Any], nodelist: Any) -> None:
+        self.name, self.vary, self.nodelist = name, vary, nodelist
+
+    def render(self, context: Any) -> str:
+        from django.utils.safestring import mark_safe
+
+        from samarbeid import pagecache
+
+        request = context.get("request")
+        if request is None:
+            return str(self.nodelist.render(context))
+        origin = getattr(self.origin, "template_name", "") or ""
+        return mark_safe(pagecache.cached_fragment(  # noqa: S308 -- rendered by the template
+            f"{origin}:{self.name}", request, lambda: str(self.nodelist.render(context)),
+            extra=[str(v.resolve(context)) for v in self.vary]))
+
+
+@register.tag
+def cached_fragment(parser: Any, token: Any) -> _FragmentNode:
+    """`{% cached_fragment "tasks" [value …] %}…{% endcached_fragment %}`: a part of a cached
+    page built again only when what it reads changes (issue #12): a task's new status
+    rebuilds the council page's open tasks, not its meetings and members. Keep querysets
+    lazy in the view, so the fragment's queries run inside it; `value`s are further keys
+    (the path, query, reader and what the page read before the fragment are keys already)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("cached_fragment needs a name")
+    name = bits[1].strip("\"'")
+    vary = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endcached_fragment",))
+    parser.delete_first_token()
+    return _FragmentNode(name, vary, nodelist)
