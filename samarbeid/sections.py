@@ -70,8 +70,9 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
              if pagecache.enabled() and getattr(user, "is_authenticated", False) else None)
 
     def part(provider: Any) -> Any:
-        return pagecache.cached_part(f"section:{_name(provider)}", user, scope,
-                                     partial(provider, user))
+        return pagecache.cached_part(part_name(provider), user, scope, partial(provider, user))
+
+    pagecache.prefetch_parts(user, scope, [(name, "") for name in home_parts(wanted)])
 
     memo: dict[Any, dict[str, list[Item]]] = {}
     out: dict[str, list[Item]] = {}
@@ -86,6 +87,16 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
                 items.extend(part(provider))
         out[section] = sorted(items, key=_sort_key)[:limit]
     return out
+
+
+def part_name(provider: Any) -> str:
+    """The cached part of a home-page provider (samarbeid/pagecache.py cached_part)."""
+    return f"section:{_name(provider)}"
+
+
+def home_parts(wanted: tuple[str, ...] = SECTIONS) -> list[str]:
+    """The cached parts `home_items(user, wanted)` reads, for one prefetch of them all."""
+    return list(dict.fromkeys(part_name(p) for section in wanted for p in _providers[section]))
 
 
 def items_for(user: Any, section: str, limit: int = 8) -> list[Item]:

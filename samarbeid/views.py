@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, audit, compliance, notify, pages, sections, selectors, services
+from . import access, audit, compliance, notify, pagecache, pages, sections, selectors, services
 from .forms import MunicipalityFilterForm, ParticipationForm, ReminderSettingsForm
 from .logs import redact_path
 from .models import AuditAction, Municipality
@@ -32,15 +32,23 @@ PAGE_SIZE = 50
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    r = access.roles(request.user)
-    my_municipalities = list(
-        access.municipalities(request.user).select_related("county", "police_district")
-        .order_by("name")[:PAGE_SIZE + 1]
-    ) if not r.national_admin else []
-    items = sections.home_items(request.user)
+    user = request.user
+    r = access.roles(user)
+    # Every part of the page is cached on its own, read in one round trip: a page built
+    # again after a write builds only the parts that read what it changed (issue #12).
+    scope = pagecache.user_scope(user) if pagecache.enabled() else None
+    pagecache.prefetch_parts(user, scope, [(name, "") for name in (
+        "home:municipalities", "home:seats", *sections.home_parts())])
+    my_municipalities = pagecache.cached_part(
+        "home:municipalities", user, scope, lambda: list(
+            access.municipalities(user).select_related("county", "police_district")
+            .order_by("name")[:PAGE_SIZE + 1])) if not r.national_admin else []
+    items = sections.home_items(user)
     context = {
         "roles": r,
-        "seat_lines": sections.seat_lines_for(request.user) if r.seats else [],
+        "seat_lines": pagecache.cached_part("home:seats", user, scope,
+                                            lambda: sections.seat_lines_for(user))
+        if r.seats else [],
         "my_municipalities": my_municipalities[:PAGE_SIZE],
         "more_municipalities": len(my_municipalities) > PAGE_SIZE,
         "upcoming_meetings": items["meetings"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,15 +77,20 @@ def _council_url(pk: int) -> str:
 @require_GET
 def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
     council = selectors.get_council_or_404(request.user, pk)
-    meetings = pages.paginate(request, selectors.council_meetings(council))
-    for meeting in meetings:
-        meeting.flags = selectors.meeting_leadership_flags(meeting)  # type: ignore[attr-defined]
-    terms = selectors.terms_for([council])[council.pk]
+
+    def meetings() -> Any:
+        page = pages.paginate(request, selectors.council_meetings(council))
+        for meeting in page:
+            meeting.flags = selectors.meeting_leadership_flags(meeting)
+        return page
+
+    # Read lazily, inside the template's cached fragments: a page built again after a
+    # task's new status reads the open tasks, not the meetings and members (issue #12).
     return render(request, "politirad/council_detail.html", {
         "council": council,
-        "municipalities": selectors.council_municipalities(council),
+        "municipalities": SimpleLazyObject(lambda: selectors.council_municipalities(council)),
         "members": selectors.council_members(council),
-        "meetings": meetings,
+        "meetings": SimpleLazyObject(meetings),
         "open_tasks": selectors.open_tasks(council, request.user)[:100],
         # Only a regional council asks other municipalities to join (§4.4; the service
         # drops the requests of any other kind): no query for the others.
@@ -91,7 +99,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if council.kind == CouncilKind.REGIONAL else [],
         "plans": council.plans.prefetch_related("measures"),
         "knowledge_requests": council.knowledge_requests.all(),
-        "terms": terms,
+        "terms": SimpleLazyObject(lambda: selectors.terms_for([council])[council.pk]),
         "can_work": selectors.can_work(request.user, council),
         "may_archive": selectors.may_archive(request.user, council),
         "now": timezone.now(),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -99,16 +100,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_work = selectors.can_work(request.user, council)
     minutes = selectors.minutes_of(meeting)
     can_see_exempt = selectors.can_see_exempt(request.user, council)
-    delivered = services.agenda_delivery(meeting) if meeting.agenda_sent_at and can_work \
-        else None
+    # What the page's fragments show is read lazily, inside them: a task's new status
+    # rebuilds the follow-up list, not the agenda, attendance and history (issue #12).
     return render(request, "politirad/meeting_detail.html", {
-        "delivered": delivered,
+        "delivered": SimpleLazyObject(lambda: services.agenda_delivery(meeting))
+        if meeting.agenda_sent_at and can_work else None,
         "meeting": meeting,
         "state": meeting.state,
         "frozen": meeting.is_frozen,
         "may_send_agenda": meeting.may_send_agenda,
         "council": council,
-        "rows": selectors.agenda_rows(meeting, request.user),
+        "rows": SimpleLazyObject(lambda: selectors.agenda_rows(meeting, request.user)),
         "follow_up": selectors.follow_up_tasks(meeting, request.user),
         "attendance": meeting.attendances.select_related("member__user").order_by(
             "member__role"),
@@ -119,7 +121,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         # Items are removed and moved only before the agenda goes out.
         "can_arrange": can_work and not meeting.is_frozen and not meeting.agenda_sent_at,
-        "agreement_in_force": selectors.terms_for([council])[council.pk].in_force,
+        "agreement_in_force": SimpleLazyObject(
+            lambda: selectors.terms_for([council])[council.pk].in_force),
     })
 
 

@@ -554,3 +554,104 @@ def test_a_new_task_rebuilds_the_tasks_of_home_not_the_whole_page(
                             starts_at=timezone.now() + dt.timedelta(days=3))
     assert "Kulturhuset" in client.get("/").content.decode()
     assert len(calls) == 1
+
+
+def test_a_new_status_rebuilds_the_council_pages_tasks_not_its_meetings(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """The council page's sections are cached fragments: a task's new status is on the
+    next request, read again, while the meetings come from the cache; a new meeting is
+    read again too."""
+    from politirad import selectors
+    from politirad.models import TaskStatus
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    council = meeting.council
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = f"/politirad/rad/{council.pk}/"
+    first = _get(client, world.leader, path).content.decode()
+    assert "Kartlegge skoleveier" in first and "Pågår" not in first
+    calls: list[Any] = []
+    listed = selectors.council_meetings
+
+    def counted(c: Any) -> Any:
+        calls.append(c)
+        return listed(c)
+
+    monkeypatch.setattr(selectors, "council_meetings", counted)
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    fresh = client.get(path)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    body = fresh.content.decode()
+    assert "Pågår" in body  # the task's new status
+    assert body.count(f"/politirad/moter/{meeting.pk}/") == first.count(
+        f"/politirad/moter/{meeting.pk}/")  # the meeting, from its fragment
+    assert calls == []
+    services.meeting_create(council=council, actor=world.police, place="Kulturhuset",
+                            starts_at=timezone.now() + dt.timedelta(days=3))
+    client.get(path)
+    assert len(calls) == 1
+
+
+def test_a_fragment_follows_what_the_page_read_before_it(client: Any, world: Any) -> None:
+    """The agenda items' fragment offers «Change item» from what the page read (the
+    minutes): approved minutes freeze the meeting, and the cached fragment goes with it."""
+    from politirad.models import Minutes
+    from tests.politirad.helpers import make_minutes
+
+    meeting = make_minutes(world, exempt=False)
+    path = f"/politirad/moter/{meeting.pk}/"
+    assert "Endre sak 1" in _get(client, world.police, path).content.decode()
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    services.minutes_approve(minutes=Minutes.objects.get(meeting=meeting), actor=world.leader)
+    body = client.get(path).content.decode()
+    assert 'id="frozen-notice"' in body
+    assert "Endre sak 1" not in body
+
+
+def test_a_counter_that_stays_the_same_leaves_the_meeting_row_as_it_was(world: Any) -> None:
+    """A task moving between two open statuses leaves its meeting's stored counts as they
+    were: no write to the meeting, so no page listing the meeting is built again."""
+    from politirad.models import Meeting, TaskStatus
+    from politirad.services.counters import meeting_counters_refresh
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(meeting.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    assert Meeting.objects.get(pk=meeting.pk).open_task_count == 1
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    assert meeting_counters_refresh(meeting_ids=[meeting.pk]) == 0
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE)
+    assert Meeting.objects.get(pk=meeting.pk).open_task_count == 0
+
+
+def test_a_form_in_a_cached_fragment_carries_the_readers_own_csrf_token(world: Any) -> None:
+    """The council's members (with their «Remove» forms) come from a cached fragment when
+    the page is built again; the token in those forms is this reader's and is accepted."""
+    from django.test import Client
+
+    from politirad.models import TaskStatus
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(meeting.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = f"/politirad/rad/{meeting.council.pk}/"
+    builder = Client()
+    builder.force_login(world.police)  # builds the members' fragment with its own token
+    assert "/fjern/" in builder.get(path).content.decode()
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.police)
+    body = client.get(path).content.decode()
+    marker = 'name="csrfmiddlewaretoken" value="'
+    assert marker in body and "\x00" not in body
+    token = body.split(marker, 1)[1].split('"', 1)[0]
+    response = client.post("/i18n/setlang/", {"language": "nn", "next": "/",
+                                              "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
