@@ -134,3 +134,46 @@ def cached_fragment(parser: Any, token: Any) -> _FragmentNode:
     nodelist = parser.parse(("endcached_fragment",))
     parser.delete_first_token()
     return _FragmentNode(name, vary, nodelist)
+
+
+# Rendered rows of long lists, kept in the process per everything the row shows (issue #12:
+# a council's 60 open tasks cost more to render than to read). The key is the row's own
+# values, so a row can never be shown stale or to the wrong reader: list every value the
+# row's template uses.
+_ROWS: dict[tuple[Any, ...], str] = {}
+_ROWS_MAX = 20000
+
+
+class _RowNode(template.Node):
+    def __init__(self, values: list[Any], nodelist: Any) -> None:
+        self.values, self.nodelist = values, nodelist
+
+    def render(self, context: Any) -> str:
+        from django.utils import timezone
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import get_language
+
+        key = (id(self), get_language(), timezone.localdate(),
+               *(v.resolve(context) for v in self.values))
+        try:
+            found = _ROWS.get(key)
+        except TypeError:  # a value that does not hash: rendered each time
+            return str(self.nodelist.render(context))
+        if found is None:
+            found = str(self.nodelist.render(context))
+            if len(_ROWS) >= _ROWS_MAX:
+                _ROWS.clear()
+            _ROWS[key] = found
+        return mark_safe(found)  # noqa: S308 -- rendered (escaped) by the template
+
+
+@register.tag
+def cached_row(parser: Any, token: Any) -> _RowNode:
+    """`{% cached_row t.pk t.title … %}<tr>…</tr>{% endcached_row %}`: the row rendered once
+    per language, day and the values named (which must be every value the row shows)."""
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not values:
+        raise template.TemplateSyntaxError("cached_row needs the values the row shows")
+    nodelist = parser.parse(("endcached_row",))
+    parser.delete_first_token()
+    return _RowNode(values, nodelist)

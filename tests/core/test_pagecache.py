@@ -655,3 +655,23 @@ def test_a_form_in_a_cached_fragment_carries_the_readers_own_csrf_token(world: A
     response = client.post("/i18n/setlang/", {"language": "nn", "next": "/",
                                               "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+
+
+def test_a_cached_row_follows_the_values_it_shows(client: Any, world: Any) -> None:
+    """Task rows are rendered once per the values they show (`{% cached_row %}`): the
+    responsible's new name and the reader's language show at once, never an older row."""
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                         responsible_member=member(meeting.council, world.leader),
+                         deadline=timezone.localdate() + dt.timedelta(days=14))
+    path = f"/politirad/rad/{meeting.council.pk}/"
+    first = _get(client, world.police, path).content.decode()
+    assert "Kartlegge skoleveier" in first and ">Open<" not in first
+    world.leader.first_name, world.leader.last_name = "Kari", "Nordmann-Berg"
+    world.leader.save()
+    assert "Kari Nordmann-Berg" in client.get(path).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": path})
+    body = client.get(path).content.decode()
+    assert "Kari Nordmann-Berg" in body and ">Open<" in body
