@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from avtaler.models import AgreementVersion, VersionStatus
-from samarbeid import access, compliance, demo, demo_national, facts, notify, pages, sections
+from samarbeid import access, compliance, demo, demo_national, facts, notify, pages, policy, sections
 
 from . import checks, reminders, selectors
 from . import demo as politirad_demo
@@ -38,12 +38,13 @@ def _meetings(user: Any) -> list[sections.Item]:
 def _tasks(user: Any) -> list[sections.Item]:
     today = timezone.localdate()
     url = pages.url_template("politirad:task_detail")
-    rows = (selectors.my_tasks(user, related=False).select_related("council")
-            .only("pk", "title", "deadline", "council__name")[:8])
+    rows = policy.rows("politirad.home_tasks", user, lambda: (
+        selectors.my_tasks(user, related=False)
+        .values_list("pk", "title", "deadline", "council__name")[:8]))
     return [
-        sections.Item(title=t.title, url=url(t.pk), when=t.deadline, detail=t.council.name,
-                      overdue=t.deadline < today)
-        for t in rows
+        sections.Item(title=title, url=url(pk), when=deadline, detail=council,
+                      overdue=deadline < today)
+        for pk, title, deadline, council in rows
     ]
 
 

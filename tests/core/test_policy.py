@@ -164,3 +164,24 @@ def test_every_municipality_bound_model_restricts_by_the_same_rule(world: Any) -
     assert Agreement.objects.restrict(world.leader, "change").exists()
     assert not Agreement.objects.restrict(world.leader, "admin").exists()
     assert Agreement.objects.restrict(world.chief, "admin").exists()
+
+
+def test_rows_keep_the_sql_per_principal_and_read_the_rows_anew(world: Any) -> None:
+    """policy.rows keeps a restricted query's SQL per principal: another reader gets their
+    own rows (none of another's), and a new row shows on the next call."""
+    from politirad import selectors
+    from politirad import services as council_services
+    from tests.politirad.helpers import make_council
+
+    council = make_council(world)
+
+    def mine(user: Any) -> list[tuple[Any, ...]]:
+        return policy.rows("test.my_tasks", user, lambda: (
+            selectors.my_tasks(user, related=False).values_list("title", flat=False)))
+
+    assert mine(world.leader) == []
+    council_services.council_task_create(council=council, actor=world.police,
+                                         title="Kartlegge", responsible_user=world.leader,
+                                         deadline=timezone.localdate() + dt.timedelta(days=7))
+    assert mine(world.leader) == [("Kartlegge",)]
+    assert mine(world.outsider) == []
