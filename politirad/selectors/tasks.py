@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import (
@@ -77,6 +79,58 @@ def open_tasks(council: PoliceCouncil, user: Any) -> QuerySet[Task]:
                                       for prefix in ("responsible_member__user", "responsible_user")
                                       for field in ("first_name", "last_name", "username")),
         "responsible_organisation__name")
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A row of the council page's open tasks, read as values (no model instances)."""
+
+    pk: int
+    title: str
+    deadline: dt.date
+    status: str
+    responsible_name: str
+
+    def get_status_display(self) -> str:
+        return str(TaskStatus(self.status).label)
+
+
+_ROW_FIELDS = (
+    "pk", "title", "deadline", "status",
+    "responsible_member_id", "responsible_member__name", "responsible_member__user_id",
+    "responsible_member__user__first_name", "responsible_member__user__last_name",
+    "responsible_member__user__username",
+    "responsible_user_id", "responsible_user__first_name", "responsible_user__last_name",
+    "responsible_user__username",
+    "responsible_organisation_id", "responsible_organisation__name",
+)
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    """As User.get_full_name() or the user name."""
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+def _responsible(row: tuple[Any, ...]) -> str:
+    """Task.responsible_name from a row of _ROW_FIELDS."""
+    (member, member_name, member_user, muf, mul, muu, user, uf, ul, uu, organisation,
+     organisation_name) = row[4:]
+    if member:
+        return _person(muf, mul, muu) if member_user else member_name
+    if user:
+        return _person(uf, ul, uu)
+    if organisation:
+        return organisation_name or ""
+    return ""
+
+
+def open_task_rows(council: PoliceCouncil, user: Any, limit: int = 100) -> list[TaskRow]:
+    """`open_tasks` as rows, its SQL built once per reader (policy.rows): the council page
+    reads this list again after every task write of the council (issue #12)."""
+    found = policy.rows(f"politirad.council_open_tasks:{council.pk}", user, lambda: (
+        open_tasks(council, user).values_list(*_ROW_FIELDS)[:limit]))
+    return [TaskRow(pk=row[0], title=row[1], deadline=row[2], status=row[3],
+                    responsible_name=_responsible(row)) for row in found]
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:

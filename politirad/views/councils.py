@@ -91,7 +91,7 @@ def council_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "municipalities": SimpleLazyObject(lambda: selectors.council_municipalities(council)),
         "members": selectors.council_members(council),
         "meetings": SimpleLazyObject(meetings),
-        "open_tasks": selectors.open_tasks(council, request.user)[:100],
+        "open_tasks": SimpleLazyObject(lambda: selectors.open_task_rows(council, request.user)),
         # Only a regional council asks other municipalities to join (§4.4; the service
         # drops the requests of any other kind): no query for the others.
         "pending_municipalities": council.municipality_requests.filter(

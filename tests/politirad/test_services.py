@@ -397,3 +397,34 @@ def test_council_task_without_minutes_is_followed_up_at_the_next_meeting(world: 
     meeting = helpers.make_meeting(world, council, days=10)
     assert list(selectors.follow_up_tasks(meeting, world.leader)) == [task]
     assert list(selectors.my_tasks(world.leader)) == [task]
+
+
+def test_the_council_pages_task_rows_name_the_responsible_as_the_task_does(world: Any) -> None:
+    """open_task_rows reads values, not tasks: each kind of responsible (a member with an
+    account, an external member, a user, an organisation) is named as Task does, and the
+    reader's restriction is the same as open_tasks'."""
+    from tests.factories import OrganisationFactory
+
+    past = helpers.make_minutes(world)  # one open task, one exempt
+    council = past.council
+    world.leader.first_name, world.leader.last_name = "Kari", "Nordmann"
+    world.leader.save()
+    external = council.members.get(name="Ekstern Person")
+    deadline = timezone.localdate() + dt.timedelta(days=9)
+    for title, kwargs in [("Ekstern", {"responsible_member": external}),
+                          ("Bruker", {"responsible_user": world.police}),
+                          ("Organisasjon", {"responsible_organisation": OrganisationFactory()})]:
+        services.council_task_create(council=council, actor=world.police, title=title,
+                                     deadline=deadline, **kwargs)
+    for reader in (world.police, world.admin):
+        rows = selectors.open_task_rows(council, reader)
+        tasks = list(selectors.open_tasks(council, reader))
+        assert [(r.pk, r.title, r.responsible_name, r.status) for r in rows] == [
+            (t.pk, t.title, t.responsible_name, t.status) for t in tasks]
+        assert all(r.get_status_display() == t.get_status_display()
+                   for r, t in zip(rows, tasks, strict=True))
+    names = {r.title: r.responsible_name for r in selectors.open_task_rows(council, world.police)}
+    assert names["Lage trygghetsplan"] == "Kari Nordmann"
+    assert names["Ekstern"] == "Ekstern Person"
+    assert "Hemmelig oppgave" not in {
+        r.title for r in selectors.open_task_rows(council, world.admin)}
