@@ -59,9 +59,10 @@ def _sort_key(item: Item) -> tuple[int, str]:
     return (0 if when else 1, when.isoformat() if when else "")
 
 
-def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
-               limit: int = 8) -> dict[str, list[Item]]:
-    """The items of each section in `wanted` (each group provider called once)."""
+def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS, limit: int = 8,
+               also: tuple[str, ...] = ()) -> dict[str, list[Item]]:
+    """The items of each section in `wanted` (each group provider called once). `also`:
+    more of the page's cached parts, read in the same round trip as the sections'."""
     from . import pagecache
 
     # Each provider's items are cached on their own (a task's new status rebuilds the
@@ -72,7 +73,8 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
     def part(provider: Any) -> Any:
         return pagecache.cached_part(part_name(provider), user, scope, partial(provider, user))
 
-    pagecache.prefetch_parts(user, scope, [(name, "") for name in home_parts(wanted)])
+    pagecache.prefetch_parts(user, scope,
+                             [(name, "") for name in (*also, *home_parts(wanted))])
 
     memo: dict[Any, dict[str, list[Item]]] = {}
     out: dict[str, list[Item]] = {}
@@ -94,7 +96,7 @@ def part_name(provider: Any) -> str:
     return f"section:{_name(provider)}"
 
 
-def home_parts(wanted: tuple[str, ...] = SECTIONS) -> list[str]:
+def home_parts(wanted: tuple[str, ...]) -> list[str]:
     """The cached parts `home_items(user, wanted)` reads, for one prefetch of them all."""
     return list(dict.fromkeys(part_name(p) for section in wanted for p in _providers[section]))
 

@@ -34,16 +34,15 @@ PAGE_SIZE = 50
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     r = access.roles(user)
-    # Every part of the page is cached on its own, read in one round trip: a page built
-    # again after a write builds only the parts that read what it changed (issue #12).
+    # Every part of the page is cached on its own, all read in one round trip (with the
+    # sections'): a page built again after a write builds only the parts that read what it
+    # changed (issue #12).
+    items = sections.home_items(user, also=("home:municipalities", "home:seats"))
     scope = pagecache.user_scope(user) if pagecache.enabled() else None
-    pagecache.prefetch_parts(user, scope, [(name, "") for name in (
-        "home:municipalities", "home:seats", *sections.home_parts())])
     my_municipalities = pagecache.cached_part(
         "home:municipalities", user, scope, lambda: list(
             access.municipalities(user).select_related("county", "police_district")
             .order_by("name")[:PAGE_SIZE + 1])) if not r.national_admin else []
-    items = sections.home_items(user)
     context = {
         "roles": r,
         "seat_lines": pagecache.cached_part("home:seats", user, scope,

@@ -69,16 +69,8 @@ def open_tasks(council: PoliceCouncil, user: Any) -> QuerySet[Task]:
     """The council's open tasks with their responsible (the council page names them; the
     council and meetings are the page's own, not joined again)."""
     qs = council.tasks.filter(status__in=OPEN_TASK_STATUSES)
-    # Only the columns the list shows (a page built again after a task's new status reads
-    # this list, issue #12).
     return qs.restrict(access.principal(user), policy.VIEW).select_related(
-        "responsible_member__user", "responsible_user", "responsible_organisation").only(
-        "pk", "council_id", "title", "deadline", "status", "responsible_member_id",
-        "responsible_user_id", "responsible_organisation_id", "responsible_member__user_id",
-        "responsible_member__name", *(f"{prefix}__{field}"
-                                      for prefix in ("responsible_member__user", "responsible_user")
-                                      for field in ("first_name", "last_name", "username")),
-        "responsible_organisation__name")
+        "responsible_member__user", "responsible_user", "responsible_organisation")
 
 
 @dataclass(frozen=True)
