@@ -42,7 +42,7 @@ includes `includes/pagination.html` with `page` and `query` as `list_page` gives
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -94,20 +94,64 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE,
     return paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+class _PageRows:
+    """One page's rows standing in for the whole list: the paginator counts it (`count()`)
+    and slices it at the page's place."""
+
+    def __init__(self, rows: list[Any], total: int, offset: int) -> None:
+        self.rows, self.total, self.offset = rows, total, offset
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        return self.rows[(index.start or 0) - self.offset:(index.stop or 0) - self.offset]
+
+
+def paginate_rows(request: HttpRequest, fetch: Callable[[int, int], tuple[list[Any], int]],
+                  per_page: int = PAGE_SIZE) -> Page:
+    """As `paginate`, for a selector that reads one page and the number of all rows in one
+    query: `fetch(offset, limit)` gives (rows, total), total 0 past the end."""
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    rows, total = fetch((number - 1) * per_page, per_page)
+    if not rows and number > 1:  # past the end: the last page, as `paginate` gives
+        total = fetch(0, 1)[1]
+        number = max(-(-total // per_page), 1)
+        rows, total = fetch((number - 1) * per_page, per_page)
+    offset = (number - 1) * per_page
+    # Stands in for a sequence: the paginator only counts and slices it.
+    return Paginator(cast(Any, _PageRows(rows, total, offset)), per_page).page(number)
+
+
 def filters_of(form: Any) -> dict[str, Any]:
     """The filter form's cleaned values, or no filters when the query does not validate."""
     return form.cleaned_data if form.is_valid() else {}
 
 
 def list_page(request: HttpRequest, template: str, *, form: Any,
-              rows: Callable[[dict[str, Any]], Any], context: dict[str, Any] | None = None,
-              per_page: int = PAGE_SIZE) -> HttpResponse:
+              rows: Callable[[dict[str, Any]], Any] | None = None,
+              page_rows: Callable[[dict[str, Any], int, int], tuple[list[Any], int]] | None = None,
+              context: dict[str, Any] | None = None, per_page: int = PAGE_SIZE) -> HttpResponse:
     """A filtered, paginated list. `rows(filters)` gives the rows (a selector, scoped to the
-    user); the template gets `form`, `page`, `query` (for includes/pagination.html),
-    `filters` and `filtered` (whether any filter is set: "no match" rather than "none yet")."""
+    user), or `page_rows(filters, offset, limit)` one page of them and their number (see
+    `paginate_rows`); the template gets `form`, `page`, `query` (for
+    includes/pagination.html), `filters` and `filtered` (whether any filter is set: "no
+    match" rather than "none yet")."""
     filters = filters_of(form)
+    if page_rows is not None:
+        page = paginate_rows(request, lambda offset, limit: page_rows(filters, offset, limit),
+                             per_page)
+    else:
+        assert rows is not None, "list_page needs rows or page_rows"
+        page = paginate(request, rows(filters), per_page)
     return render(request, template, {
-        "form": form, "page": paginate(request, rows(filters), per_page),
+        "form": form, "page": page,
         "query": query_without_page(request), "filters": filters,
         "filtered": bool(filters and any(filters.values())), **(context or {}),
     })

@@ -52,6 +52,7 @@ from .records import (
 from .tasks import (
     follow_up_all,
     follow_up_tasks,
+    my_task_rows,
     my_tasks,
     open_task_rows,
     open_tasks,
@@ -93,6 +94,7 @@ __all__ = [
     "minutes_of",
     "minutes_overdue_q",
     "minutes_view",
+    "my_task_rows",
     "my_tasks",
     "open_task_rows",
     "open_tasks",

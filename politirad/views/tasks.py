@@ -55,9 +55,11 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = forms.MyTasksFilterForm(request.GET or None)
-    return pages.list_page(request, "politirad/my_tasks.html", form=form, rows=lambda f: (
-        selectors.my_tasks(request.user, mine=f.get("mine") or "assigned",
-                           state=f.get("state") or "open", q=f.get("q", ""))),
+    return pages.list_page(request, "politirad/my_tasks.html", form=form,
+                           page_rows=lambda f, offset, limit: selectors.my_task_rows(
+                               request.user, mine=f.get("mine") or "assigned",
+                               state=f.get("state") or "open", q=f.get("q", ""),
+                               offset=offset, limit=limit),
         context={"today": timezone.localdate()})
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 from pypdf import PdfReader
 
@@ -74,6 +75,30 @@ def test_same_number_of_queries_for_2_and_50_rows(world: Any, client: Any, url_n
         with django_assert_num_queries(few):
             response = client.get(reverse("politirad:council_detail", args=[big.pk]))
         assert len(response.context["open_tasks"]) == 50
+
+
+def test_my_tasks_pages_through_all_tasks_in_deadline_order(world: Any, client: Any) -> None:
+    """30 tasks: page 1 shows the 25 with the nearest deadlines, page 2 the other 5, a page
+    past the end the last page; the caption counts all 30, each row names its council and
+    the meeting's date."""
+    council = helpers.make_council(world, name="Sideråd")
+    _add_meetings_and_tasks(world, council, 30)
+    client.force_login(world.leader)
+    url = reverse("politirad:my_tasks")
+    first = client.get(url).content.decode()
+    assert "30 oppgaver" in first
+    shown = [f"Oppgave {i}<" for i in range(30)]
+    # Deadlines run from 5 days ago (Oppgave 0) onwards: the nearest 25 come first.
+    assert [t for t in shown if t in first] == shown[:25]
+    assert first.index("Oppgave 0<") < first.index("Oppgave 1<") < first.index("Oppgave 24<")
+    assert "Sideråd" in first and "Forfalt" in first
+    meeting = Meeting.objects.get(council=council, tasks__title="Oppgave 3")
+    assert date_format(timezone.localtime(meeting.starts_at), "SHORT_DATE_FORMAT") in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert [t for t in shown if t in second] == shown[25:]
+    assert client.get(url, {"page": 9}).content.decode().count("Oppgave ") == \
+        second.count("Oppgave ")
+    assert "Oppgave 7<" in client.get(url, {"q": "Oppgave 7"}).content.decode()
 
 
 def test_council_list_query_budget(world: Any, client: Any) -> None:
