@@ -102,8 +102,8 @@ def as_filter_field(field: Any) -> Any:
 
 
 class _FragmentNode(template.Node):
-    def __init__(self, name: str, vary: list[Any], nodelist: Any) -> None:
-        self.name, self.vary, self.nodelist = name, vary, nodelist
+    def __init__(self, name: str, vary: list[Any], nodelist: Any, target: str | None) -> None:
+        self.name, self.vary, self.nodelist, self.target = name, vary, nodelist, target
 
     def render(self, context: Any) -> str:
         from django.utils.safestring import mark_safe
@@ -112,11 +112,16 @@ class _FragmentNode(template.Node):
 
         request = context.get("request")
         if request is None:
-            return str(self.nodelist.render(context))
-        origin = getattr(self.origin, "template_name", "") or ""
-        return mark_safe(pagecache.cached_fragment(  # noqa: S308 -- rendered by the template
-            f"{origin}:{self.name}", request, lambda: str(self.nodelist.render(context)),
-            extra=[str(v.resolve(context)) for v in self.vary]))
+            html = str(self.nodelist.render(context))
+        else:
+            origin = getattr(self.origin, "template_name", "") or ""
+            html = pagecache.cached_fragment(
+                f"{origin}:{self.name}", request, lambda: str(self.nodelist.render(context)),
+                extra=[str(v.resolve(context)) for v in self.vary])
+        if self.target is not None:
+            context[self.target] = mark_safe(html)  # noqa: S308 -- rendered by the template
+            return ""
+        return mark_safe(html)  # noqa: S308 -- rendered by the template
 
 
 @register.tag
@@ -125,15 +130,20 @@ def cached_fragment(parser: Any, token: Any) -> _FragmentNode:
     page built again only when what it reads changes (issue #12): a task's new status
     rebuilds the council page's open tasks, not its meetings and members. Keep querysets
     lazy in the view, so the fragment's queries run inside it; `value`s are further keys
-    (the path, query, reader and what the page read before the fragment are keys already)."""
+    (the path, query, reader and what the page read before the fragment are keys already).
+    `… as name %}` renders nothing and puts the HTML in `name`, for a page that shows
+    something else when the fragment is empty (without reading the fragment's rows itself)."""
     bits = token.split_contents()
+    target = None
+    if len(bits) >= 4 and bits[-2] == "as":
+        target, bits = bits[-1], bits[:-2]
     if len(bits) < 2:
         raise template.TemplateSyntaxError("cached_fragment needs a name")
     name = bits[1].strip("\"'")
     vary = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endcached_fragment",))
     parser.delete_first_token()
-    return _FragmentNode(name, vary, nodelist)
+    return _FragmentNode(name, vary, nodelist, target)
 
 
 # Rendered rows of long lists, kept in the process per everything the row shows (issue #12:
