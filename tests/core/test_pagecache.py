@@ -675,3 +675,29 @@ def test_a_cached_row_follows_the_values_it_shows(client: Any, world: Any) -> No
     client.post("/i18n/setlang/", {"language": "en", "next": path})
     body = client.get(path).content.decode()
     assert "Kari Nordmann-Berg" in body and ">Open<" in body
+
+
+def test_the_agenda_is_empty_only_when_it_has_no_item_and_nothing_to_follow_up(
+        client: Any, world: Any) -> None:
+    """The meeting page's agenda reads its items inside their own fragment and says «empty»
+    only when neither items nor open tasks to follow up are on it, as the page is rebuilt
+    after each change."""
+    from politirad.models import TaskStatus
+    from tests.politirad.helpers import member
+
+    empty = "Dagsordenen er tom"
+    earlier = make_meeting(world, days=-30)
+    task = services.task_create(meeting=earlier, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(earlier.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    meeting = make_meeting(world, earlier.council, days=10, items=0)
+    path = f"/politirad/moter/{meeting.pk}/"
+    body = _get(client, world.leader, path).content.decode()
+    assert "Kartlegge skoleveier" in body and empty not in body
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.DONE)
+    body = client.get(path).content.decode()
+    assert "Kartlegge skoleveier" not in body and empty in body
+    services.agenda_item_add(meeting=meeting, actor=world.police, title="Trygg skolevei")
+    body = client.get(path).content.decode()
+    assert "Trygg skolevei" in body and empty not in body
+    assert body.index('class="list-group list-group-numbered"') < body.index("Trygg skolevei")
