@@ -162,7 +162,8 @@ def _cached_user(request: HttpRequest) -> Any:
     try:
         # The principal's versions in the same round trip: every logged-in page needs them.
         version_keys = pagecache.user_version_keys(int(user_id))
-        found = cache.get_many([*version_keys, *policy.version_keys(int(user_id))])
+        found = cache.get_many([*version_keys, *policy.version_keys(int(user_id)),
+                                *pagecache.request_version_keys(int(user_id))])
         version = (":".join(str(found[k]) for k in version_keys)
                    if all(k in found for k in version_keys)
                    else ":".join(pagecache._versions(version_keys)))
@@ -185,6 +186,9 @@ def _cached_user(request: HttpRequest) -> Any:
         return auth.get_user(request)  # Django decides: fallback keys, or log out
     user.backend = backend_path
     if request.method in ("GET", "HEAD"):
-        # A read: no write of its own can come between this look-up and the principal's.
+        # A read: no write of its own can come between this look-up and the principal's,
+        # or the page cache's (pagecache.cached_page).
         policy.remember_versions(user, found)
+        request.page_versions = {k: str(v) for k, v in found.items()  # type: ignore[attr-defined]
+                                 if k.startswith("pc:")}
     return user

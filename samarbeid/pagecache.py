@@ -129,6 +129,13 @@ def user_version_keys(pk: int) -> list[str]:
     return [_vkey(_user_table(), f"u{pk}"), _vkey(UserProfile._meta.db_table, f"u{pk}")]
 
 
+def request_version_keys(pk: int) -> list[str]:
+    """The versions nearly every cached page of a user reads (the global ones, the user's
+    `*` guard and the country's), read with the user's own (the authentication middleware)
+    to save a round trip per page."""
+    return [GLOBAL, REPORTS, _vkey(ALL, f"u{pk}"), _vkey(ALL, "all")]
+
+
 # --- Bumping -------------------------------------------------------------------------------
 
 
@@ -595,19 +602,28 @@ def cached_page(scope: Scope | None = None,
             if (not _seconds() or request.method not in ("GET", "HEAD") or user is None
                     or not user.is_authenticated or _pending_messages(request)):
                 return view(request, *args, **kwargs)
-            token = _memo.set({})
+            # The versions the authentication middleware read in its round trip (the
+            # user's, the global ones and the `*` guard's) count as read by this request.
+            memo: dict[Any, Any] = dict(getattr(request, "page_versions", None) or {})
+            token = _memo.set(memo)
             try:
                 return cached(request, *args, **kwargs)
             finally:
+                pending = memo.get(_PENDING)
                 _memo.reset(token)
+                if pending:
+                    _store(pending, f"parts of {name}")
 
         def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             try:
                 ids = scope(request, *args, **kwargs) if scope is not None else None
                 more = list(depends(request, *args, **kwargs)) if depends is not None else []
                 learned = _learned_for(name)
-                key = _key(request, name, None if ids is None else set(ids), more,
-                           learned if learned is not None else (ALL,))
+                deps = learned if learned is not None else frozenset((ALL,))
+                scoped = None if ids is None else set(ids)
+                # The `*` versions the build's guard reads, in the same round trip.
+                _versions(_dependency_keys({*deps, ALL}, scoped, int(request.user.pk or 0)))
+                key = _key(request, name, scoped, more, deps)
                 entry = cache.get(key)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
@@ -631,8 +647,12 @@ def cached_page(scope: Scope | None = None,
                 render)
             if keys and _storable(response, request):
                 body = _CSRF.sub(rb"\1" + _CSRF_HOLE + rb"\2", response.content)
-                cache.set_many(dict.fromkeys(keys, (response["Content-Type"], body)),
-                               _seconds())
+                entries = dict.fromkeys(keys, (response["Content-Type"], body))
+                memo = _memo.get()
+                if memo is not None:  # with the parts the build stored, in one round trip
+                    memo.setdefault(_PENDING, {}).update(entries)
+                else:
+                    _store(entries, name)
             return response
 
         wrapper.page_cached = True  # type: ignore[attr-defined]
@@ -683,11 +703,23 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
     value, read, keys = _built(name, learned, key,
                                lambda deps: _part_key(name, user, scope, deps, extra), build)
     if keys:
-        try:
-            cache.set_many(dict.fromkeys(keys, (sorted(read), value)), _seconds())
-        except Exception:  # a value that does not pickle: built each time, still right
-            log.warning("part %s not cached", name, exc_info=True)
+        entry = (sorted(read), value)
+        if memo is not None:
+            # Stored with the page's body, in one round trip at the end of the request.
+            memo.setdefault(_PENDING, {}).update(dict.fromkeys(keys, entry))
+        else:
+            _store(dict.fromkeys(keys, entry), name)
     return value
+
+
+_PENDING = ("pending",)  # the parts a cached page's request built, stored when it ends
+
+
+def _store(entries: dict[str, Any], what: str) -> None:
+    try:
+        cache.set_many(entries, _seconds())
+    except Exception:  # a value that does not pickle: built each time, still right
+        log.warning("%s not cached", what, exc_info=True)
 
 
 def prefetch_parts(user: Any, scope: set[int] | None, parts: Iterable[tuple[str, str]]) -> None:
@@ -781,8 +813,11 @@ def user_scope(user: Any) -> set[int] | None:
         return None
     versions = _versions([GLOBAL, REPORTS])
     key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
-    found = cache.get(key)
+    # Kept in the process too: the key holds the versions the scope depends on, so a
+    # changed scope is a new key (as the shared cache's entry).
+    found = _scopes.get(key) or cache.get(key)
     if found is not None:
+        _keep_scope(key, found)
         return None if found == "*" else set(found)
     ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
     for kind, seats in principal.seats.items():
@@ -795,8 +830,21 @@ def user_scope(user: Any) -> set[int] | None:
             ids |= sub
         if ids is None:
             break
-    cache.set(key, "*" if ids is None else sorted(ids), _seconds() * 12)
+    stored = "*" if ids is None else sorted(ids)
+    cache.set(key, stored, _seconds() * 12)
+    _keep_scope(key, stored)
     return ids
+
+
+_scopes: dict[str, Any] = {}
+_SCOPES_MAX = 5000
+
+
+def _keep_scope(key: str, stored: Any) -> None:
+    if key not in _scopes:
+        if len(_scopes) >= _SCOPES_MAX:
+            _scopes.clear()
+        _scopes[key] = stored
 
 
 def _seat_model(kind: str) -> Any:
