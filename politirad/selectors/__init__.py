@@ -51,6 +51,7 @@ from .records import (
 )
 from .tasks import (
     follow_up_all,
+    follow_up_rows,
     follow_up_tasks,
     my_task_rows,
     my_tasks,
@@ -79,6 +80,7 @@ __all__ = [
     "councils_for_municipality",
     "eligible_members",
     "follow_up_all",
+    "follow_up_rows",
     "follow_up_tasks",
     "get_council_or_404",
     "get_in_council_or_404",

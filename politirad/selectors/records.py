@@ -25,7 +25,9 @@ def may_archive(user: Any, council: PoliceCouncil) -> bool:
     p = access.principal(user)
     if not p.is_authenticated:
         return False
-    return p.national_admin or any(m.police_district_id in p.admin_districts
+    if p.national_admin or not p.admin_districts:  # no query for everyone else
+        return p.national_admin
+    return any(m.police_district_id in p.admin_districts
                                    for m in _links(council))
 
 

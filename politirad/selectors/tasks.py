@@ -40,6 +40,21 @@ def follow_up_tasks(meeting: Meeting, user: Any) -> QuerySet[Task]:
             .order_by("deadline", "pk"))
 
 
+def follow_up_rows(meeting: Meeting, user: Any) -> list[TaskRow]:
+    """`follow_up_tasks` as rows, its SQL built once per reader (policy.rows): the meeting
+    page reads the list again after every task write of the council (issue #12). The SQL
+    holds the meeting's start and whether its minutes are approved, so both are in the
+    name."""
+    minutes = minutes_of(meeting)
+    recorded = minutes.pk if minutes is not None and not minutes.is_draft else "draft"
+    found = policy.rows(
+        f"politirad.follow_up:{meeting.pk}:{meeting.council_id}:{meeting.starts_at.isoformat()}"
+        f":{recorded}", user,
+        lambda: follow_up_tasks(meeting, user).values_list(*_ROW_FIELDS))
+    return [TaskRow(pk=row[0], title=row[1], deadline=row[2], status=row[3],
+                    responsible_name=_responsible(row)) for row in found]
+
+
 def follow_up_all(meeting: Meeting) -> TaskQuerySet:
     """The follow-up list before any reader's restriction (for services and outputs that
     apply their own level, e.g. e-mail)."""

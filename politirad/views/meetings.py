@@ -111,7 +111,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_send_agenda": meeting.may_send_agenda,
         "council": council,
         "rows": SimpleLazyObject(lambda: selectors.agenda_rows(meeting, request.user)),
-        "follow_up": selectors.follow_up_tasks(meeting, request.user),
+        "follow_up": SimpleLazyObject(lambda: selectors.follow_up_rows(meeting, request.user)),
         "attendance": meeting.attendances.select_related("member__user").order_by(
             "member__role"),
         "flags": selectors.meeting_leadership_flags(meeting),

@@ -163,8 +163,11 @@ class _RowNode(template.Node):
         from django.utils.safestring import mark_safe
         from django.utils.translation import get_language
 
-        key = (id(self), get_language(), timezone.localdate(),
-               *(v.resolve(context) for v in self.values))
+        # The language and the day once per template render, not once per row.
+        env = context.render_context.get(_RowNode)
+        if env is None:
+            env = context.render_context[_RowNode] = (get_language(), timezone.localdate())
+        key = (id(self), *env, *(v.resolve(context) for v in self.values))
         try:
             found = _ROWS.get(key)
         except TypeError:  # a value that does not hash: rendered each time
