@@ -51,15 +51,28 @@ def councils(user: Any, level: access.Level = access.Level.VIEW) -> QuerySet[Pol
 
 
 def get_in_council_or_404(qs: QuerySet[M], user: Any, level: access.Level = access.Level.VIEW,
-                          council_path: str = "council", **lookup: Any) -> M:
-    """One object inside a council: 404 for outsiders, 403 for readers asked to change."""
+                          council_path: str = "council", name: str | None = None,
+                          **lookup: Any) -> M:
+    """One object inside a council: 404 for outsiders, 403 for readers asked to change.
+    `name` (which must name `qs` and `lookup`) keeps the query's SQL per reader
+    (policy.instances): for a page's own object, read on every build of the page."""
     p = access.principal(user)
     prefix = "" if council_path == "pk" else council_path
-    visible = council_q(p, policy.VIEW, prefix=prefix)
-    try:
-        obj = (qs.filter(visible) if visible is not None else qs).get(**lookup)
-    except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
-        raise Http404 from exc
+
+    def restricted() -> QuerySet[M]:
+        visible = council_q(p, policy.VIEW, prefix=prefix)
+        return (qs.filter(visible) if visible is not None else qs).filter(**lookup)
+
+    if name is not None:
+        found = policy.instances(name, user, lambda: restricted()[:2])
+        if len(found) != 1:
+            raise Http404
+        obj = found[0]
+    else:
+        try:
+            obj = restricted().get()
+        except qs.model.DoesNotExist as exc:  # type: ignore[attr-defined]
+            raise Http404 from exc
     if level > access.Level.VIEW:
         council = obj if isinstance(obj, PoliceCouncil) else _council_of(obj, council_path)
         if not may(p, policy.CHANGE, council):
@@ -147,7 +160,7 @@ def get_council_or_404(user: Any, pk: int, level: access.Level = access.Level.VI
                        ) -> PoliceCouncil:
     return get_in_council_or_404(
         PoliceCouncil.objects.select_related("municipality"), user, level,
-        council_path="pk", pk=pk,
+        council_path="pk", name=f"politirad.council:{pk}", pk=pk,
     )
 
 

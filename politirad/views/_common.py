@@ -51,4 +51,4 @@ def _get_meeting(request: HttpRequest, pk: int, level: access.Level = VIEW) -> M
         # The minutes and their approver come in the same query: every meeting page shows
         # the meeting's state, and a frozen one names who approved it (issue #12: budgets).
         Meeting.objects.select_related("council__municipality", "minutes__approved_by"),
-        request.user, level, pk=pk)
+        request.user, level, name=f"politirad.meeting:{pk}", pk=pk)

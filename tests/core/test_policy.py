@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from politirad.models import Minutes
 from samarbeid import policy, services
 from samarbeid.models import Membership, Role
 from tests.factories import UserFactory, municipality
@@ -185,3 +187,31 @@ def test_rows_keep_the_sql_per_principal_and_read_the_rows_anew(world: Any) -> N
                                          deadline=timezone.localdate() + dt.timedelta(days=7))
     assert mine(world.leader) == [("Kartlegge",)]
     assert mine(world.outsider) == []
+
+
+def test_instances_keep_the_sql_per_principal_and_read_the_objects_anew(world: Any) -> None:
+    """policy.instances (a page's own object) gives what the queryset gives, with the rows
+    it joins: per reader, read anew on every call, and none for a reader who may not."""
+    from politirad.models import Meeting
+    from politirad.selectors import get_in_council_or_404
+    from tests.politirad.helpers import make_meeting
+
+    meeting = make_meeting(world)
+    qs = Meeting.objects.select_related("council__municipality", "minutes__approved_by")
+
+    def read(user: Any) -> Meeting:
+        return get_in_council_or_404(qs, user, name=f"test.meeting:{meeting.pk}", pk=meeting.pk)
+
+    first = read(world.leader)
+    assert (first.pk, first.council.name, first.council.municipality.name) == (
+        meeting.pk, meeting.council.name, "Stavanger")
+    assert first.starts_at == meeting.starts_at and first.place == "Rådhuset"
+    with pytest.raises(Minutes.DoesNotExist):
+        first.minutes  # noqa: B018 -- joined: no minutes, as the queryset says
+    Meeting.objects.filter(pk=meeting.pk).update(place="Politihuset")
+    again = read(world.leader)
+    assert again.place == "Politihuset" and again is not first
+    with pytest.raises(Http404):
+        read(world.outsider)
+    with pytest.raises(Http404):
+        get_in_council_or_404(qs, world.leader, name="test.meeting:none", pk=0)
