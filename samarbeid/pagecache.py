@@ -48,8 +48,12 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import pickle
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -431,13 +435,17 @@ def object_scope(model: Any, pk: Any) -> set[int] | None:
     unknown scope, such as a council's municipalities changing, recomputes it)."""
     from . import compliance
 
-    global_version = cache.get(GLOBAL) or "-"
-    key = f"pc:scope:{model._meta.label_lower}:{pk}:{global_version}"
-    found = cache.get(key)
+    # The global version as the request read it (with the user's, in one round trip), and
+    # the scope kept in the process under that versioned key (as user_scope).
+    key = f"pc:scope:{model._meta.label_lower}:{pk}:{_versions([GLOBAL])[0]}"
+    found = _scopes.get(key) or cache.get(key)
     if found is not None:
+        _keep_scope(key, found)
         return None if found == "*" else set(found)
     scope = compliance._scope_of(model, pk, None, 0, {})
-    cache.set(key, "*" if scope is None else sorted(scope), _seconds() * 12)
+    stored = "*" if scope is None else sorted(scope)
+    cache.set(key, stored, _seconds() * 12)
+    _keep_scope(key, stored)
     return scope
 
 
@@ -570,6 +578,113 @@ def _key(request: HttpRequest, name: str, scope: set[int] | None,
     return PREFIX + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 
+# --- The process's own copy of bodies and parts ------------------------------------------
+# A body's or a part's key holds the versions of everything it read, so what is stored under
+# a key never changes: each process keeps the entries it stored or read (up to
+# _LOCAL_MAX_BYTES, least recently used out first) and asks Redis only for those it lacks
+# (issue #12: a page built again after a write read each of its five fragments in a round
+# trip of its own). An entry keeps the time it expires, so a copy lives no longer than the
+# shared one. Values that are not text are kept pickled: each request gets its own copy.
+
+
+class _Stored:
+    """What the shared cache holds for a body or part: the entry and when it expires."""
+
+    __slots__ = ("expires", "value")
+
+    def __init__(self, expires: float, value: Any) -> None:
+        self.expires, self.value = expires, value
+
+    def __getstate__(self) -> tuple[float, Any]:
+        return self.expires, self.value
+
+    def __setstate__(self, state: tuple[float, Any]) -> None:
+        self.expires, self.value = state
+
+
+_local: OrderedDict[str, tuple[float, int, Any, bool]] = OrderedDict()
+_local_bytes = 0
+_local_lock = threading.Lock()
+_LOCAL_MAX_BYTES = 8 * 2**20
+
+
+def _shareable(entry: Any) -> bool:
+    """A body (content type, bytes) or a fragment ((tables, text)): read-only text."""
+    return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], str | bytes)
+
+
+def _keep_local(key: str, expires: float, entry: Any) -> None:
+    global _local_bytes
+    if _shareable(entry):
+        raw, pickled, size = entry, False, len(entry[1]) + 200
+    else:
+        try:
+            raw, pickled = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), True
+        except Exception:
+            return
+        size = len(raw)
+    if size > _LOCAL_MAX_BYTES // 8:
+        return
+    with _local_lock:
+        old = _local.pop(key, None)
+        if old is not None:
+            _local_bytes -= old[1]
+        _local[key] = (expires, size, raw, pickled)
+        _local_bytes += size
+        while _local_bytes > _LOCAL_MAX_BYTES and _local:
+            _local_bytes -= _local.popitem(last=False)[1][1]
+
+
+def _fetch_many(keys: list[str]) -> dict[str, Any]:
+    """The stored bodies or parts under `keys` (those found), from the process or Redis."""
+    global _local_bytes
+    now = time.time()
+    out: dict[str, Any] = {}
+    missing = []
+    with _local_lock:
+        for key in keys:
+            item = _local.get(key)
+            if item is None:
+                missing.append(key)
+            elif item[0] <= now:
+                _local_bytes -= _local.pop(key)[1]
+                missing.append(key)
+            else:
+                _local.move_to_end(key)
+                out[key] = item
+    out = {k: pickle.loads(item[2]) if item[3] else item[2]  # noqa: S301 -- our own bytes
+           for k, item in out.items()}
+    if missing:
+        for key, stored in cache.get_many(missing).items():
+            if isinstance(stored, _Stored) and stored.expires > now:
+                out[key] = stored.value
+                _keep_local(key, stored.expires, stored.value)
+    return out
+
+
+def _fetch(key: str) -> Any:
+    return _fetch_many([key]).get(key)
+
+
+def _store(entries: dict[str, Any], what: str) -> None:
+    expires = time.time() + _seconds()
+    try:
+        cache.set_many({k: _Stored(expires, v) for k, v in entries.items()}, _seconds())
+    except Exception:  # a value that does not pickle: built each time, still right
+        log.warning("%s not cached", what, exc_info=True)
+        return
+    for key, entry in entries.items():
+        _keep_local(key, expires, entry)
+
+
+def forget_local() -> None:
+    """Drop the process's copies (tests that empty the shared cache)."""
+    global _local_bytes
+    with _local_lock:
+        _local.clear()
+        _local_bytes = 0
+
+
 def _serve(request: HttpRequest, entry: tuple[str, bytes]) -> HttpResponse:
     content_type, body = entry
     if _CSRF_HOLE in body:
@@ -624,7 +739,7 @@ def cached_page(scope: Scope | None = None,
                 # The `*` versions the build's guard reads, in the same round trip.
                 _versions(_dependency_keys({*deps, ALL}, scoped, int(request.user.pk or 0)))
                 key = _key(request, name, scoped, more, deps)
-                entry = cache.get(key)
+                entry = _fetch(key)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
                 return view(request, *args, **kwargs)
@@ -690,7 +805,7 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
         learned = _learned_for(name)
         key = _part_key(name, user, scope, learned if learned is not None else (ALL,), extra)
         memo = _memo.get()
-        found = memo.pop(("part", key)) if memo and ("part", key) in memo else cache.get(key)
+        found = memo.pop(("part", key)) if memo and ("part", key) in memo else _fetch(key)
     except Exception:
         log.warning("page cache unavailable: part %s built", name, exc_info=True)
         return build()
@@ -715,13 +830,6 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
 _PENDING = ("pending",)  # the parts a cached page's request built, stored when it ends
 
 
-def _store(entries: dict[str, Any], what: str) -> None:
-    try:
-        cache.set_many(entries, _seconds())
-    except Exception:  # a value that does not pickle: built each time, still right
-        log.warning("%s not cached", what, exc_info=True)
-
-
 def prefetch_parts(user: Any, scope: set[int] | None, parts: Iterable[tuple[str, str]]) -> None:
     """Read the versions and stored values of these parts ((name, extra), as `cached_part`
     will be asked for them) in two round trips instead of two per part; only inside a
@@ -736,7 +844,7 @@ def prefetch_parts(user: Any, scope: set[int] | None, parts: Iterable[tuple[str,
         keys = [key for key in (_part_key(name, user, scope, learned or (ALL,), extra)
                                 for name, extra, learned in wanted)
                 if ("part", key) not in memo]
-        found = cache.get_many(keys) if keys else {}
+        found = _fetch_many(keys) if keys else {}
     except Exception:
         log.warning("page cache unavailable: parts not prefetched", exc_info=True)
         return
@@ -777,12 +885,13 @@ def municipality_by_number(request: HttpRequest, number: str, **kwargs: Any) -> 
     from .models import Municipality
 
     key = f"pc:mnum:{number}"
-    pk = cache.get(key)
+    pk = _scopes.get(key) or cache.get(key)  # a municipality keeps its number and row
     if pk is None:
         pk = Municipality.objects.filter(number=number).values_list("pk", flat=True).first()
         if pk is None:
             return None  # the view answers 404; nothing is stored
         cache.set(key, pk, None)
+    _keep_scope(key, pk)
     return {int(pk)}
 
 

@@ -701,3 +701,35 @@ def test_the_agenda_is_empty_only_when_it_has_no_item_and_nothing_to_follow_up(
     body = client.get(path).content.decode()
     assert "Trygg skolevei" in body and empty not in body
     assert body.index('class="list-group list-group-numbered"') < body.index("Trygg skolevei")
+
+
+def test_the_process_copy_of_a_page_expires_with_the_shared_one(client: Any, world: Any,
+                                                                monkeypatch: Any) -> None:
+    """A body is kept in the process as well as in Redis, never longer: once its time is
+    up the page is built again (a page that shows the time of day, e.g. an agenda now
+    overdue, is at most PAGE_CACHE_SECONDS old)."""
+    import time as clock
+
+    from samarbeid import pagecache
+
+    path = f"/politirad/moter/{make_meeting(world).pk}/"
+    _get(client, world.leader, path)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    later = clock.time() + pagecache._seconds() + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert client.get(path).headers.get("X-Page-Cache") != "hit"
+
+
+def test_a_part_that_is_not_text_is_a_copy_of_its_own_for_each_request(world: Any) -> None:
+    """Parts are kept in the process too; a list one request changes is not what the next
+    request gets."""
+    from samarbeid import pagecache
+    from samarbeid.models import Municipality
+
+    def build() -> list[str]:
+        return list(Municipality.objects.filter(number="1103").values_list("name", flat=True))
+
+    first = pagecache.cached_part("test:list", world.leader, set(), build)
+    first.append("Endret")
+    again = pagecache.cached_part("test:list", world.leader, set(), lambda: ["Bygget på nytt"])
+    assert again == ["Stavanger"]
