@@ -21,6 +21,34 @@ def role_title(title: str | None) -> str:
     return title_label(title)
 
 
+# Formatted dates kept per value, format and language (issue #12: Django's `date` filter
+# costs ~50 µs a value, most of it translating month names; a home page or a follow-up list
+# formats 30–60 of them, mostly the same few days).
+_DATES: dict[tuple[Any, ...], str] = {}
+_DATES_MAX = 20000
+
+
+@register.filter(expects_localtime=True)
+def day(value: Any, arg: str | None = None) -> str:
+    """`value|date:arg`, formatted once per value, format and language."""
+    from django.template.defaultfilters import date
+    from django.utils.translation import get_language
+
+    if value in (None, ""):
+        return ""
+    key = (type(value), value, getattr(value, "tzinfo", None), arg, get_language())
+    try:
+        found = _DATES.get(key)
+    except TypeError:  # not hashable: as Django formats it
+        return str(date(value, arg))
+    if found is None:
+        found = str(date(value, arg))
+        if len(_DATES) >= _DATES_MAX:
+            _DATES.clear()
+        _DATES[key] = found
+    return found
+
+
 @register.filter
 def history_summary(event: Any) -> str:
     """An audit summary in the reader's language, with field labels (issue #14)."""
