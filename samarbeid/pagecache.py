@@ -787,12 +787,22 @@ def _part_key(name: str, user: Any, scope: set[int] | None, deps: Iterable[str],
               extra: str) -> str:
     from . import policy
 
-    deps = set(deps)
-    versions = _dependency_versions(deps, scope, user.pk)
+    deps = frozenset(deps)
+    # A request asks for a part's key twice (prefetch_parts, then cached_part): made once,
+    # while the request's versions stand (a write clears the memo; the guard reads past it).
+    memo = None if _fresh.get() else _memo.get()
+    memo_key = ("partkey", name, extra, user.pk, get_language(), deps,
+                None if scope is None else tuple(sorted(scope)))
+    if memo is not None and memo_key in memo:
+        return str(memo[memo_key])
+    versions = _dependency_versions(set(deps), scope, user.pk)
     raw = "\x1f".join([name, extra, get_language() or "", str(timezone.localdate()),
                        str(user.pk), fingerprint(policy.for_user(user), user),
                        *sorted(deps), *versions])
-    return "pc:part:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    key = "pc:part:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    if memo is not None:
+        memo[memo_key] = key
+    return key
 
 
 def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[], Any],
