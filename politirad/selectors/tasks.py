@@ -204,8 +204,10 @@ def my_task_rows(user: Any, *, mine: str = "assigned", state: str = "open", q: s
     if not page:
         return [], 0
     # The ids are the restricted query's: reading their columns needs no policy again.
-    found = {row[0]: row for row in Task.objects.filter(pk__in=[pk for pk, _ in page])
-             .values_list(*_ROW_FIELDS, "council_id", "council__name", "meeting__starts_at")}
+    found = {row[0]: row for row in policy.rows_by_ids(
+        "politirad.my_tasks.columns", [pk for pk, _ in page],
+        lambda ids: Task.objects.filter(pk__in=ids).values_list(
+            *_ROW_FIELDS, "council_id", "council__name", "meeting__starts_at"))}
     rows = [MyTaskRow(pk=row[0], title=row[1], deadline=row[2], status=row[3],
                       responsible_name=_responsible(row[:len(_ROW_FIELDS)]),
                       council_id=row[-3], council_name=row[-2], meeting_starts_at=row[-1])

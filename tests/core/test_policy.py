@@ -215,3 +215,22 @@ def test_instances_keep_the_sql_per_principal_and_read_the_objects_anew(world: A
         read(world.outsider)
     with pytest.raises(Http404):
         get_in_council_or_404(qs, world.leader, name="test.meeting:none", pk=0)
+
+
+def test_rows_by_ids_read_the_rows_of_the_ids_given_and_refuse_other_filters(world: Any) -> None:
+    """policy.rows_by_ids reads the columns of rows a restricted query chose, with one SQL
+    for any ids; a query that varies in more than its ids is refused (PostgreSQL)."""
+    from samarbeid.models import Municipality
+
+    ids = list(Municipality.objects.filter(number__in=["1103", "4601"]).values_list(
+        "pk", flat=True))
+    found = policy.rows_by_ids("test.municipalities", ids, lambda pks: (
+        Municipality.objects.filter(pk__in=pks).values_list("name").order_by("name")))
+    assert found == [("Bergen",), ("Stavanger",)]
+    assert policy.rows_by_ids("test.municipalities", ids[:1], lambda pks: (
+        Municipality.objects.filter(pk__in=pks).values_list("name"))) in (
+        [("Bergen",)], [("Stavanger",)])
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError):
+            policy.rows_by_ids("test.municipalities.named", ids, lambda pks: (
+                Municipality.objects.filter(pk__in=pks, name="Bergen").values_list("name")))
