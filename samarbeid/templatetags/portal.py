@@ -211,7 +211,8 @@ class _RowNode(template.Node):
 @register.tag
 def cached_row(parser: Any, token: Any) -> _RowNode:
     """`{% cached_row t.pk t.title … %}<tr>…</tr>{% endcached_row %}`: the row rendered once
-    per language, day and the values named (which must be every value the row shows)."""
+    per language, day and the values named (which must be every value the row shows), or
+    `{% cached_row t %}` for a frozen row object that holds them all (selectors' TaskRow)."""
     values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     if not values:
         raise template.TemplateSyntaxError("cached_row needs the values the row shows")
