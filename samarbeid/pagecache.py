@@ -438,7 +438,9 @@ def object_scope(model: Any, pk: Any) -> set[int] | None:
     # The global version as the request read it (with the user's, in one round trip), and
     # the scope kept in the process under that versioned key (as user_scope).
     key = f"pc:scope:{model._meta.label_lower}:{pk}:{_versions([GLOBAL])[0]}"
-    found = _scopes.get(key) or cache.get(key)
+    found = _kept_scope(key)
+    if found is None:
+        found = cache.get(key)
     if found is not None:
         _keep_scope(key, found)
         return None if found == "*" else set(found)
@@ -895,7 +897,9 @@ def municipality_by_number(request: HttpRequest, number: str, **kwargs: Any) -> 
     from .models import Municipality
 
     key = f"pc:mnum:{number}"
-    pk = _scopes.get(key) or cache.get(key)  # a municipality keeps its number and row
+    pk = _kept_scope(key)  # a municipality keeps its number and row
+    if pk is None:
+        pk = cache.get(key)
     if pk is None:
         pk = Municipality.objects.filter(number=number).values_list("pk", flat=True).first()
         if pk is None:
@@ -934,7 +938,9 @@ def user_scope(user: Any) -> set[int] | None:
     key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
     # Kept in the process too: the key holds the versions the scope depends on, so a
     # changed scope is a new key (as the shared cache's entry).
-    found = _scopes.get(key) or cache.get(key)
+    found = _kept_scope(key)
+    if found is None:
+        found = cache.get(key)
     if found is not None:
         _keep_scope(key, found)
         return None if found == "*" else set(found)
@@ -955,15 +961,22 @@ def user_scope(user: Any) -> set[int] | None:
     return ids
 
 
-_scopes: dict[str, Any] = {}
+# Scopes kept in the process under their versioned keys, no longer than the shared cache
+# keeps them (a bump missed by some path heals as it does there).
+_scopes: dict[str, tuple[float, Any]] = {}
 _SCOPES_MAX = 5000
 
 
+def _kept_scope(key: str) -> Any:
+    kept = _scopes.get(key)
+    return kept[1] if kept is not None and kept[0] > time.time() else None
+
+
 def _keep_scope(key: str, stored: Any) -> None:
-    if key not in _scopes:
+    if _kept_scope(key) is None:
         if len(_scopes) >= _SCOPES_MAX:
             _scopes.clear()
-        _scopes[key] = stored
+        _scopes[key] = (time.time() + _seconds() * 12, stored)
 
 
 def _seat_model(kind: str) -> Any:
