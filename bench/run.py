@@ -332,7 +332,9 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
               "plan their statements on the connection, as a worker does once). In process, "
               "one request at a time, so wall time is "
               "the CPU of Python and PostgreSQL together. Bare page in process: "
-              f"{inproc_bare_ms:.2f} ms.", "",
+              f"{inproc_bare_ms:.2f} ms (median); each page's ratios divide by the bare page "
+              "measured just before and after it (the machine's speed moves between pages).",
+              "",
               "- *Not shown (own)*: a comment on a task in Stavanger, the pages' own "
               "municipality, which none of the pages shows (the task page does).",
               "- *Not shown (elsewhere)*: the same in a municipality of another police "
