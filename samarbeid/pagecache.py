@@ -438,11 +438,8 @@ def object_scope(model: Any, pk: Any) -> set[int] | None:
     # The global version as the request read it (with the user's, in one round trip), and
     # the scope kept in the process under that versioned key (as user_scope).
     key = f"pc:scope:{model._meta.label_lower}:{pk}:{_versions([GLOBAL])[0]}"
-    found = _kept_scope(key)
-    if found is None:
-        found = cache.get(key)
+    found = _scope_get(key)
     if found is not None:
-        _keep_scope(key, found)
         return None if found == "*" else set(found)
     scope = compliance._scope_of(model, pk, None, 0, {})
     stored = "*" if scope is None else sorted(scope)
@@ -897,15 +894,13 @@ def municipality_by_number(request: HttpRequest, number: str, **kwargs: Any) -> 
     from .models import Municipality
 
     key = f"pc:mnum:{number}"
-    pk = _kept_scope(key)  # a municipality keeps its number and row
-    if pk is None:
-        pk = cache.get(key)
+    pk = _scope_get(key)  # a municipality keeps its number and row
     if pk is None:
         pk = Municipality.objects.filter(number=number).values_list("pk", flat=True).first()
         if pk is None:
             return None  # the view answers 404; nothing is stored
         cache.set(key, pk, None)
-    _keep_scope(key, pk)
+        _keep_scope(key, pk)
     return {int(pk)}
 
 
@@ -938,11 +933,8 @@ def user_scope(user: Any) -> set[int] | None:
     key = f"pc:pscope:{fingerprint(principal, user)}:{':'.join(versions)}"
     # Kept in the process too: the key holds the versions the scope depends on, so a
     # changed scope is a new key (as the shared cache's entry).
-    found = _kept_scope(key)
-    if found is None:
-        found = cache.get(key)
+    found = _scope_get(key)
     if found is not None:
-        _keep_scope(key, found)
         return None if found == "*" else set(found)
     ids: set[int] | None = set(access.municipalities(user).values_list("pk", flat=True))
     for kind, seats in principal.seats.items():
@@ -970,6 +962,16 @@ _SCOPES_MAX = 5000
 def _kept_scope(key: str) -> Any:
     kept = _scopes.get(key)
     return kept[1] if kept is not None and kept[0] > time.time() else None
+
+
+def _scope_get(key: str) -> Any:
+    """A scope kept in the process, else in the shared cache (then kept here too)."""
+    found = _kept_scope(key)
+    if found is None:
+        found = cache.get(key)
+        if found is not None:
+            _keep_scope(key, found)
+    return found
 
 
 def _keep_scope(key: str, stored: Any) -> None:

@@ -406,6 +406,14 @@ _compiled: dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None] = {}
 _COMPILED_MAX = 5000
 
 
+def _reader_key(name: str, user: Any) -> tuple[Any, ...]:
+    """What a kept SQL depends on besides `name`: the reader's principal and the day."""
+    from .pagecache import fingerprint
+
+    principal = for_user(user)
+    return (name, getattr(user, "pk", None), fingerprint(principal, user), principal.on)
+
+
 def rows(name: str, user: Any, build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
     """The rows of `build()`, a `values_list` queryset restricted for `user` whose SQL
     depends on nothing but the principal and the day. On PostgreSQL its compiled SQL is
@@ -414,10 +422,7 @@ def rows(name: str, user: Any, build: Callable[[], QuerySet[Any]]) -> list[tuple
     from django.core.exceptions import EmptyResultSet
     from django.db import connections
 
-    from .pagecache import fingerprint
-
-    principal = for_user(user)
-    key = (name, getattr(user, "pk", None), fingerprint(principal, user), principal.on)
+    key = _reader_key(name, user)
     if key not in _compiled:
         qs = build()
         if connections[qs.db].vendor != "postgresql":
@@ -458,10 +463,7 @@ def instances(name: str, user: Any, build: Callable[[], QuerySet[Any]]) -> list[
         get_related_populators,
     )
 
-    from .pagecache import fingerprint
-
-    principal = for_user(user)
-    key = (name, getattr(user, "pk", None), fingerprint(principal, user), principal.on)
+    key = _reader_key(name, user)
     entry: Any = _compiled_models.get(key)
     if entry is None:
         qs = build()
