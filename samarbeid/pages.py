@@ -116,11 +116,11 @@ def paginate_rows(request: HttpRequest, fetch: Callable[[int, int], tuple[list[A
     """As `paginate`, for a selector that reads one page and the number of all rows in one
     query: `fetch(offset, limit)` gives (rows, total), total 0 past the end."""
     try:
-        number = max(int(request.GET.get("page") or 1), 1)
+        number = int(request.GET.get("page") or 1)
     except ValueError:
         number = 1
-    rows, total = fetch((number - 1) * per_page, per_page)
-    if not rows and number > 1:  # past the end: the last page, as `paginate` gives
+    rows, total = fetch((number - 1) * per_page, per_page) if number >= 1 else ([], 0)
+    if not rows and number != 1:  # out of range: the last page, as `paginate` gives
         total = fetch(0, 1)[1]
         number = max(-(-total // per_page), 1)
         rows, total = fetch((number - 1) * per_page, per_page)
