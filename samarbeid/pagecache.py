@@ -805,9 +805,11 @@ def _part_key(name: str, user: Any, scope: set[int] | None, deps: Iterable[str],
 
 
 def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[], Any],
-                extra: str = "") -> Any:
+                extra: str = "", direct: bool = False) -> Any:
     """`build()`'s value (picklable) for this reader, cached under the versions of what it
-    read in `scope` (None: the whole country); the page around it depends on the same."""
+    read in `scope` (None: the whole country); the page around it depends on the same.
+    `direct`: the value is the page's own context (its object), so the page's fragments
+    depend on what it read, as on what the page reads itself."""
     if not _seconds() or not getattr(user, "is_authenticated", False):
         return build()
     try:
@@ -818,16 +820,27 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
     except Exception:
         log.warning("page cache unavailable: part %s built", name, exc_info=True)
         return build()
+    builds = _builds.get()
     if found is not None:
         deps, value = found
-        for outer in _builds.get():
+        for outer in builds:
             if not outer.paused:
                 outer.read.update(deps)
+        if direct and builds and not builds[-1].paused:
+            builds[-1].direct.update(deps)
         return value
     value, read, keys = _built(name, learned, key,
                                lambda deps: _part_key(name, user, scope, deps, extra), build)
+    if direct and builds and not builds[-1].paused:
+        builds[-1].direct.update(read)
     if keys:
         entry = (sorted(read), value)
+        if not _shareable(entry):
+            # The caller gets a copy and the entry stays as the build left it: it is stored
+            # at the end of the request, and what the page does to the value meanwhile (a
+            # related row read lazily, an attribute set) read tables the part's key does
+            # not hold.
+            value = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301
         if memo is not None:
             # Stored with the page's body, in one round trip at the end of the request.
             memo.setdefault(_PENDING, {}).update(dict.fromkeys(keys, entry))
@@ -837,6 +850,16 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
 
 
 _PENDING = ("pending",)  # the parts a cached page's request built, stored when it ends
+
+
+def page_part(name: str, user: Any, build: Callable[[], Any]) -> Any:
+    """`build()` cached as a part of the cached page being built, in the page's scope (a
+    page's own object, read on every build of the page, though a write to its tasks leaves
+    it as it was); outside the build of a cached page, simply `build()`."""
+    page = _page.get(None)
+    if page is None:
+        return build()
+    return cached_part(name, user, page[0], build, direct=True)
 
 
 def prefetch_parts(user: Any, scope: set[int] | None, parts: Iterable[tuple[str, str]]) -> None:

@@ -509,13 +509,15 @@ def instances(name: str, user: Any, build: Callable[[], QuerySet[Any]]) -> list[
 # The rows of objects a restricted query has already chosen (their ids), by a query whose
 # SQL is the same for any ids (`= ANY` of an array): compiled once per process (issue #12:
 # building the join of a task list's names cost 5× running it).
-_by_ids: dict[str, tuple[str, str]] = {}
+_by_ids: dict[str, tuple[str, str, list[Any], int]] = {}
+_IDS = [-20231]  # stands for the ids while the SQL is compiled
 
 
 def rows_by_ids(name: str, ids: list[int], build: Callable[[Any], QuerySet[Any]]
                 ) -> list[tuple[Any, ...]]:
     """The rows of `build(ids)`, a `values_list` queryset filtered by `pk__in=ids` and
-    nothing else that varies: `ids` come from a restricted query (the policy chose them)."""
+    nothing else: `ids` come from a restricted query (the policy chose them). The columns'
+    constants (a blank between two names) are compiled once, with the SQL, under `name`."""
     from django.db import connections
     from django.db.models.expressions import RawSQL
 
@@ -523,14 +525,17 @@ def rows_by_ids(name: str, ids: list[int], build: Callable[[Any], QuerySet[Any]]
         return []
     entry = _by_ids.get(name)
     if entry is None:
-        qs = build(RawSQL("SELECT unnest(%s::bigint[])", ([0],)))
+        qs = build(RawSQL("SELECT unnest(%s::bigint[])", (_IDS,)))
         if connections[qs.db].vendor != "postgresql":
             return list(build(ids))
-        sql, params = qs.query.get_compiler(qs.db).as_sql()
-        if list(params) != [[0]]:
-            raise ValueError(f"{name}: the query may vary in nothing but its ids")
-        entry = _by_ids[name] = (qs.db, sql)
-    db, sql = entry
+        compiler = qs.query.get_compiler(qs.db)
+        sql, params = compiler.as_sql()
+        _where, filters = compiler.compile(qs.query.where)
+        places = [i for i, p in enumerate(params) if p == _IDS]
+        if list(filters) != [_IDS] or len(places) != 1:
+            raise ValueError(f"{name}: the query may filter by nothing but its ids")
+        entry = _by_ids[name] = (qs.db, sql, list(params), places[0])
+    db, sql, constants, at = entry
     with connections[db].cursor() as cursor:
-        cursor.execute(sql, [list(ids)])
+        cursor.execute(sql, [*constants[:at], list(ids), *constants[at + 1:]])
         return [tuple(row) for row in cursor.fetchall()]

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avtaler.selectors import AgreementTerms, agreement_terms
-from samarbeid import access, policy
+from samarbeid import access, pagecache, policy
 from samarbeid.models import Municipality
 
 from ..models import (
@@ -64,7 +64,10 @@ def get_in_council_or_404(qs: QuerySet[M], user: Any, level: access.Level = acce
         return (qs.filter(visible) if visible is not None else qs).filter(**lookup)
 
     if name is not None:
-        found = policy.instances(name, user, lambda: restricted()[:2])
+        # Kept as a part of the page being built: a task's new status rebuilds the council's
+        # and the meeting's pages, not the council or meeting they read (issue #12).
+        found = pagecache.page_part(f"object:{name}", user, lambda: policy.instances(
+            name, user, lambda: restricted()[:2]))
         if len(found) != 1:
             raise Http404
         obj = found[0]

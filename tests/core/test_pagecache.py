@@ -733,3 +733,60 @@ def test_a_part_that_is_not_text_is_a_copy_of_its_own_for_each_request(world: An
     first.append("Endret")
     again = pagecache.cached_part("test:list", world.leader, set(), lambda: ["Bygget på nytt"])
     assert again == ["Stavanger"]
+
+
+def test_a_part_a_page_builds_is_stored_as_built_not_as_the_page_left_it(world: Any) -> None:
+    """Inside a cached page the parts it built are stored when the request ends; what the
+    page did to a part's value meanwhile (an attribute set, a related row read) is not what
+    the next request gets."""
+    from samarbeid import pagecache
+    from samarbeid.models import Municipality
+
+    def build() -> list[str]:
+        return list(Municipality.objects.filter(number="1103").values_list("name", flat=True))
+
+    memo: dict[Any, Any] = {}
+    token = pagecache._memo.set(memo)
+    try:
+        first = pagecache.cached_part("test:built", world.leader, set(), build)
+        first.append("Endret etterpå")
+    finally:
+        pagecache._memo.reset(token)
+    pagecache._store(memo[pagecache._PENDING], "test")
+    again = pagecache.cached_part("test:built", world.leader, set(), lambda: ["Bygget på nytt"])
+    assert again == ["Stavanger"]
+
+
+def test_a_task_write_leaves_the_council_read_and_a_new_name_shows(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """The council and meeting pages keep their own object as a part: a task's new status
+    rebuilds the page without reading the council again; the council's new name shows on
+    the next request."""
+    from politirad import services as council_services
+    from politirad.models import TaskStatus
+    from samarbeid import policy
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    council = meeting.council
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    paths = [f"/politirad/rad/{council.pk}/", f"/politirad/moter/{meeting.pk}/"]
+    client.force_login(world.leader)  # once: a login bumps the user's own versions
+    for path in paths:
+        assert client.get(path).status_code == 200
+    calls = _counted(monkeypatch, policy, "instances")
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    for path in paths:
+        assert client.get(path).headers.get("X-Page-Cache") != "hit"  # built again
+    assert "Pågår" in client.get(paths[0]).content.decode()  # the council's open tasks
+    assert calls == []
+    council_services.council_update(council=council, actor=world.police, name="Trygge Stavanger",
+                                    kind=council.kind, theme=council.theme,
+                                    description=council.description,
+                                    bylaws_review_on=council.bylaws_review_on, municipalities=[],
+                                    public_minutes=council.public_minutes)
+    for path in paths:
+        assert "Trygge Stavanger" in client.get(path).content.decode()
+    assert len(calls) == 2

@@ -234,3 +234,22 @@ def test_rows_by_ids_read_the_rows_of_the_ids_given_and_refuse_other_filters(wor
         with pytest.raises(ValueError):
             policy.rows_by_ids("test.municipalities.named", ids, lambda pks: (
                 Municipality.objects.filter(pk__in=pks, name="Bergen").values_list("name")))
+
+
+def test_rows_by_ids_keep_the_constants_of_their_columns(world: Any) -> None:
+    """A column built with constants (a blank between two names) is read with them, for
+    any ids."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Concat
+
+    from samarbeid.models import Municipality
+
+    def build(pks: Any) -> Any:
+        return Municipality.objects.filter(pk__in=pks).annotate(label=Concat(
+            "name", Value(" kommune"), output_field=CharField())).values_list("label")
+
+    bergen = Municipality.objects.filter(number="4601").values_list("pk", flat=True)[0]
+    stavanger = Municipality.objects.filter(number="1103").values_list("pk", flat=True)[0]
+    assert policy.rows_by_ids("test.municipalities.label", [bergen], build) == [("Bergen kommune",)]
+    assert policy.rows_by_ids("test.municipalities.label", [stavanger], build) == [
+        ("Stavanger kommune",)]

@@ -409,10 +409,15 @@ def test_the_council_pages_task_rows_name_the_responsible_as_the_task_does(world
     council = past.council
     world.leader.first_name, world.leader.last_name = "Kari", "Nordmann"
     world.leader.save()
+    world.police.first_name, world.police.last_name = "Paul", ""  # no blank after the name
+    world.police.save()
+    world.chief.first_name = world.chief.last_name = ""  # no name: the user name
+    world.chief.save()
     external = council.members.get(name="Ekstern Person")
     deadline = timezone.localdate() + dt.timedelta(days=9)
     for title, kwargs in [("Ekstern", {"responsible_member": external}),
                           ("Bruker", {"responsible_user": world.police}),
+                          ("Uten navn", {"responsible_user": world.chief}),
                           ("Organisasjon", {"responsible_organisation": OrganisationFactory()})]:
         services.council_task_create(council=council, actor=world.police, title=title,
                                      deadline=deadline, **kwargs)
@@ -426,5 +431,6 @@ def test_the_council_pages_task_rows_name_the_responsible_as_the_task_does(world
     names = {r.title: r.responsible_name for r in selectors.open_task_rows(council, world.police)}
     assert names["Lage trygghetsplan"] == "Kari Nordmann"
     assert names["Ekstern"] == "Ekstern Person"
+    assert names["Bruker"] == "Paul" and names["Uten navn"] == world.chief.username
     assert "Hemmelig oppgave" not in {
         r.title for r in selectors.open_task_rows(council, world.admin)}
