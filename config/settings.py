@@ -78,6 +78,7 @@ MIDDLEWARE = [
     # Administrators and signatories who log in with a password enrol and use TOTP.
     "samarbeid.mfa.MFARequiredMiddleware",
     "samarbeid.audit.AuditRequestMiddleware",
+    "samarbeid.middleware.ResolvedUserMiddleware",  # request.user unwrapped, once read
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

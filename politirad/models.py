@@ -952,6 +952,9 @@ class Task(models.Model):
         verbose_name_plural = _("tasks")
         indexes = [models.Index(fields=["status", "deadline"]),
                    models.Index(fields=["council", "status"]),
+                   # A person's open tasks (home, my tasks) among the many done ones.
+                   models.Index(fields=["responsible_user", "status"]),
+                   models.Index(fields=["responsible_member", "status"]),
                    models.Index(fields=["next_reminder_at"], name="task_next_reminder",
                                 condition=Q(next_reminder_at__isnull=False))]
 

@@ -10,10 +10,11 @@ class SamarbeidConfig(AppConfig):
     def ready(self) -> None:
         from guardian.models import UserObjectPermission
 
-        from . import pagecache, people, policy, signals  # noqa: F401
+        from . import lookups, pagecache, people, policy, signals  # noqa: F401
         from .models import Membership
 
         pagecache.watch_bulk_writes()
+        lookups.register()
 
         people.register()
 

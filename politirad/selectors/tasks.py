@@ -67,7 +67,8 @@ def follow_up_all(meeting: Meeting) -> TaskQuerySet:
     minutes = minutes_of(meeting)
     if minutes is not None and not minutes.is_draft:
         return Task.objects.filter(followed_up_in=minutes)
-    return (Task.objects.filter(council_id=meeting.council_id, status__in=OPEN_TASK_STATUSES)
+    return (Task.objects.filter(council_id=meeting.council_id,
+                                status__in_constants=OPEN_TASK_STATUSES)
             .filter(Q(meeting__starts_at__lt=meeting.starts_at) | Q(meeting__isnull=True))
             .exclude(meeting_id=meeting.pk))
 
@@ -91,7 +92,7 @@ def task_list_related(qs: TQ) -> TQ:
 def open_tasks(council: PoliceCouncil, user: Any) -> QuerySet[Task]:
     """The council's open tasks with their responsible (the council page names them; the
     council and meetings are the page's own, not joined again)."""
-    qs = council.tasks.filter(status__in=OPEN_TASK_STATUSES)
+    qs = council.tasks.filter(status__in_constants=OPEN_TASK_STATUSES)
     return qs.restrict(access.principal(user), policy.VIEW).select_related(
         "responsible_member__user", "responsible_user", "responsible_organisation")
 
@@ -174,11 +175,11 @@ def my_tasks(user: Any, *, mine: str = "assigned", state: str = "open",
     list, which needs the council's name only: every join costs planning time)."""
     today = timezone.localdate()
     if state == "open":
-        wanted = Q(status__in=OPEN_TASK_STATUSES)
+        wanted = Q(status__in_constants=OPEN_TASK_STATUSES)  # samarbeid/lookups.py
     elif state == "overdue":
-        wanted = Q(status__in=OPEN_TASK_STATUSES, deadline__lt=today)
+        wanted = Q(status__in_constants=OPEN_TASK_STATUSES, deadline__lt=today)
     elif state == "done":
-        wanted = Q(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+        wanted = Q(status__in_constants=[TaskStatus.DONE, TaskStatus.CANCELLED])
     else:
         wanted = Q()
     if mine == "created":

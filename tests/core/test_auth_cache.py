@@ -48,3 +48,36 @@ def test_an_account_change_is_seen_on_the_next_request(client: Any, world: Any) 
     request.session = client.session
     CachedAuthenticationMiddleware(lambda r: HttpResponse()).process_request(request)
     assert not request.user.is_authenticated
+
+
+def test_a_view_gets_the_user_itself_verified_as_django_otp_left_it(world: Any) -> None:
+    """Behind the whole middleware stack a view's request.user is the user object, not the
+    lazy wrappers of Django and django-otp, and it carries what django-otp set on it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import Client
+    from django.urls import resolve
+    from django.utils.functional import LazyObject
+
+    seen: list[Any] = []
+    match = resolve("/")
+    original = match.func
+
+    def spy(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        seen.append(request.user)
+        return HttpResponse("ok")
+
+    from django.urls import get_resolver
+
+    pattern = next(p for p in get_resolver().url_patterns if getattr(p, "name", "") == "home")
+    pattern.callback = spy
+    try:
+        client = Client()
+        client.get("/")
+        client.force_login(world.leader)
+        client.get("/")
+    finally:
+        pattern.callback = original
+    anonymous, user = seen
+    assert isinstance(anonymous, AnonymousUser)
+    assert not isinstance(user, LazyObject) and user.pk == world.leader.pk
+    assert user.is_verified() is False  # django-otp's, on the object itself
