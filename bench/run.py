@@ -328,8 +328,9 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
     lines += ["", "## Pages, first request after a write (cold, in process)", "",
               "A service writes, its work after commit has run (the compliance refresh a "
               "worker does in production; here Celery runs in process), then the page is "
-              "requested once; median of 7 (the first two builds after the process starts also "
-              "plan their statements on the connection, as a worker does once). In process, "
+              "requested once; median of 7, after three untimed writes and builds (a page's "
+              "first builds in a process also plan its statements on the connection, which a "
+              "worker does once per connection, not per write). In process, "
               "one request at a time, so wall time is "
               "the CPU of Python and PostgreSQL together. Bare page in process: "
               f"{inproc_bare_ms:.2f} ms (median); each page's ratios divide by the bare page "

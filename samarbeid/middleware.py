@@ -185,7 +185,8 @@ def _cached_user(request: HttpRequest) -> Any:
         # The principal's versions in the same round trip: every logged-in page needs them.
         version_keys = pagecache.user_version_keys(int(user_id))
         found = cache.get_many([*version_keys, *policy.version_keys(int(user_id)),
-                                *pagecache.request_version_keys(int(user_id))])
+                                *pagecache.request_version_keys(int(user_id),
+                                                                request.get_full_path())])
         version = (":".join(str(found[k]) for k in version_keys)
                    if all(k in found for k in version_keys)
                    else ":".join(pagecache._versions(version_keys)))

@@ -133,11 +133,25 @@ def user_version_keys(pk: int) -> list[str]:
     return [_vkey(_user_table(), f"u{pk}"), _vkey(UserProfile._meta.db_table, f"u{pk}")]
 
 
-def request_version_keys(pk: int) -> list[str]:
+def request_version_keys(pk: int, path: str = "") -> list[str]:
     """The versions nearly every cached page of a user reads (the global ones, the user's
-    `*` guard and the country's), read with the user's own (the authentication middleware)
-    to save a round trip per page."""
-    return [GLOBAL, REPORTS, _vkey(ALL, f"u{pk}"), _vkey(ALL, "all")]
+    `*` guard and the country's), and those this user's last request for `path` read in this
+    process, read with the user's own (the authentication middleware) to save a round trip
+    per page: two, when the page is the one the user asked for before."""
+    return [GLOBAL, REPORTS, _vkey(ALL, f"u{pk}"), _vkey(ALL, "all"),
+            *_path_versions.get((pk, path), ())]
+
+
+# The version keys a user's request for a path read last (in this process): the page's and
+# its `*` guard's. Only a hint of what to read early; the page reads what it lacks.
+_path_versions: dict[tuple[int, str], tuple[str, ...]] = {}
+_PATH_VERSIONS_MAX = 5000
+
+
+def _note_path_versions(pk: int, path: str, keys: list[str]) -> None:
+    if len(_path_versions) >= _PATH_VERSIONS_MAX:
+        _path_versions.clear()
+    _path_versions[(pk, path)] = tuple(dict.fromkeys(keys))
 
 
 # --- Bumping -------------------------------------------------------------------------------
@@ -742,7 +756,10 @@ def cached_page(scope: Scope | None = None,
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
                 return view(request, *args, **kwargs)
+            pk = int(request.user.pk or 0)
             if entry is not None:
+                _note_path_versions(pk, request.get_full_path(),
+                                    _dependency_keys({*deps, ALL}, scoped, pk))
                 return _serve(request, entry)
             ids_set = None if ids is None else set(ids)
 
@@ -759,6 +776,9 @@ def cached_page(scope: Scope | None = None,
             response, _read, keys = _built(
                 name, learned, key, lambda deps: _key(request, name, ids_set, more, deps),
                 render)
+            # What the next request for this page will read (learned now, if not before).
+            _note_path_versions(pk, request.get_full_path(), _dependency_keys(
+                {*(_learned_for(name) or (ALL,)), ALL}, ids_set, pk))
             if keys and _storable(response, request):
                 body = _CSRF.sub(rb"\1" + _CSRF_HOLE + rb"\2", response.content)
                 entries = dict.fromkeys(keys, (response["Content-Type"], body))

@@ -790,3 +790,32 @@ def test_a_task_write_leaves_the_council_read_and_a_new_name_shows(
     for path in paths:
         assert "Trygge Stavanger" in client.get(path).content.decode()
     assert len(calls) == 2
+
+
+def test_a_page_asked_for_again_reads_its_versions_with_the_users(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """The versions a page read last time for this user are read with the user's own, in
+    the authentication middleware's round trip: none is asked for again, and a write in
+    between still shows."""
+    from django.core.cache import caches
+
+    meeting = make_meeting(world, days=-5)
+    path = f"/politirad/rad/{meeting.council.pk}/"
+    _get(client, world.leader, path)
+    backend = caches["default"]
+    asked: list[list[str]] = []
+    plain = backend.get_many
+
+    def get_many(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(keys))
+        return plain(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", get_many)
+    assert client.get(path).headers.get("X-Page-Cache") == "hit"
+    with_versions = [keys for keys in asked if any(k.startswith("pc:v:") for k in keys)]
+    assert len(with_versions) == 1 and any(k.startswith("auth:") or "pc:v:auth_user" in k
+                                           for k in with_versions[0])
+    new = services.meeting_create(council=meeting.council, actor=world.police,
+                                  place="Kulturhuset",
+                                  starts_at=timezone.now() + dt.timedelta(days=3))
+    assert f"/politirad/moter/{new.pk}/" in client.get(path).content.decode()
