@@ -529,11 +529,13 @@ def _findings_parts(scope: set[int] | None) -> list[str]:
     if memo is not None and marks_key in memo:
         return [version, *memo[marks_key]]
     if scope is None:
+        # Kept in the process under the reports' version, as scopes are.
         key = f"pc:mids:{version}"
-        ids = cache.get(key)
+        ids = _scope_get(key)
         if ids is None:
             ids = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
             cache.set(key, ids, _seconds() * 12)
+            _keep_scope(key, ids)
     else:
         ids = sorted(scope)
     marks = compliance.pending_marks(ids)

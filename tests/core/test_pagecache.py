@@ -819,3 +819,26 @@ def test_a_page_asked_for_again_reads_its_versions_with_the_users(
                                   place="Kulturhuset",
                                   starts_at=timezone.now() + dt.timedelta(days=3))
     assert f"/politirad/moter/{new.pk}/" in client.get(path).content.decode()
+
+
+def test_the_marks_of_the_whole_country_are_read_as_exactly_as_a_few(world: Any) -> None:
+    """A page of every municipality reads all pending marks at once (one hash on Redis): a
+    municipality marked pending shows among them, a refresh clears only the mark it read,
+    and a mark set after that read stays until its own refresh."""
+    from samarbeid import compliance
+    from samarbeid.models import Municipality
+
+    every = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(every) > 13  # more than the few read a key each
+    key = f"compliance:pending:{world.bergen.pk}"
+    assert not [m for m in compliance.pending_marks(every) if m.startswith(key + "=")]
+    compliance.mark_pending({world.bergen.pk})
+    marked = [m for m in compliance.pending_marks(every) if m.startswith(key + "=")]
+    assert len(marked) == 1 and marked[0] in compliance.pending_marks([world.bergen.pk])
+    before = cache.get_many([key])
+    compliance.mark_pending({world.bergen.pk})  # a write while the refresh computed
+    compliance._clear_pending(before)
+    again = [m for m in compliance.pending_marks(every) if m.startswith(key + "=")]
+    assert len(again) == 1 and again != marked
+    compliance._clear_pending(cache.get_many([key]))
+    assert not [m for m in compliance.pending_marks(every) if m.startswith(key + "=")]
