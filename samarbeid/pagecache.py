@@ -528,6 +528,12 @@ def _findings_parts(scope: set[int] | None) -> list[str]:
     marks_key = ("marks", None if scope is None else tuple(sorted(scope)))
     if memo is not None and marks_key in memo:
         return [version, *memo[marks_key]]
+    if memo is not None and not scope and ("marks", None) in memo:
+        # No municipality: the country's own mark, among the country's read already.
+        marks = [m for m in memo[("marks", None)]
+                 if m.startswith(compliance.ALL_PENDING + "=")]
+        memo[marks_key] = marks
+        return [version, *marks]
     if scope is None:
         # Kept in the process under the reports' version, as scopes are.
         key = f"pc:mids:{version}"
