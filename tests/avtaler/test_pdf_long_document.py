@@ -37,3 +37,21 @@ def test_ten_page_agreement_renders_with_every_section(world: Any) -> None:
     text = "".join(p.extract_text() for p in reader.pages)
     assert 9 <= len(reader.pages) <= 12
     assert "Tiltak 44" in text and f"Side {len(reader.pages)} av {len(reader.pages)}" in text
+
+
+def test_each_measure_in_the_pdf_names_its_step_and_who_is_responsible(world: Any) -> None:
+    """The PDF lists the measures as numbered paragraphs (not the web page's table): each
+    with its description, its step on the coordination staircase and who is responsible."""
+    import re
+
+    from pypdf import PdfReader
+
+    from samarbeid.models import CoordinationStep
+
+    version = services.version_render_pdf(version_id=ten_page_version(world).pk)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(version.pdf.read())).pages)
+    flat = re.sub(r"\s+", " ", text)
+    step = str(CoordinationStep(44 % 4 + 1).label)
+    assert re.search(r"Tiltak 44: trygg skolevei og uteliv .*?Trinn i samordningstrappen: "
+                     + re.escape(step) + r" · Ansvarlig: Politikontakten", flat)
+    assert flat.count("Ansvarlig: Politikontakten") == 45
