@@ -52,6 +52,17 @@ def _counted(monkeypatch: Any, module: Any, name: str) -> list[Any]:
     return calls
 
 
+def _held_with_task(world: Any) -> tuple[Any, Any]:
+    """A meeting held five days ago and an open task from it, the leader's as a member."""
+    from tests.politirad.helpers import member
+
+    meeting = make_meeting(world, days=-5)
+    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
+                                responsible_member=member(meeting.council, world.leader),
+                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    return meeting, task
+
+
 def _get(client: Any, user: Any, path: str) -> Any:
     client.force_login(user)
     response = client.get(path)
@@ -570,13 +581,9 @@ def test_a_new_status_rebuilds_the_council_pages_tasks_not_its_meetings(
     read again too."""
     from politirad import selectors
     from politirad.models import TaskStatus
-    from tests.politirad.helpers import member
 
-    meeting = make_meeting(world, days=-5)
+    meeting, task = _held_with_task(world)
     council = meeting.council
-    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
-                                responsible_member=member(council, world.leader),
-                                deadline=timezone.localdate() + dt.timedelta(days=14))
     path = f"/politirad/rad/{council.pk}/"
     first = _get(client, world.leader, path).content.decode()
     assert "Kartlegge skoleveier" in first and "Pågår" not in first
@@ -616,12 +623,8 @@ def test_a_counter_that_stays_the_same_leaves_the_meeting_row_as_it_was(world: A
     were: no write to the meeting, so no page listing the meeting is built again."""
     from politirad.models import Meeting, TaskStatus
     from politirad.services.counters import meeting_counters_refresh
-    from tests.politirad.helpers import member
 
-    meeting = make_meeting(world, days=-5)
-    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
-                                responsible_member=member(meeting.council, world.leader),
-                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    meeting, task = _held_with_task(world)
     assert Meeting.objects.get(pk=meeting.pk).open_task_count == 1
     services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
     assert meeting_counters_refresh(meeting_ids=[meeting.pk]) == 0
@@ -635,12 +638,8 @@ def test_a_form_in_a_cached_fragment_carries_the_readers_own_csrf_token(world: A
     from django.test import Client
 
     from politirad.models import TaskStatus
-    from tests.politirad.helpers import member
 
-    meeting = make_meeting(world, days=-5)
-    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
-                                responsible_member=member(meeting.council, world.leader),
-                                deadline=timezone.localdate() + dt.timedelta(days=14))
+    meeting, task = _held_with_task(world)
     path = f"/politirad/rad/{meeting.council.pk}/"
     builder = Client()
     builder.force_login(world.police)  # builds the members' fragment with its own token
@@ -765,13 +764,9 @@ def test_a_task_write_leaves_the_council_read_and_a_new_name_shows(
     from politirad import services as council_services
     from politirad.models import TaskStatus
     from samarbeid import policy
-    from tests.politirad.helpers import member
 
-    meeting = make_meeting(world, days=-5)
+    meeting, task = _held_with_task(world)
     council = meeting.council
-    task = services.task_create(meeting=meeting, actor=world.police, title="Kartlegge skoleveier",
-                                responsible_member=member(council, world.leader),
-                                deadline=timezone.localdate() + dt.timedelta(days=14))
     paths = [f"/politirad/rad/{council.pk}/", f"/politirad/moter/{meeting.pk}/"]
     client.force_login(world.leader)  # once: a login bumps the user's own versions
     for path in paths:
