@@ -50,6 +50,7 @@ import hashlib
 import logging
 import pickle
 import re
+import sys
 import threading
 import time
 import uuid
@@ -143,15 +144,16 @@ def request_version_keys(pk: int, path: str = "") -> list[str]:
 
 
 # The version keys a user's request for a path read last (in this process): the page's and
-# its `*` guard's. Only a hint of what to read early; the page reads what it lacks.
+# its `*` guard's. Only a hint of what to read early; the page reads what it lacks. Keys are
+# interned (pages share most of them) and the map is bounded: ~50 keys a page, 1 000 pages.
 _path_versions: dict[tuple[int, str], tuple[str, ...]] = {}
-_PATH_VERSIONS_MAX = 5000
+_PATH_VERSIONS_MAX = 1000
 
 
 def _note_path_versions(pk: int, path: str, keys: list[str]) -> None:
     if len(_path_versions) >= _PATH_VERSIONS_MAX:
         _path_versions.clear()
-    _path_versions[(pk, path)] = tuple(dict.fromkeys(keys))
+    _path_versions[(pk, path)] = tuple(sys.intern(k) for k in dict.fromkeys(keys))
 
 
 # --- Bumping -------------------------------------------------------------------------------
