@@ -516,10 +516,6 @@ for i = 1, #ARGV, 2 do
 end
 return 0
 """
-# More municipalities than this read the hash (pagecache's limit for versions by place).
-_WIDE = 12
-
-
 def _pending_index() -> tuple[Any, Any, str] | None:
     """(the cache, its Redis client, the hash's key), or None on a cache that is not Redis."""
     from django.core.cache import caches
@@ -570,9 +566,12 @@ def mark_pending(scope: Iterable[int] | None) -> None:
 def pending_marks(ids: Iterable[int]) -> list[str]:
     """The pending marks of these municipalities (and of the whole country), as strings for
     a page key: empty when every finding is as refreshed."""
+    from . import pagecache
+
     keys = [ALL_PENDING, *(_pending_key(pk) for pk in ids)]
+    # As many as the page cache reads versions of place by place: a key each; more, the hash.
     fields = (_on_index("hgetall", None, lambda client, name: client.hgetall(name))
-              if len(keys) > _WIDE + 1 else None)
+              if len(keys) > pagecache._PLACES_MAX + 1 else None)
     if fields is not None:
         marks = {k.decode(): v.decode() for k, v in fields.items()}
         found = {key: marks[_field(key)] for key in keys if _field(key) in marks}

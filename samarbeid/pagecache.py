@@ -760,16 +760,16 @@ def cached_page(scope: Scope | None = None,
                 deps = learned if learned is not None else frozenset((ALL,))
                 scoped = None if ids is None else set(ids)
                 # The `*` versions the build's guard reads, in the same round trip.
-                _versions(_dependency_keys({*deps, ALL}, scoped, int(request.user.pk or 0)))
+                pk = int(request.user.pk or 0)
+                version_keys = _dependency_keys({*deps, ALL}, scoped, pk)
+                _versions(version_keys)
                 key = _key(request, name, scoped, more, deps)
                 entry = _fetch(key)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
                 return view(request, *args, **kwargs)
-            pk = int(request.user.pk or 0)
             if entry is not None:
-                _note_path_versions(pk, request.get_full_path(),
-                                    _dependency_keys({*deps, ALL}, scoped, pk))
+                _note_path_versions(pk, request.get_full_path(), version_keys)
                 return _serve(request, entry)
             ids_set = None if ids is None else set(ids)
 
