@@ -223,7 +223,7 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object
 SESSION_COOKIE_AGE = 60 * 60 * 8  # the absolute limit
 # Sessions read from the cache (Redis in production, shared by every web worker), written
 # through to the database so a cache flush logs no one out (issue 12: a cheap layout).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "samarbeid.sessions"  # Django's cached_db, read with the next keys
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -44,6 +44,11 @@ class TolerantRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ReusedClient
 
+    def make_and_validate_key(self, key: Any, version: Any = None) -> str:
+        # Django checks every key for memcached's limits (250 characters, no spaces), a
+        # warning per key; Redis keys have no such limits, and a page reads ~60 (issue #12).
+        return str(self.make_key(key, version=version))
+
     def _guard(self, operation: str, default: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
         now = time.monotonic()
         if now < type(self)._down_until:

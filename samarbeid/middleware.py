@@ -155,7 +155,29 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
         from django.utils.functional import SimpleLazyObject
 
         super().process_request(request)
+        session: Any = request.session
+        user_id = _session_users.get(session.session_key)
+        if (user_id is not None and hasattr(session, "also")
+                and not hasattr(session, "_session_cache")):
+            # Not read yet: read with it what _cached_user will ask for.
+            session.also = tuple(_wanted_keys(user_id, request.get_full_path()))
         request.user = SimpleLazyObject(lambda: _cached_user(request))  # type: ignore[assignment]
+
+
+# The user a session's last request in this process was of: the next one reads the keys
+# _cached_user asks for with the session (samarbeid/sessions.py). A hint, bounded: a key
+# it did not read is read in _cached_user.
+_session_users: dict[str, int] = {}
+_SESSION_USERS_MAX = 5000
+
+
+def _wanted_keys(user_id: int, path: str) -> list[str]:
+    """The cache keys _cached_user reads: the user's row, the principal's versions and the
+    page's (pagecache.request_version_keys)."""
+    from . import pagecache, policy
+
+    return [*pagecache.user_version_keys(user_id), *policy.version_keys(user_id),
+            *pagecache.request_version_keys(user_id, path)]
 
 
 # The user rows read from the cache, kept in the process too under the same versioned key
@@ -164,6 +186,15 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
 # (the backend, the OTP device, the principal) that must never reach another request.
 _users: dict[str, Any] = {}
 _USERS_MAX = 2000
+
+
+def _read_with_session(session: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What was found of the keys read with the session (samarbeid/sessions.py), and those
+    keys (none when the session was read without them)."""
+    found = getattr(session, "also_found", None)
+    if found is None:
+        return {}, ()
+    return dict(found), tuple(session.also)
 
 
 def _cached_user(request: HttpRequest) -> Any:
@@ -182,11 +213,21 @@ def _cached_user(request: HttpRequest) -> Any:
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
     try:
-        # The principal's versions in the same round trip: every logged-in page needs them.
+        # The principal's and the page's versions in the same round trip (with the session
+        # itself when this process knows the session's user): every logged-in page needs them.
         version_keys = pagecache.user_version_keys(int(user_id))
-        found = cache.get_many([*version_keys, *policy.version_keys(int(user_id)),
-                                *pagecache.request_version_keys(int(user_id),
-                                                                request.get_full_path())])
+        wanted = _wanted_keys(int(user_id), request.get_full_path())
+        session: Any = request.session
+        found, asked = _read_with_session(session)
+        asked_set = set(asked)
+        found = {k: found[k] for k in wanted if k in found}  # another user's hint: not read
+        missing = [k for k in wanted if k not in asked_set]
+        if missing:
+            found.update(cache.get_many(missing))
+        if session.session_key and _session_users.get(session.session_key) != int(user_id):
+            if len(_session_users) >= _SESSION_USERS_MAX:
+                _session_users.clear()
+            _session_users[session.session_key] = int(user_id)
         version = (":".join(str(found[k]) for k in version_keys)
                    if all(k in found for k in version_keys)
                    else ":".join(pagecache._versions(version_keys)))

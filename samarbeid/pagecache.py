@@ -55,7 +55,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any
@@ -150,7 +150,7 @@ _path_versions: dict[tuple[int, str], tuple[str, ...]] = {}
 _PATH_VERSIONS_MAX = 1000
 
 
-def _note_path_versions(pk: int, path: str, keys: list[str]) -> None:
+def _note_path_versions(pk: int, path: str, keys: Sequence[str]) -> None:
     if len(_path_versions) >= _PATH_VERSIONS_MAX:
         _path_versions.clear()
     _path_versions[(pk, path)] = tuple(sys.intern(k) for k in dict.fromkeys(keys))
@@ -483,7 +483,7 @@ _memo: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
 _fresh: contextvars.ContextVar[bool] = contextvars.ContextVar("pc_fresh", default=False)
 
 
-def _versions(keys: list[str]) -> list[str]:
+def _versions(keys: Sequence[str]) -> list[str]:
     memo = None if _fresh.get() else _memo.get()
     wanted = keys if memo is None else [k for k in dict.fromkeys(keys) if k not in memo]
     found = cache.get_many(wanted) if wanted else {}
@@ -502,8 +502,27 @@ def _versions(keys: list[str]) -> list[str]:
     return [memo[key] for key in keys]
 
 
-def _dependency_keys(deps: Iterable[str], scope: set[int] | None, user_pk: int) -> list[str]:
-    """The version keys of a page that read `deps` in `scope` (None: the whole country)."""
+def _dependency_keys(deps: Iterable[str], scope: set[int] | None,
+                     user_pk: int) -> tuple[str, ...]:
+    """The version keys of a page that read `deps` in `scope` (None: the whole country).
+    Kept in the process (a pure function of its arguments): a page and its parts ask for
+    them some 25 times per build, ~350 keys made each time (issue #12)."""
+    memo_key = (frozenset(deps), None if scope is None else frozenset(scope), user_pk)
+    found = _dep_keys.get(memo_key)
+    if found is None:
+        found = _make_dependency_keys(memo_key[0], scope, user_pk)
+        if len(_dep_keys) >= _DEP_KEYS_MAX:
+            _dep_keys.clear()
+        _dep_keys[memo_key] = found
+    return found
+
+
+_dep_keys: dict[tuple[frozenset[str], frozenset[int] | None, int], tuple[str, ...]] = {}
+_DEP_KEYS_MAX = 4000
+
+
+def _make_dependency_keys(deps: Iterable[str], scope: set[int] | None,
+                          user_pk: int) -> tuple[str, ...]:
     keys = user_version_keys(user_pk)
     wide = scope is None or len(scope) > _PLACES_MAX
     for table in sorted(deps):
@@ -516,7 +535,7 @@ def _dependency_keys(deps: Iterable[str], scope: set[int] | None, user_pk: int) 
             assert scope is not None
             keys.append(_vkey(table, "global"))
             keys.extend(_vkey(table, f"m{pk}") for pk in sorted(scope))
-    return keys
+    return tuple(sys.intern(k) for k in keys)
 
 
 def _findings_parts(scope: set[int] | None) -> list[str]:
@@ -689,6 +708,61 @@ def _fetch(key: str) -> Any:
     return _fetch_many([key]).get(key)
 
 
+# The parts (name, extra, scope) a user's last build of a page asked for, in this process:
+# a body that is not in the process is read from Redis with those parts' values (a page
+# built again after a write then reads the parts it does not rebuild, and learns which it
+# must, in the same round trip as the body; issue #12). Only a hint: a part not in it is
+# read when asked for.
+_PARTS_ASKED = ("parts asked",)
+_part_hints: dict[tuple[str, int, str], tuple[tuple[str, str, frozenset[int] | None], ...]] = {}
+_PART_HINTS_MAX = 1000
+
+
+def _note_parts(name: str, pk: int, path: str,
+                asked: list[tuple[str, str, frozenset[int] | None]]) -> None:
+    hint_key = (name, pk, path)
+    wanted = tuple(dict.fromkeys(asked))
+    if _part_hints.get(hint_key) != wanted:
+        if len(_part_hints) >= _PART_HINTS_MAX:
+            _part_hints.clear()
+        _part_hints[hint_key] = wanted
+
+
+def _fetch_with_parts(key: str, hint_key: tuple[str, int, str], user: Any) -> Any:
+    """A page's stored body; when it must be read from Redis, the values of the parts its
+    last build asked for come in the same round trip (kept in the request's memo, found or
+    not, for cached_part)."""
+    found = _fetch_local(key)
+    if found is not None:
+        return found
+    memo = _memo.get()
+    hinted = _part_hints.get(hint_key, ())
+    if memo is None or not hinted:
+        return _fetch(key)
+    part_keys = []
+    for part, extra, scope in hinted:
+        learned = _learned_for(part)
+        part_keys.append(_part_key(part, user, None if scope is None else set(scope),
+                                   learned if learned is not None else (ALL,), extra))
+    values = _fetch_many([key, *part_keys])
+    memo.update({("part", k): values.get(k) for k in part_keys if ("part", k) not in memo})
+    return values.get(key)
+
+
+def _fetch_local(key: str) -> Any:
+    """The body or part under `key` if this process holds it (None otherwise)."""
+    global _local_bytes
+    with _local_lock:
+        item = _local.get(key)
+        if item is None:
+            return None
+        if item[0] <= time.time():
+            _local_bytes -= _local.pop(key)[1]
+            return None
+        _local.move_to_end(key)
+    return pickle.loads(item[2]) if item[3] else item[2]  # noqa: S301 -- our own bytes
+
+
 def _store(entries: dict[str, Any], what: str) -> None:
     expires = time.time() + _seconds()
     try:
@@ -764,12 +838,13 @@ def cached_page(scope: Scope | None = None,
                 version_keys = _dependency_keys({*deps, ALL}, scoped, pk)
                 _versions(version_keys)
                 key = _key(request, name, scoped, more, deps)
-                entry = _fetch(key)
+                path = request.get_full_path()
+                entry = _fetch_with_parts(key, (name, pk, path), request.user)
             except Exception:
                 log.warning("page cache unavailable: %s rendered", name, exc_info=True)
                 return view(request, *args, **kwargs)
             if entry is not None:
-                _note_path_versions(pk, request.get_full_path(), version_keys)
+                _note_path_versions(pk, path, version_keys)
                 return _serve(request, entry)
             ids_set = None if ids is None else set(ids)
 
@@ -783,12 +858,19 @@ def cached_page(scope: Scope | None = None,
                     _page.reset(token)
                 return response
 
+            asked: list[tuple[str, str, frozenset[int] | None]] = []
+            request_memo = _memo.get()
+            if request_memo is not None:
+                request_memo[_PARTS_ASKED] = asked
             response, _read, keys = _built(
                 name, learned, key, lambda deps: _key(request, name, ids_set, more, deps),
                 render)
             # What the next request for this page will read (learned now, if not before).
-            _note_path_versions(pk, request.get_full_path(), _dependency_keys(
+            _note_path_versions(pk, path, _dependency_keys(
                 {*(_learned_for(name) or (ALL,)), ALL}, ids_set, pk))
+            if request_memo is not None:
+                request_memo.pop(_PARTS_ASKED, None)
+                _note_parts(name, pk, path, asked)
             if keys and _storable(response, request):
                 body = _CSRF.sub(rb"\1" + _CSRF_HOLE + rb"\2", response.content)
                 entries = dict.fromkeys(keys, (response["Content-Type"], body))
@@ -846,6 +928,9 @@ def cached_part(name: str, user: Any, scope: set[int] | None, build: Callable[[]
         learned = _learned_for(name)
         key = _part_key(name, user, scope, learned if learned is not None else (ALL,), extra)
         memo = _memo.get()
+        if memo is not None and _PARTS_ASKED in memo:
+            memo[_PARTS_ASKED].append(
+                (name, extra, None if scope is None else frozenset(scope)))
         found = memo.pop(("part", key)) if memo and ("part", key) in memo else _fetch(key)
     except Exception:
         log.warning("page cache unavailable: part %s built", name, exc_info=True)

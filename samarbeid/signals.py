@@ -81,16 +81,16 @@ def end_sessions_of_deactivated(sender: Any, instance: Any, created: bool, **kwa
 
 def end_sessions(user_id: int) -> int:
     """Delete every stored session of the user (database-backed sessions)."""
+    from importlib import import_module
+
     from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore as DBStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    if settings.SESSION_ENGINE not in ("django.contrib.sessions.backends.db",
-                                       "django.contrib.sessions.backends.cached_db"):
-        return 0
-    from importlib import import_module
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store, DBStore):  # only database-backed sessions can be listed
+        return 0
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         data = session.get_decoded()

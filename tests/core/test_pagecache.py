@@ -837,3 +837,77 @@ def test_the_marks_of_the_whole_country_are_read_as_exactly_as_a_few(world: Any)
     assert len(again) == 1 and again != marked
     compliance._clear_pending(cache.get_many([key]))
     assert not [m for m in compliance.pending_marks(every) if m.startswith(key + "=")]
+
+
+def _cache_reads(monkeypatch: Any) -> list[list[str]]:
+    """The keys of each read of the shared cache from now on (get and get_many)."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    asked: list[list[str]] = []
+    plain_get, plain_many = backend.get, backend.get_many
+
+    def get(key: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append([key])
+        return plain_get(key, *args, **kwargs)
+
+    def get_many(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(keys))
+        return plain_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", get)
+    monkeypatch.setattr(backend, "get_many", get_many)
+    return asked
+
+
+def test_a_repeat_request_reads_its_session_and_versions_in_one_round_trip(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """A page asked for again reads the session with the user's, the principal's and the
+    page's versions: one read of the shared cache in all (the body is the process's)."""
+    meeting = make_meeting(world, days=-5)
+    path = f"/politirad/moter/{meeting.pk}/"
+    first = _get(client, world.leader, path)
+    asked = _cache_reads(monkeypatch)
+    again = client.get(path)
+    assert again.headers.get("X-Page-Cache") == "hit"
+    assert again.content.decode().count("Sak 1") == first.content.decode().count("Sak 1") > 0
+    assert len(asked) == 1
+    assert any(k.startswith("django.contrib.sessions") for k in asked[0])
+    assert any(k.startswith("pc:v:") for k in asked[0])
+
+
+def test_a_session_this_process_knew_as_another_users_shows_its_own_user(
+        client: Any, world: Any) -> None:
+    """The session's user the process remembers is only a hint of what to read with the
+    session: a wrong one reads keys for nothing, and the page is still its own user's."""
+    from samarbeid import middleware
+
+    _get(client, world.leader, "/")
+    middleware._session_users[client.session.session_key] = world.police.pk
+    body = client.get("/").content.decode()
+    assert f">{world.leader.get_full_name()}</a>" in body
+    assert f">{world.police.get_full_name()}</a>" not in body
+
+
+def test_a_page_built_again_reads_its_body_and_fragments_in_one_round_trip(
+        client: Any, world: Any, monkeypatch: Any) -> None:
+    """After a write the page shows, the body and the fragment that changed are read in
+    one round trip with the fragments that did not (those the process lacks), and the new
+    status shows."""
+    from politirad.models import TaskStatus
+
+    meeting, task = _held_with_task(world)
+    path = f"/politirad/rad/{meeting.council.pk}/"
+    _get(client, world.leader, path)
+    client.get(path)
+    services.task_update_status(task=task, actor=world.leader, status=TaskStatus.IN_PROGRESS)
+    from samarbeid import pagecache
+
+    pagecache.forget_local()  # as a worker that built none of the page's fragments
+    asked = _cache_reads(monkeypatch)
+    fresh = client.get(path)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Pågår" in fresh.content.decode()
+    stored = [keys for keys in asked if any(k.startswith(("pc:body:", "pc:part:")) for k in keys)]
+    assert len(stored) == 1
+    assert sum(k.startswith("pc:part:") for k in stored[0]) >= 4  # the council's fragments
