@@ -420,7 +420,7 @@ def test_unit_leader_reads_coverage_of_the_units_municipalities(
     assert "Stavanger" in _covered(body) and officer.get_full_name() in _covered(body)
     uncovered = body.split('id="uncovered-heading"')[1].split("</section>")[0]
     assert "Sandnes" in uncovered and "Sola" not in uncovered
-    assert "Strand" not in body
+    assert ">Strand<" not in body  # the municipality (a generated person may be «… Strand»)
 
 
 def test_coverage_is_closed_to_municipal_roles(client: Any, places: Any) -> None:
