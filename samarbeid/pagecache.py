@@ -679,23 +679,15 @@ def _keep_local(key: str, expires: float, entry: Any) -> None:
 
 def _fetch_many(keys: list[str]) -> dict[str, Any]:
     """The stored bodies or parts under `keys` (those found), from the process or Redis."""
-    global _local_bytes
-    now = time.time()
     out: dict[str, Any] = {}
     missing = []
-    with _local_lock:
-        for key in keys:
-            item = _local.get(key)
-            if item is None:
-                missing.append(key)
-            elif item[0] <= now:
-                _local_bytes -= _local.pop(key)[1]
-                missing.append(key)
-            else:
-                _local.move_to_end(key)
-                out[key] = item
-    out = {k: pickle.loads(item[2]) if item[3] else item[2]  # noqa: S301 -- our own bytes
-           for k, item in out.items()}
+    for key in keys:
+        found = _fetch_local(key)
+        if found is None:
+            missing.append(key)
+        else:
+            out[key] = found
+    now = time.time()
     if missing:
         for key, stored in cache.get_many(missing).items():
             if isinstance(stored, _Stored) and stored.expires > now:
