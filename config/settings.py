@@ -277,9 +277,9 @@ STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)  # true in docker-c
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "samarbeid.staticfiles.KeptUrlManifestStaticFilesStorage"
         if STATIC_MANIFEST
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "samarbeid.staticfiles.KeptUrlStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST

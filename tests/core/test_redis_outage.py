@@ -113,3 +113,21 @@ def test_pages_and_writes_work_while_redis_is_cut(world: Any, client: Any,
     meeting = helpers.make_minutes(world)  # services that save many rows, all during the outage
     assert Task.objects.filter(meeting=meeting).count() == 2
     assert caches["default"].get("probe") is None  # a miss, not an error
+
+
+def test_set_many_stores_each_value_with_its_expiry_on_redis() -> None:
+    """A page's body and parts are stored in one plain pipeline (samarbeid/cache.py): each
+    key readable, each with the timeout asked for, none kept for ever by mistake."""
+    import redis
+
+    cache = tolerant_cache.TolerantRedisCache(REDIS_URL, {"KEY_PREFIX": "test-set-many"})
+    raw = redis.Redis.from_url(REDIS_URL)
+    cache.set_many({"a": {"rows": [1, 2]}, "b": b"<html>", "c": 7}, 120)
+    assert cache.get_many(["a", "b", "c"]) == {"a": {"rows": [1, 2]}, "b": b"<html>", "c": 7}
+    ttls = [raw.ttl(cache.make_key(k)) for k in "abc"]
+    assert all(100 < t <= 120 for t in ttls), ttls
+    cache.set_many({"d": "kept"}, None)
+    assert raw.ttl(cache.make_key("d")) == -1 and cache.get("d") == "kept"
+    cache.set_many({"a": 1, "d": 2}, 0)  # Django's meaning: a timeout of 0 deletes
+    assert cache.get_many(["a", "d"]) == {}
+    cache.delete_many(["b", "c"])
