@@ -112,8 +112,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "council": council,
         "rows": SimpleLazyObject(lambda: selectors.agenda_rows(meeting, request.user)),
         "follow_up": SimpleLazyObject(lambda: selectors.follow_up_rows(meeting, request.user)),
-        "attendance": meeting.attendances.select_related("member__user").order_by(
-            "member__role"),
+        "attendance": SimpleLazyObject(lambda: meeting.attendances.select_related(
+            "member__user").order_by("member__role")),
         "flags": selectors.meeting_leadership_flags(meeting),
         "can_work": can_work,
         "can_see_exempt": can_see_exempt,
