@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "samarbeid.context_processors.portal",
             ],
+            # `{% url %}` with its answers kept per process (issue #12).
+            "builtins": ["samarbeid.templatetags.kept_urls"],
         },
     },
 ]

@@ -320,8 +320,7 @@ class TableReader:
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not self.paused:
-            known = _tables()
-            names = {name for name in _QUOTED.findall(sql) if name in known}
+            names = _sql_tables(sql)
             self.read.update(names)
             builds = _builds.get()
             if builds and builds[-1] is self:
@@ -337,6 +336,24 @@ _builds: contextvars.ContextVar[tuple[TableReader, ...]] = contextvars.ContextVa
 _page: contextvars.ContextVar[tuple[set[int] | None]] = contextvars.ContextVar("pc_page")
 _TABLES: set[str] = set()
 _learned: dict[str, frozenset[str]] = {}
+
+
+def _sql_tables(sql: str) -> frozenset[str]:
+    """The tables an SQL text names. Kept per text: a build's SQL is mostly the same text
+    each time (kept restricted queries), and a part's build inside a page's is watched by
+    both (a 2 000-character search twice)."""
+    found = _sql_names.get(sql)
+    if found is None:
+        known = _tables()
+        found = frozenset(name for name in _QUOTED.findall(sql) if name in known)
+        if len(_sql_names) >= _SQL_NAMES_MAX:
+            _sql_names.clear()
+        _sql_names[sql] = found
+    return found
+
+
+_sql_names: dict[str, frozenset[str]] = {}
+_SQL_NAMES_MAX = 500  # texts of a few kilobytes each
 
 
 def _tables() -> set[str]:
