@@ -381,7 +381,7 @@ def _report(gen_big: dict[str, Any], gen_small: dict[str, Any], bare: dict[str, 
     lines.append(f"\nSteady-state scan (run 2): {steady.get('cpu_seconds')} s CPU — "
                  f"{_ok(steady.get('cpu_seconds', steady['seconds']) <= t['scan_seconds'])}.")
     minutes = pdfs["minutes"]
-    lines += ["", f"## PDF render times (warm, CPU seconds; target < {t['pdf_seconds']} s)", "",
+    lines += ["", f"## PDF render times (warm, CPU seconds, median of 5; target < {t['pdf_seconds']} s)", "",
               "A version's first download renders and stores the PDF; later downloads read the "
               f"stored file. Fonts subset by: {pdfs.get('font_subsetting', '?')}.", "",
               f"- Agreement ({pdfs['agreement']['pages']} pages): {pdfs['agreement']['seconds']} s — "
