@@ -137,12 +137,14 @@ def responsible_name_sql() -> Any:
     an index lookup per row. Joined instead, the council members and the users were hashed
     whole on every read of a council's open tasks (generic plans expect 390 tasks a
     council), which was half the query (issue #12)."""
+    # No ordering: a primary key finds one row, and the models' default order made
+    # PostgreSQL sort it, once per task.
     member = CouncilMember.objects.filter(pk=OuterRef("responsible_member_id")).annotate(
-        shown=Coalesce(_person_name("user__"), "name")).values("shown")[:1]
+        shown=Coalesce(_person_name("user__"), "name")).order_by().values("shown")[:1]
     user = get_user_model().objects.filter(pk=OuterRef("responsible_user_id")).annotate(
-        shown=_person_name("")).values("shown")[:1]
+        shown=_person_name("")).order_by().values("shown")[:1]
     organisation = Organisation.objects.filter(
-        pk=OuterRef("responsible_organisation_id")).values("name")[:1]
+        pk=OuterRef("responsible_organisation_id")).order_by().values("name")[:1]
     return Coalesce(Subquery(member), Subquery(user), Subquery(organisation), Value(""),
                     output_field=CharField())
 
