@@ -39,18 +39,26 @@ def home(request: HttpRequest) -> HttpResponse:
     # Every part of the page is cached on its own, all read in one round trip (with the
     # sections'): a page built again after a write builds only the parts that read what it
     # changed (issue #12).
-    items = sections.home_items(user, also=("home:municipalities.html", "home:seats"))
+    items = sections.home_items(user, also=("home:municipalities.html", "home:seats",
+                                            "home:roles.html"))
     scope = pagecache.user_scope(user) if pagecache.enabled() else None
     # The list as HTML (text, kept as it is in each process; 50 municipalities cost more to
     # unpickle and render than the rest of the page).
     my_municipalities = pagecache.cached_part(
         "home:municipalities.html", user, scope, lambda: _municipalities_html(user)
     ) if not r.national_admin else ""
+    def seat_lines() -> list[str]:
+        return pagecache.cached_part("home:seats", user, scope,
+                                     lambda: sections.seat_lines_for(user)) if r.seats else []
+
+    # "Your roles" as HTML, cached like the list: a role's label is looked up in its
+    # choices each time (a third of a home page's own template, issue #12); the part's key
+    # holds the principal's fingerprint, so a changed role is a new key at once.
+    roles_html = pagecache.cached_part("home:roles.html", user, scope, lambda: render_to_string(
+        "samarbeid/home_roles.html", {"roles": r, "seat_lines": seat_lines()}))
     context = {
         "roles": r,
-        "seat_lines": pagecache.cached_part("home:seats", user, scope,
-                                            lambda: sections.seat_lines_for(user))
-        if r.seats else [],
+        "roles_html": mark_safe(roles_html),  # noqa: S308 -- rendered above
         "my_municipalities": mark_safe(my_municipalities),  # noqa: S308 -- rendered above
         "upcoming_meetings": items["meetings"],
         "open_tasks": items["tasks"],

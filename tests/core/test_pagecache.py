@@ -911,3 +911,27 @@ def test_a_page_built_again_reads_its_body_and_fragments_in_one_round_trip(
     stored = [keys for keys in asked if any(k.startswith(("pc:body:", "pc:part:")) for k in keys)]
     assert len(stored) == 1
     assert sum(k.startswith("pc:part:") for k in stored[0]) >= 4  # the council's fragments
+
+
+def test_home_shows_a_new_role_at_once(client: Any, world: Any) -> None:
+    """"Your roles" on the home page is a cached part (samarbeid/views.py home): a role
+    given since the last request is listed on the next one, in the reader's language."""
+    import re
+
+    from samarbeid import services as core_services
+    from samarbeid.models import Role
+
+    def roles_line() -> str:
+        body = client.get("/").content.decode()
+        found = re.search(r'<p class="lead" id="my-roles">(.*?)</p>', body, re.S)
+        assert found is not None
+        return found.group(1)
+
+    client.force_login(world.leader)
+    before = roles_line()
+    assert roles_line() == before  # cached now
+    assert "SLT-koordinator" not in before
+    core_services.membership_create(user=world.leader, role=Role.SLT_COORDINATOR,
+                                    municipality=world.stavanger, actor=world.admin)
+    after = roles_line()
+    assert "SLT-koordinator – Stavanger" in after
