@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -39,9 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     # Every part of the page is cached on its own, all read in one round trip (with the
     # sections'): a page built again after a write builds only the parts that read what it
     # changed (issue #12).
-    items = sections.home_items(user, also=("home:municipalities.html", "home:seats",
-                                            "home:roles.html"))
     scope = pagecache.user_scope(user) if pagecache.enabled() else None
+    pagecache.prefetch_parts(user, scope, [(name, "") for name in (
+        "home:municipalities.html", "home:seats", "home:roles.html",
+        *(_section_part(section) for section in sections.SECTIONS))])
     # The list as HTML (text, kept as it is in each process; 50 municipalities cost more to
     # unpickle and render than the rest of the page).
     my_municipalities = pagecache.cached_part(
@@ -60,11 +62,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": r,
         "roles_html": mark_safe(roles_html),  # noqa: S308 -- rendered above
         "my_municipalities": mark_safe(my_municipalities),  # noqa: S308 -- rendered above
-        "upcoming_meetings": items["meetings"],
-        "open_tasks": items["tasks"],
-        "reminders": items["reminders"],
+        # Each section as HTML, cached on its own over the providers' parts it reads: a
+        # task's new status renders the open tasks again, not the meetings and reminders.
+        **{f"{section}_html": mark_safe(pagecache.cached_part(  # noqa: S308 -- rendered here
+            _section_part(section), user, scope, partial(_section_html, user, section)))
+           for section in sections.SECTIONS},
     }
     return render(request, "samarbeid/home.html", context)
+
+
+def _section_part(section: str) -> str:
+    return f"home:section:{section}.html"
+
+
+def _section_html(user: Any, section: str) -> str:
+    return render_to_string("includes/home_section.html", {
+        "section": section, "items": sections.home_items(user, (section,))[section]})
 
 
 def _municipalities_html(user: Any) -> str:
