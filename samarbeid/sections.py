@@ -59,10 +59,9 @@ def _sort_key(item: Item) -> tuple[int, str]:
     return (0 if when else 1, when.isoformat() if when else "")
 
 
-def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS, limit: int = 8,
-               also: tuple[str, ...] = ()) -> dict[str, list[Item]]:
-    """The items of each section in `wanted` (each group provider called once). `also`:
-    more of the page's cached parts, read in the same round trip as the sections'."""
+def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS,
+               limit: int = 8) -> dict[str, list[Item]]:
+    """The items of each section in `wanted` (each group provider called once)."""
     from . import pagecache
 
     # Each provider's items are cached on their own (a task's new status rebuilds the
@@ -73,8 +72,7 @@ def home_items(user: Any, wanted: tuple[str, ...] = SECTIONS, limit: int = 8,
     def part(provider: Any) -> Any:
         return pagecache.cached_part(part_name(provider), user, scope, partial(provider, user))
 
-    pagecache.prefetch_parts(user, scope,
-                             [(name, "") for name in (*also, *home_parts(wanted))])
+    pagecache.prefetch_parts(user, scope, [(name, "") for name in home_parts(wanted)])
 
     memo: dict[Any, dict[str, list[Item]]] = {}
     out: dict[str, list[Item]] = {}

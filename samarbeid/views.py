@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     my_municipalities = pagecache.cached_part(
         "home:municipalities.html", user, scope, lambda: _municipalities_html(user)
     ) if not r.national_admin else ""
+
     def seat_lines() -> list[str]:
         return pagecache.cached_part("home:seats", user, scope,
                                      lambda: sections.seat_lines_for(user)) if r.seats else []
