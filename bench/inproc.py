@@ -294,18 +294,9 @@ def pages() -> dict[str, Any]:
 
 
 def _cpu_seconds() -> float:
-    """CPU of this process plus its PostgreSQL backend (from /proc), in seconds."""
-    total = time.process_time()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except OSError:
-            pass
-    return total
+    """CPU of this process plus its PostgreSQL backend, in seconds (as a page's request)."""
+    connection.ensure_connection()
+    return (time.process_time_ns() + _backend_cpu_ns()[1]) / 1e9
 
 
 def scan() -> dict[str, Any]:

@@ -470,15 +470,19 @@ def _reader(user: Any) -> tuple[str, str]:
     request clears the memo, so a changed principal is looked up again."""
     from . import policy
 
+    return _once_per_request(("reader", user.pk), lambda: (  # type: ignore[no-any-return]
+        str(timezone.localdate()), fingerprint(policy.for_user(user), user)))
+
+
+def _once_per_request(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """`make()`, made once per cached page's request and kept in its memo (a write in the
+    request clears the memo; the guard's fresh reads bypass it)."""
     memo = None if _fresh.get() else _memo.get()
-    memo_key = ("reader", user.pk)
+    if memo is not None and key in memo:
+        return memo[key]
+    value = make()
     if memo is not None:
-        found = memo.get(memo_key)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    value = (str(timezone.localdate()), fingerprint(policy.for_user(user), user))
-    if memo is not None:
-        memo[memo_key] = value
+        memo[key] = value
     return value
 
 
@@ -1086,15 +1090,14 @@ def principal_scope(request: HttpRequest, *args: Any, **kwargs: Any) -> set[int]
 
 def user_scope(user: Any) -> set[int] | None:
     """The municipalities a user's own pages and parts read (principal_scope)."""
-    memo = None if _fresh.get() else _memo.get()
-    if memo is not None and ("user scope", user.pk) in memo:
-        kept = memo[("user scope", user.pk)]
-        return None if kept is None else set(kept)
-    ids = _user_scope(user)
-    if memo is not None:
-        # Asked for three times by a home page (its scope, its view, its sections).
-        memo[("user scope", user.pk)] = None if ids is None else frozenset(ids)
-    return ids
+    def make() -> frozenset[int] | None:
+        ids = _user_scope(user)
+        return None if ids is None else frozenset(ids)
+
+    # Asked for three times by a home page (its scope, its view, its sections); each
+    # caller gets a set of its own.
+    kept = _once_per_request(("user scope", user.pk), make)
+    return None if kept is None else set(kept)
 
 
 def _user_scope(user: Any) -> set[int] | None:
