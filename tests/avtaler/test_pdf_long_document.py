@@ -15,7 +15,7 @@ PARAGRAPH = ("Kommunen og politiet deler kunnskap om kriminalitetsutviklingen, s
 
 
 def ten_page_version(world: Any) -> Any:
-    version = draft(world, strategies="\n\n".join(PARAGRAPH * 4 for _ in range(12)),
+    version = draft(world, strategies="\n\n".join(PARAGRAPH * 4 for _ in range(23)),
                     extended_council_participants="Næringsforeningen, Frivilligsentralen, "
                                                   "St. Svithun videregående skole")
     return services.version_update(
