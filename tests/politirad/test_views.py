@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -210,6 +211,10 @@ def test_members_pdf_and_public_pdf(world: Any, client: Any) -> None:
     text = _pdf_text(response.content)
     name = world.leader.get_full_name()
     assert "Lage trygghetsplan" in text and name in text and deadline in text
+    # Each task sets out who is responsible and the deadline beside it (the guide, §4.1.2).
+    flat = re.sub(r"\s+", " ", text)
+    assert re.search(r"Lage trygghetsplan \(Sak \d+\) Ansvarlig: " + re.escape(name)
+                     + r" · Frist: " + re.escape(deadline), flat), flat[-600:]
     assert "Hemmelig oppgave" in text and "Vedtak om Sak 1" in text
     public = _pdf_text(client.get(reverse("politirad:minutes_public_pdf",
                                           args=[meeting.pk])).content)
